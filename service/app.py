@@ -1,0 +1,57 @@
+"""Builds the Starlette application; nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+
+from service.runtime import Runtime, start_runtime
+from service.schema import schema
+from service.settings import Settings
+from service.web.graphql_endpoint import GraphQLEndpoint
+from service.web.health import healthz, readyz
+
+
+def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
+    """The app. Tests pass a started `runtime` (and close it); otherwise the lifespan starts one."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if runtime is not None:
+            yield
+            return
+        started = await start_runtime(settings)
+        _attach(app, started)
+        try:
+            yield
+        finally:
+            await started.close()
+
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/graphql", _GraphQLOfApp(), methods=["GET", "POST"]),
+        ],
+        lifespan=lifespan,
+    )
+    if runtime is not None:
+        _attach(app, runtime)
+    return app
+
+
+def _attach(app: Starlette, runtime: Runtime) -> None:
+    app.state.runtime = runtime
+    app.state.graphql = GraphQLEndpoint(schema, runtime)
+
+
+class _GraphQLOfApp:
+    """An ASGI app (so Starlette routes /graphql without a redirect) that forwards to the
+    endpoint the lifespan attached, which exists only once the runtime has started."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await scope["app"].state.graphql(scope, receive, send)

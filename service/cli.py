@@ -1,0 +1,134 @@
+"""`service` command: serve, migrate, seed-demo, token, export-schema.
+
+Portals and scripts depend on these names and on `token` printing the token as the last line on
+stdout; keep them stable. Progress and logs go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from service.settings import Settings, SettingsError, load_settings
+
+SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schema.graphql"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(
+        level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s %(message)s"
+    )
+    for chatty in ("pgserver", "alembic.runtime.plugins"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
+    return args.command(settings, args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="service", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the GraphQL service")
+    serve.add_argument("--host", help="interface to listen on (default: SERVICE_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: SERVICE_PORT or 8000)")
+    serve.set_defaults(command=_serve)
+
+    migrate = commands.add_parser("migrate", help="apply the database migrations (as the owner)")
+    migrate.set_defaults(command=_migrate)
+
+    seed = commands.add_parser("seed-demo", help="load the demo data into an empty database")
+    seed.set_defaults(command=_seed_demo)
+
+    token = commands.add_parser("token", help="development only: print a token for a demo user")
+    token.add_argument("user", help="the user's subject, e.g. fm.koenigstein or kunde.modemann")
+    token.add_argument("--tenant", help="jobcenter slug, where the subject exists in several")
+    token.add_argument("--lifetime", type=int, default=8 * 3600, help="seconds (default 8 h)")
+    token.set_defaults(command=_token)
+
+    export = commands.add_parser("export-schema", help="write the GraphQL SDL to schema.graphql")
+    export.add_argument("--check", action="store_true", help="fail if schema.graphql is stale")
+    export.set_defaults(command=_export_schema)
+    return parser
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from service.app import create_app
+
+    settings = replace(
+        settings, host=args.host or settings.host, port=args.port or settings.port
+    )
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    return 0
+
+
+def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
+    from service.db.location import resolve_database
+    from service.db.migrate import upgrade_to_head
+
+    async def run() -> None:
+        urls = await resolve_database(settings)
+        await upgrade_to_head(urls.owner, app_password=settings.database_app_password)
+
+    asyncio.run(run())
+    print("migrations applied", file=sys.stderr)
+    return 0
+
+
+def _seed_demo(settings: Settings, _args: argparse.Namespace) -> int:
+    from service.db.location import resolve_database
+    from service.demo.seed import seed_demo_if_empty
+
+    async def run() -> bool:
+        urls = await resolve_database(settings)
+        return await seed_demo_if_empty(urls.owner)
+
+    seeded = asyncio.run(run())
+    print("demo data seeded" if seeded else "database not empty; nothing seeded", file=sys.stderr)
+    return 0
+
+
+def _token(settings: Settings, args: argparse.Namespace) -> int:
+    from service.demo.tokens import DemoUserNotFound, mint_demo_token
+
+    if not settings.development:
+        print("`service token` is for development mode only", file=sys.stderr)
+        return 2
+    try:
+        token = asyncio.run(
+            mint_demo_token(settings, args.user, tenant_slug=args.tenant, lifetime=args.lifetime)
+        )
+    except DemoUserNotFound as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    print(token)
+    return 0
+
+
+def _export_schema(_settings: Settings, args: argparse.Namespace) -> int:
+    from service.schema import schema
+
+    sdl = schema.as_str() + "\n"
+    if args.check:
+        if not SCHEMA_FILE.exists() or SCHEMA_FILE.read_text() != sdl:
+            print("schema.graphql is out of date: run `service export-schema`", file=sys.stderr)
+            return 1
+        return 0
+    SCHEMA_FILE.write_text(sdl)
+    print(f"wrote {SCHEMA_FILE}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

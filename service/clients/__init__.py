@@ -1,0 +1,1 @@
+"""Clients (Kundinnen und Kunden, eLb): the data subjects."""

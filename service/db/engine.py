@@ -1,0 +1,65 @@
+"""The runtime engine (as the app role) and the per-request session factory."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from service.settings import Settings
+from service.tenants.binding import SCOPE_INFO_KEY, ScopedSession
+from service.tenants.scope import NO_SCOPE, Scope
+
+APPLICATION_NAME = "casework-service"
+
+
+class UnsafeDatabaseRole(RuntimeError):
+    """The runtime role could read past row-level security; the service refuses to serve."""
+
+
+class Database:
+    def __init__(self, app_url: URL, settings: Settings) -> None:
+        self.engine: AsyncEngine = create_async_engine(
+            app_url,
+            pool_size=settings.db_pool_size,
+            max_overflow=0,
+            pool_timeout=settings.db_pool_timeout_seconds,
+            pool_pre_ping=True,
+            connect_args={
+                "timeout": settings.db_pool_timeout_seconds,
+                "server_settings": {
+                    "application_name": APPLICATION_NAME,
+                    "statement_timeout": str(settings.db_statement_timeout_ms),
+                },
+            },
+        )
+        self._sessions = async_sessionmaker(
+            self.engine, sync_session_class=ScopedSession, expire_on_commit=False
+        )
+
+    def session(self, scope: Scope = NO_SCOPE) -> AsyncSession:
+        """A new session whose every transaction is bound to `scope`."""
+        return self._sessions(info={SCOPE_INFO_KEY: scope})
+
+    async def assert_row_level_security_applies(self) -> None:
+        """Fail at start, not at the first leak, if the runtime role bypasses RLS (invariant 4)."""
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    text(
+                        "SELECT r.rolname, r.rolsuper, r.rolbypassrls,"
+                        " (SELECT count(*) FROM pg_class c"
+                        "   JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        "  WHERE c.relowner = r.oid AND n.nspname = 'public') AS owned"
+                        " FROM pg_roles r WHERE r.rolname = current_user"
+                    )
+                )
+            ).one()
+        if row.rolsuper or row.rolbypassrls or row.owned:
+            raise UnsafeDatabaseRole(
+                f"database role {row.rolname!r} is a superuser, has BYPASSRLS or owns tables; "
+                "connect the service as the app role (see README, Settings)"
+            )
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,23 @@
+"""Resolve the settings to the two database URLs, starting the embedded server when needed."""
+
+from __future__ import annotations
+
+import asyncio
+
+from service.db.admin import ensure_database
+from service.db.embedded import start_embedded_server
+from service.db.urls import EMBEDDED_DATABASE, DatabaseUrls, app_url_for, as_asyncpg
+from service.settings import Settings
+
+
+async def resolve_database(settings: Settings) -> DatabaseUrls:
+    if settings.database_url:
+        owner = as_asyncpg(settings.database_url)
+    else:
+        server = start_embedded_server(settings.embedded_pgdata)
+        owner = await ensure_database(server, EMBEDDED_DATABASE)
+    return DatabaseUrls(owner=owner, app=app_url_for(owner, settings))
+
+
+def resolve_database_sync(settings: Settings) -> DatabaseUrls:
+    return asyncio.run(resolve_database(settings))

@@ -1,0 +1,57 @@
+"""Alembic, driven from code: upgrade to head, and tell whether a database is current."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import pool, text
+from sqlalchemy.engine import URL, Connection
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+
+from service.db.urls import APP_ROLE
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "the migrations folder has no revision"
+    return head
+
+
+async def upgrade_to_head(owner_url: URL, *, app_password: str | None = None) -> None:
+    """Apply every pending migration as the owner, in one transaction."""
+    engine = create_async_engine(owner_url, poolclass=pool.NullPool)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_upgrade)
+            if app_password is not None:
+                await _set_app_password(connection, app_password)
+    finally:
+        await engine.dispose()
+
+
+def _upgrade(connection: Connection) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
+
+
+async def _set_app_password(connection: AsyncConnection, password: str) -> None:
+    # ALTER ROLE takes no bind parameters; quote_literal does the escaping inside PostgreSQL.
+    literal = await connection.scalar(text("SELECT quote_literal(:p)"), {"p": password})
+    await connection.execute(text(f"ALTER ROLE {APP_ROLE} PASSWORD {literal}"))
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()

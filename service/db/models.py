@@ -1,0 +1,17 @@
+"""Imports every ORM model so `Base.metadata` is complete (Alembic, the schema checks)."""
+
+from service.clients.models import Client
+from service.db.base import Base
+from service.partners.models import NetworkMembership, PartnerOrganisation, PartnerUser
+from service.staff.models import StaffUser
+from service.tenants.models import Tenant
+
+__all__ = [
+    "Base",
+    "Client",
+    "NetworkMembership",
+    "PartnerOrganisation",
+    "PartnerUser",
+    "StaffUser",
+    "Tenant",
+]

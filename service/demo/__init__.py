@@ -1,0 +1,1 @@
+"""Demo data and development tokens for it."""

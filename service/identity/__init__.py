@@ -1,0 +1,1 @@
+"""Who is asking: token verification, the actor of a request, its roles."""

@@ -1,0 +1,264 @@
+"""Bearer tokens: verification (every request) and, in development, minting for demo users.
+
+Tokens are OIDC-style JWTs. The accepted algorithm is taken from *our* key, never from the
+token's header, which shuts out `alg: none` and HMAC tokens "signed" with a public key.
+Claims we read:
+
+| claim    | meaning                                                             |
+| -------- | ------------------------------------------------------------------- |
+| `sub`    | the user's subject at the identity provider                         |
+| `tenant` | slug of the jobcenter (staff and clients)                            |
+| `org`    | slug of the partner organisation (partner users); never with tenant |
+| `roles`  | list of role names (see identity/roles.py)                          |
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+
+from service.identity.roles import ActorKind, Role
+
+ALGORITHM_BY_KEY_TYPE: tuple[tuple[type, str], ...] = (
+    (rsa.RSAPublicKey, "RS256"),
+    (ec.EllipticCurvePublicKey, "ES256"),
+    (ed25519.Ed25519PublicKey, "EdDSA"),
+)
+REQUIRED_CLAIMS = ("exp", "iat", "iss", "aud", "sub")
+DEV_TOKEN_LIFETIME_SECONDS = 8 * 3600
+
+
+class TokenRejected(Exception):
+    """The token is missing or not acceptable. `reason` is a stable code, `message` safe to show."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Claims:
+    subject: str
+    kind: ActorKind
+    tenant_slug: str | None
+    organisation_slug: str | None
+    roles: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class VerificationKey:
+    kid: str
+    algorithm: str
+    key: Any  # a cryptography public key
+
+    @classmethod
+    def from_public_key(cls, public_key: Any) -> VerificationKey:
+        return cls(kid=key_id(public_key), algorithm=algorithm_for(public_key), key=public_key)
+
+
+def algorithm_for(public_key: Any) -> str:
+    for key_type, algorithm in ALGORITHM_BY_KEY_TYPE:
+        if isinstance(public_key, key_type):
+            return algorithm
+    raise ValueError(f"unsupported verification key type {type(public_key).__name__}")
+
+
+def key_id(public_key: Any) -> str:
+    """A stable `kid`: the start of the SHA-256 of the public key's DER encoding."""
+    der = public_key.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return hashlib.sha256(der).hexdigest()[:16]
+
+
+class LocalKeys:
+    """Keys we hold ourselves: a configured public key file and/or the development key."""
+
+    def __init__(self, keys: list[VerificationKey]) -> None:
+        self._by_kid = {key.kid: key for key in keys}
+
+    async def key_for(self, kid: str | None) -> VerificationKey:
+        if kid is None and len(self._by_kid) == 1:
+            return next(iter(self._by_kid.values()))
+        try:
+            return self._by_kid[kid or ""]
+        except KeyError:
+            raise TokenRejected("unknown_key", "token is signed with an unknown key") from None
+
+
+class RemoteKeys:
+    """The identity provider's JWKS, fetched and cached by PyJWT's client."""
+
+    def __init__(self, jwks_url: str) -> None:
+        self._client = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=600, timeout=5)
+
+    async def key_for(self, kid: str | None) -> VerificationKey:
+        if kid is None:
+            raise TokenRejected("unknown_key", "token names no key (kid)")
+        try:
+            # PyJWKClient does blocking I/O on a cache miss; keep it off the event loop.
+            jwk = await asyncio.to_thread(self._client.get_signing_key, kid)
+        except jwt.PyJWKClientConnectionError:
+            raise TokenRejected("keys_unavailable", "signing keys cannot be fetched") from None
+        except jwt.PyJWKClientError:
+            raise TokenRejected("unknown_key", "token is signed with an unknown key") from None
+        return VerificationKey(kid=kid, algorithm=jwk.algorithm_name, key=jwk.key)
+
+
+KeySource = LocalKeys | RemoteKeys
+
+# PyJWT's exceptions, most specific first, mapped to what a portal can show.
+_REJECTIONS: tuple[tuple[type[Exception], str, str], ...] = (
+    (jwt.ExpiredSignatureError, "token_expired", "token has expired"),
+    (jwt.ImmatureSignatureError, "token_not_yet_valid", "token is not valid yet"),
+    (jwt.InvalidAudienceError, "wrong_audience", "token is not meant for this service (audience)"),
+    (jwt.InvalidIssuerError, "wrong_issuer", "token was issued by an issuer this service does not accept"),
+    (jwt.MissingRequiredClaimError, "missing_claim", "token lacks a required claim"),
+    (jwt.InvalidAlgorithmError, "wrong_algorithm", "token algorithm is not accepted"),
+    (jwt.InvalidSignatureError, "bad_signature", "token signature is invalid"),
+    (jwt.InvalidTokenError, "malformed_token", "token is malformed"),
+)
+
+
+class TokenVerifier:
+    def __init__(self, *, issuer: str, audience: str, keys: KeySource, leeway: int) -> None:
+        self._issuer = issuer
+        self._audience = audience
+        self._keys = keys
+        self._leeway = leeway
+
+    async def verify(self, token: str) -> Claims:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.InvalidTokenError:
+            raise TokenRejected("malformed_token", "token is malformed") from None
+        key = await self._keys.key_for(header.get("kid"))
+        if header.get("alg") != key.algorithm:
+            raise TokenRejected("wrong_algorithm", "token algorithm is not accepted")
+        try:
+            payload = jwt.decode(
+                token,
+                key=key.key,
+                algorithms=[key.algorithm],
+                audience=self._audience,
+                issuer=self._issuer,
+                leeway=self._leeway,
+                options={"require": list(REQUIRED_CLAIMS)},
+            )
+        except jwt.InvalidTokenError as error:
+            reason, message = _rejection_for(error)
+            raise TokenRejected(reason, message) from None
+        return claims_from(payload)
+
+
+def _rejection_for(error: Exception) -> tuple[str, str]:
+    for error_type, reason, message in _REJECTIONS:
+        if isinstance(error, error_type):
+            return reason, message
+    return "malformed_token", "token is malformed"
+
+
+def claims_from(payload: dict[str, Any]) -> Claims:
+    """Read our claims and refuse combinations that name two kinds of actor at once."""
+    tenant = payload.get("tenant")
+    organisation = payload.get("org")
+    roles = payload.get("roles", [])
+    if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
+        raise TokenRejected("bad_claims", "token claim 'roles' must be a list of strings")
+    if not isinstance(payload["sub"], str) or not payload["sub"]:
+        raise TokenRejected("bad_claims", "token claim 'sub' must be a non-empty string")
+    if tenant and organisation:
+        raise TokenRejected("bad_claims", "token names both a jobcenter and a partner organisation")
+    if not (tenant or organisation):
+        raise TokenRejected("bad_claims", "token names neither a jobcenter nor a partner organisation")
+    if organisation:
+        kind = ActorKind.PARTNER
+    elif Role.CLIENT in roles:
+        kind = ActorKind.CLIENT
+    else:
+        kind = ActorKind.STAFF
+    return Claims(
+        subject=payload["sub"],
+        kind=kind,
+        tenant_slug=tenant or None,
+        organisation_slug=organisation or None,
+        roles=frozenset(roles),
+    )
+
+
+# --- development key and minting ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SigningKey:
+    private_key: rsa.RSAPrivateKey
+    kid: str
+
+    @property
+    def verification_key(self) -> VerificationKey:
+        return VerificationKey.from_public_key(self.private_key.public_key())
+
+    def sign(self, claims: dict[str, Any]) -> str:
+        return jwt.encode(claims, self.private_key, algorithm="RS256", headers={"kid": self.kid})
+
+
+def load_or_create_dev_key(path: Path) -> SigningKey:
+    """The development signing key: made on first run, kept in the data folder, never committed."""
+    if path.exists():
+        private_key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        assert isinstance(private_key, rsa.RSAPrivateKey)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        pem = private_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pem)
+    return SigningKey(private_key=private_key, kid=key_id(private_key.public_key()))
+
+
+def load_public_key_file(path: Path) -> VerificationKey:
+    public_key = serialization.load_pem_public_key(path.read_bytes())
+    return VerificationKey.from_public_key(public_key)
+
+
+def token_claims(
+    *,
+    issuer: str,
+    audience: str,
+    subject: str,
+    roles: list[str],
+    tenant_slug: str | None = None,
+    organisation_slug: str | None = None,
+    lifetime_seconds: int = DEV_TOKEN_LIFETIME_SECONDS,
+    now: int | None = None,
+) -> dict[str, Any]:
+    issued = int(time.time()) if now is None else now
+    claims: dict[str, Any] = {
+        "iss": issuer,
+        "aud": audience,
+        "sub": subject,
+        "iat": issued,
+        "nbf": issued,
+        "exp": issued + lifetime_seconds,
+        "roles": roles,
+    }
+    if tenant_slug:
+        claims["tenant"] = tenant_slug
+    if organisation_slug:
+        claims["org"] = organisation_slug
+    return claims

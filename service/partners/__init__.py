@@ -1,0 +1,1 @@
+"""Network partners: organisations, their memberships in jobcenters' networks, their users."""

@@ -1,0 +1,1 @@
+"""The one place the application asks the policy (`policies.polar`) and supplies its facts."""

@@ -1,0 +1,30 @@
+"""Our small interface in front of Oso, so the engine could be replaced without touching
+resolvers (Oso is deprecated by its makers, FIELD-NOTES.md). The policy is loaded once at start.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from oso import Oso
+
+from service.errors import Forbidden
+from service.identity.actor import Actor
+from service.policy.actions import Action
+
+POLICY_FILE = Path(__file__).resolve().parents[2] / "policies.polar"
+
+
+class Authorizer:
+    def __init__(self, policy_file: Path = POLICY_FILE) -> None:
+        self._oso = Oso()
+        # "Actor" is a Polar built-in; every actor is a signed-in user, so Polar calls it User.
+        self._oso.register_class(Actor, name="User")
+        self._oso.load_files([str(policy_file)])
+
+    def is_allowed(self, actor: Actor, action: Action, resource: object) -> bool:
+        return bool(self._oso.is_allowed(actor, str(action), resource))
+
+    def authorize(self, actor: Actor, action: Action, resource: object) -> None:
+        if not self.is_allowed(actor, action, resource):
+            raise Forbidden()

@@ -1,0 +1,84 @@
+"""Everything a running service holds for its lifetime, built once at start."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from service.db.engine import Database
+from service.db.location import resolve_database
+from service.db.migrate import head_revision, upgrade_to_head
+from service.db.urls import DatabaseUrls
+from service.demo.seed import seed_demo_if_empty
+from service.identity.tokens import (
+    KeySource,
+    LocalKeys,
+    RemoteKeys,
+    TokenVerifier,
+    VerificationKey,
+    load_or_create_dev_key,
+    load_public_key_file,
+)
+from service.policy.authorizer import Authorizer
+from service.settings import Settings
+from service.tenants.directory import ScopeDirectory
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Runtime:
+    settings: Settings
+    urls: DatabaseUrls
+    database: Database
+    verifier: TokenVerifier
+    authorizer: Authorizer
+    directory: ScopeDirectory
+    head_revision: str
+
+    async def close(self) -> None:
+        await self.database.dispose()
+
+
+async def start_runtime(settings: Settings) -> Runtime:
+    """Connect, check the database role, load keys and policy.
+
+    In development mode an empty database is migrated and seeded first, so `service serve` on a
+    fresh data folder is a working demo. Outside it, migrations are a deploy step of their own.
+    """
+    urls = await resolve_database(settings)
+    if settings.development:
+        await upgrade_to_head(urls.owner, app_password=settings.database_app_password)
+        if await seed_demo_if_empty(urls.owner):
+            log.info("seeded the demo data")
+    database = Database(urls.app, settings)
+    await database.assert_row_level_security_applies()
+    return Runtime(
+        settings=settings,
+        urls=urls,
+        database=database,
+        verifier=build_verifier(settings),
+        authorizer=Authorizer(),
+        directory=ScopeDirectory(database.session),
+        head_revision=head_revision(),
+    )
+
+
+def build_verifier(settings: Settings) -> TokenVerifier:
+    return TokenVerifier(
+        issuer=settings.token_issuer,
+        audience=settings.token_audience,
+        keys=_key_source(settings),
+        leeway=settings.token_leeway_seconds,
+    )
+
+
+def _key_source(settings: Settings) -> KeySource:
+    if settings.token_jwks_url:
+        return RemoteKeys(settings.token_jwks_url)
+    keys: list[VerificationKey] = []
+    if settings.token_public_key_file:
+        keys.append(load_public_key_file(settings.token_public_key_file))
+    if settings.development:
+        keys.append(load_or_create_dev_key(settings.dev_signing_key_file).verification_key)
+    return LocalKeys(keys)

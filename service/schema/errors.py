@@ -1,0 +1,66 @@
+"""Shapes every error a client sees: a code and messages for ServiceErrors, nothing but an id for
+faults. Faults are logged with that id and their stack, never with their message: a database
+error's message can quote the row it tripped on, which may be personal data.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+import uuid
+from collections.abc import Iterator
+
+from graphql import ExecutionResult as GraphQLExecutionResult
+from graphql.error import GraphQLError
+from strawberry.extensions import SchemaExtension
+from strawberry.types.execution import ExecutionResult
+
+from service.errors import ServiceError
+
+log = logging.getLogger(__name__)
+
+INTERNAL_MESSAGE = "internal error; quote the error id when reporting it"
+
+
+def shape_error(error: GraphQLError, fault_ids: list[str]) -> GraphQLError:
+    """Return the error as the client sees it; append the id of a fault to `fault_ids`."""
+    original = error.original_error
+    if original is None:
+        # Syntax and validation errors: about the document, never about data.
+        return _with_extensions(error, error.message, {"code": "GRAPHQL_VALIDATION_FAILED"})
+    if isinstance(original, ServiceError):
+        return _with_extensions(
+            error, original.message, {"code": original.code, "messageDe": original.message_de}
+        )
+    if isinstance(original, GraphQLError):
+        return shape_error(original, fault_ids) if original.original_error else error
+    error_id = uuid.uuid4().hex
+    fault_ids.append(error_id)
+    log.error(
+        "unexpected error %s (%s)\n%s",
+        error_id,
+        type(original).__name__,
+        "".join(traceback.format_tb(original.__traceback__)),
+    )
+    return _with_extensions(error, INTERNAL_MESSAGE, {"code": "INTERNAL", "errorId": error_id})
+
+
+def _with_extensions(error: GraphQLError, message: str, extensions: dict) -> GraphQLError:
+    return GraphQLError(
+        message=message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=None,
+        extensions=extensions,
+    )
+
+
+class ErrorShaping(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if isinstance(result, GraphQLExecutionResult | ExecutionResult) and result.errors:
+            fault_ids = self.execution_context.context.fault_ids
+            result.errors = [shape_error(error, fault_ids) for error in result.errors]

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import strawberry
+
+from service.identity.service import describe_actor
+from service.policy.actions import Action
+from service.schema.context import Info
+from service.schema.identity.types import Jobcenter, Me, PartnerOrganisation
+
+
+@strawberry.type
+class IdentityQuery:
+    @strawberry.field(description="Who is signed in: kind, roles, jobcenter or organisation.")
+    async def me(self, info: Info) -> Me:
+        context = info.context
+        context.authorizer.authorize(context.actor, Action.READ_IDENTITY, context.actor)
+        description = await describe_actor(context.session, context.actor)
+        return Me(
+            subject=context.actor.subject,
+            display_name=context.actor.display_name,
+            kind=context.actor.kind,
+            roles=sorted(context.actor.roles),
+            jobcenter=_as_type(Jobcenter, description.tenant),
+            organisation=_as_type(PartnerOrganisation, description.organisation),
+        )
+
+
+def _as_type(cls, row):
+    if row is None:
+        return None
+    return cls(id=strawberry.ID(str(row.id)), slug=row.slug, name=row.name)

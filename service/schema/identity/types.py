@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import strawberry
+
+from service.identity.roles import ActorKind as ActorKindEnum
+from service.identity.roles import Role as RoleEnum
+
+ActorKind = strawberry.enum(
+    ActorKindEnum, name="ActorKind", description="Which kind of user is signed in."
+)
+Role = strawberry.enum(RoleEnum, name="Role", description="A role the signed-in user holds.")
+
+
+@strawberry.type(description="A jobcenter (gemeinsame Einrichtung or zugelassener kommunaler Träger).")
+class Jobcenter:
+    id: strawberry.ID
+    slug: str
+    name: str
+
+
+@strawberry.type(description="A network partner organisation (Netzwerkpartner, Träger).")
+class PartnerOrganisation:
+    id: strawberry.ID
+    slug: str
+    name: str
+
+
+@strawberry.type(description="The signed-in user, as this service knows them.")
+class Me:
+    subject: str = strawberry.field(description="The identity provider's subject (`sub`).")
+    display_name: str
+    kind: ActorKind
+    roles: list[Role] = strawberry.field(
+        description="Roles that count here: granted by the token and by this service's records."
+    )
+    jobcenter: Jobcenter | None = strawberry.field(
+        description="The jobcenter of staff and clients; null for partner users."
+    )
+    organisation: PartnerOrganisation | None = strawberry.field(
+        description="The organisation of partner users; null for staff and clients."
+    )

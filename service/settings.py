@@ -1,0 +1,109 @@
+"""One typed settings object, read from the environment once at start.
+
+Every variable is documented in the README ("Settings"). Production mode refuses to start on a
+setting that would weaken authentication, rather than falling back to a development default.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+
+DEV_ISSUER = "https://dev.casework.invalid/issuer"
+DEFAULT_AUDIENCE = "casework-api"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str | None
+    """Owner connection (migrations, seeding). None: the embedded PostgreSQL is started."""
+    database_app_url: str | None
+    """Runtime connection as the non-owner role. None: derived from the owner URL."""
+    database_app_password: str | None
+    data_dir: Path
+    host: str
+    port: int
+    development: bool
+    token_issuer: str
+    token_audience: str
+    token_jwks_url: str | None
+    token_public_key_file: Path | None
+    token_leeway_seconds: int
+    db_pool_size: int
+    db_pool_timeout_seconds: float
+    db_statement_timeout_ms: int
+
+    @property
+    def embedded_database(self) -> bool:
+        return self.database_url is None
+
+    @property
+    def dev_signing_key_file(self) -> Path:
+        return self.data_dir / "dev-signing-key.pem"
+
+    @property
+    def embedded_pgdata(self) -> Path:
+        return self.data_dir / "pg"
+
+
+def _flag(env: dict[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise SettingsError(f"{name} must be one of true/false/1/0/yes/no, not {raw!r}")
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be an integer, not {raw!r}") from None
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    env = dict(os.environ if env is None else env)
+    database_url = env.get("DATABASE_URL") or None
+    development = _flag(env, "SERVICE_DEV_MODE", default=database_url is None)
+    jwks_url = env.get("TOKEN_JWKS_URL") or None
+    key_file = env.get("TOKEN_PUBLIC_KEY_FILE") or None
+    issuer = env.get("TOKEN_ISSUER") or (DEV_ISSUER if development else "")
+    if not development:
+        if not issuer:
+            raise SettingsError("TOKEN_ISSUER is required outside development mode")
+        if not (jwks_url or key_file):
+            raise SettingsError(
+                "TOKEN_JWKS_URL or TOKEN_PUBLIC_KEY_FILE is required outside development mode"
+            )
+    return Settings(
+        database_url=database_url,
+        database_app_url=env.get("DATABASE_APP_URL") or None,
+        database_app_password=env.get("DATABASE_APP_PASSWORD") or None,
+        data_dir=Path(env.get("SERVICE_DATA_DIR") or ".data").resolve(),
+        host=env.get("SERVICE_HOST") or "127.0.0.1",
+        port=_int(env, "SERVICE_PORT", 8000),
+        development=development,
+        token_issuer=issuer,
+        token_audience=env.get("TOKEN_AUDIENCE") or DEFAULT_AUDIENCE,
+        token_jwks_url=jwks_url,
+        token_public_key_file=Path(key_file) if key_file else None,
+        token_leeway_seconds=_int(env, "TOKEN_LEEWAY_SECONDS", 30),
+        db_pool_size=_int(env, "DB_POOL_SIZE", 10),
+        db_pool_timeout_seconds=float(_int(env, "DB_POOL_TIMEOUT_SECONDS", 5)),
+        db_statement_timeout_ms=_int(env, "DB_STATEMENT_TIMEOUT_MS", 10_000),
+    )

@@ -1,0 +1,1 @@
+"""Jobcenter staff: case managers, team leads, placement officers, DPOs, controlling."""

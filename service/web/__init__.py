@@ -1,0 +1,1 @@
+"""HTTP: the GraphQL endpoint with its unit of work, authentication responses, health probes."""

@@ -1,0 +1,102 @@
+"""The /graphql endpoint: authenticate, open the request's one unit of work, execute, commit,
+and only then let the response leave.
+
+Committing *before* the response is sent is what lets later work keep invariant 3: the records
+of a request are written in its transaction, and if that commit fails the client gets an error
+instead of the data.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from cross_web import HTTPException  # what strawberry's view raises for a malformed request
+from sqlalchemy import exc as sa_exc
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+from strawberry.asgi import GraphQL
+
+from service.identity.actor import load_actor, scope_for
+from service.identity.tokens import TokenRejected
+from service.runtime import Runtime
+from service.schema.context import Context
+from service.schema.errors import INTERNAL_MESSAGE
+from service.web.responses import bearer_token, error_response, unauthenticated
+
+log = logging.getLogger(__name__)
+
+# Connection loss, pool timeout, server gone: the database cannot serve this request now.
+UNAVAILABLE_ERRORS = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError, OSError)
+
+
+class GraphQLEndpoint(GraphQL):
+    def __init__(self, schema, runtime: Runtime) -> None:
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if runtime.settings.development else None,
+            # Queries in URLs end up in access logs and proxies, and variables can be personal.
+            allow_queries_via_get=False,
+        )
+        self.runtime = runtime
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await error_response(404, "NOT_FOUND", "subscriptions are not offered")(
+                scope, receive, send
+            )
+            return
+        request = Request(scope, receive)
+        response = await self._respond(request)
+        await response(scope, receive, send)
+
+    async def _respond(self, request: Request) -> Response:
+        if request.method == "GET" and self.graphql_ide and "text/html" in request.headers.get(
+            "accept", ""
+        ):
+            return await self.render_graphql_ide(request)  # the page holds no data
+        try:
+            return await self._execute(request)
+        except TokenRejected as rejection:
+            return unauthenticated(rejection)
+        except HTTPException as problem:
+            return error_response(problem.status_code, "BAD_REQUEST", problem.reason)
+        except UNAVAILABLE_ERRORS:
+            log.warning("database unavailable", exc_info=True)
+            return error_response(
+                503, "DATABASE_UNAVAILABLE", "the database is unavailable; try again shortly"
+            )
+
+    async def _execute(self, request: Request) -> Response:
+        runtime = self.runtime
+        claims = await runtime.verifier.verify(bearer_token(request.headers.get("authorization")))
+        data_scope = await scope_for(claims, runtime.directory)
+        async with runtime.database.session(data_scope) as session:
+            actor = await load_actor(session, claims, data_scope)
+            request.state.unit_of_work = (actor, session)
+            response = await self.run(request)
+            context: Context = request.state.context
+            if context.fault_ids:
+                await session.rollback()
+                return _fault_response(context.fault_ids)
+            await session.commit()
+        return response
+
+    async def get_context(self, request: Request, response: Response) -> Context:
+        actor, session = request.state.unit_of_work
+        context = Context(
+            request=request,
+            response=response,
+            request_id=uuid.uuid4().hex,
+            actor=actor,
+            session=session,
+            authorizer=self.runtime.authorizer,
+        )
+        request.state.context = context
+        return context
+
+
+def _fault_response(fault_ids: list[str]) -> Response:
+    """A fault rolled the request back, so none of its data may leave: only the error ids."""
+    return error_response(500, "INTERNAL", INTERNAL_MESSAGE, errorId=fault_ids[0])

@@ -1,0 +1,28 @@
+"""Probes: /healthz (the process answers) and /readyz (the database answers and is current)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import text
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+READINESS_TIMEOUT_SECONDS = 2.0
+
+
+async def healthz(_request: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    runtime = request.app.state.runtime
+    try:
+        async with asyncio.timeout(READINESS_TIMEOUT_SECONDS):
+            async with runtime.database.engine.connect() as conn:
+                revision = await conn.scalar(text("SELECT version_num FROM alembic_version"))
+    except Exception:  # any failure to answer means not ready; the reason is the probe's result
+        return JSONResponse({"status": "not ready", "reason": "database unreachable"}, 503)
+    if revision != runtime.head_revision:
+        return JSONResponse({"status": "not ready", "reason": "migrations pending"}, 503)
+    return JSONResponse({"status": "ready", "revision": revision})
