@@ -66,9 +66,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from service.app import create_app
 
-    settings = replace(
-        settings, host=args.host or settings.host, port=args.port or settings.port
-    )
+    settings = replace(settings, host=args.host or settings.host, port=args.port or settings.port)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
     return 0
 

@@ -103,9 +103,7 @@ def _create_global_tables() -> None:
         _uuid_pk(),
         sa.Column("subject", sa.String(255), nullable=False),
         sa.Column("display_name", sa.String(200), nullable=False),
-        sa.Column(
-            "roles", ARRAY(sa.String(40)), server_default=sa.text("'{}'"), nullable=False
-        ),
+        sa.Column("roles", ARRAY(sa.String(40)), server_default=sa.text("'{}'"), nullable=False),
         sa.Column("active", sa.Boolean(), server_default=sa.text("true"), nullable=False),
         _created_at(),
         sa.PrimaryKeyConstraint("organisation_id", "id", name="pk_partner_users"),
@@ -127,13 +125,13 @@ def _create_tenant_tables() -> None:
         _uuid_pk(),
         sa.Column("subject", sa.String(255), nullable=False),
         sa.Column("display_name", sa.String(200), nullable=False),
-        sa.Column(
-            "roles", ARRAY(sa.String(40)), server_default=sa.text("'{}'"), nullable=False
-        ),
+        sa.Column("roles", ARRAY(sa.String(40)), server_default=sa.text("'{}'"), nullable=False),
         sa.Column("active", sa.Boolean(), server_default=sa.text("true"), nullable=False),
         _created_at(),
         sa.PrimaryKeyConstraint("tenant_id", "id", name="pk_staff_users"),
-        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name="fk_staff_users_tenant_id_tenants"),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"], ["tenants.id"], name="fk_staff_users_tenant_id_tenants"
+        ),
         sa.UniqueConstraint("tenant_id", "subject", name="uq_staff_users_tenant_id_subject"),
     )
     op.create_table(
@@ -152,7 +150,9 @@ def _create_tenant_tables() -> None:
         sa.UniqueConstraint(
             "tenant_id", "customer_number", name="uq_clients_tenant_id_customer_number"
         ),
-        sa.UniqueConstraint("tenant_id", "login_subject", name="uq_clients_tenant_id_login_subject"),
+        sa.UniqueConstraint(
+            "tenant_id", "login_subject", name="uq_clients_tenant_id_login_subject"
+        ),
     )
     op.create_table(
         "network_memberships",

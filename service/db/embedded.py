@@ -21,7 +21,7 @@ _servers: dict[Path, pgserver.PostgresServer] = {}
 
 
 def start_embedded_server(pgdata: Path) -> URL:
-    """Start (or attach to) the server in `pgdata`; return the superuser URL of its `postgres` db."""
+    """Start (or attach to) the server in `pgdata`; return its superuser URL (db `postgres`)."""
     pgdata = pgdata.resolve()
     if pgdata not in _servers:
         pgdata.parent.mkdir(parents=True, exist_ok=True)

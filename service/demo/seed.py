@@ -118,10 +118,19 @@ PARTNERS = (
 
 async def seed_demo_if_empty(owner_url: URL) -> bool:
     """Seed when the database has no jobcenter yet; return whether it did."""
+    return await _in_owner_session(owner_url, empty_only=True)
+
+
+async def seed_demo(owner_url: URL) -> None:
+    """Seed into a database that may hold other jobcenters (tests); fails if the demo exists."""
+    await _in_owner_session(owner_url, empty_only=False)
+
+
+async def _in_owner_session(owner_url: URL, *, empty_only: bool) -> bool:
     engine = create_async_engine(owner_url, poolclass=NullPool)
     try:
         async with AsyncSession(engine) as session, session.begin():
-            if await session.scalar(select(func.count()).select_from(Tenant)):
+            if empty_only and await session.scalar(select(func.count()).select_from(Tenant)):
                 return False
             await _seed(session)
             return True

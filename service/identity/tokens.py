@@ -122,7 +122,11 @@ _REJECTIONS: tuple[tuple[type[Exception], str, str], ...] = (
     (jwt.ExpiredSignatureError, "token_expired", "token has expired"),
     (jwt.ImmatureSignatureError, "token_not_yet_valid", "token is not valid yet"),
     (jwt.InvalidAudienceError, "wrong_audience", "token is not meant for this service (audience)"),
-    (jwt.InvalidIssuerError, "wrong_issuer", "token was issued by an issuer this service does not accept"),
+    (
+        jwt.InvalidIssuerError,
+        "wrong_issuer",
+        "token was issued by an issuer this service does not accept",
+    ),
     (jwt.MissingRequiredClaimError, "missing_claim", "token lacks a required claim"),
     (jwt.InvalidAlgorithmError, "wrong_algorithm", "token algorithm is not accepted"),
     (jwt.InvalidSignatureError, "bad_signature", "token signature is invalid"),
@@ -180,7 +184,9 @@ def claims_from(payload: dict[str, Any]) -> Claims:
     if tenant and organisation:
         raise TokenRejected("bad_claims", "token names both a jobcenter and a partner organisation")
     if not (tenant or organisation):
-        raise TokenRejected("bad_claims", "token names neither a jobcenter nor a partner organisation")
+        raise TokenRejected(
+            "bad_claims", "token names neither a jobcenter nor a partner organisation"
+        )
     if organisation:
         kind = ActorKind.PARTNER
     elif Role.CLIENT in roles:

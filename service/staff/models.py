@@ -22,4 +22,3 @@ class StaffUser(Base):
     roles: Mapped[list[str]] = mapped_column(ARRAY(String(40)), server_default=text("'{}'"))
     active: Mapped[bool] = mapped_column(server_default=text("true"))
     created_at: Mapped[datetime] = created_at()
-

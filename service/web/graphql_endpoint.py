@@ -52,8 +52,10 @@ class GraphQLEndpoint(GraphQL):
         await response(scope, receive, send)
 
     async def _respond(self, request: Request) -> Response:
-        if request.method == "GET" and self.graphql_ide and "text/html" in request.headers.get(
-            "accept", ""
+        if (
+            request.method == "GET"
+            and self.graphql_ide
+            and "text/html" in request.headers.get("accept", "")
         ):
             return await self.render_graphql_ide(request)  # the page holds no data
         try:

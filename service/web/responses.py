@@ -12,7 +12,10 @@ REALM = "casework"
 
 def error_response(status: int, code: str, message: str, **extensions: str) -> JSONResponse:
     return JSONResponse(
-        {"data": None, "errors": [{"message": message, "extensions": {"code": code, **extensions}}]},
+        {
+            "data": None,
+            "errors": [{"message": message, "extensions": {"code": code, **extensions}}],
+        },
         status_code=status,
     )
 
@@ -22,7 +25,10 @@ def unauthenticated(rejection: TokenRejected) -> JSONResponse:
     if rejection.reason == "missing_token":
         challenge = f'Bearer realm="{REALM}"'
     else:
-        challenge = f'Bearer realm="{REALM}", error="invalid_token", error_description="{rejection.message}"'
+        challenge = (
+            f'Bearer realm="{REALM}", error="invalid_token", '
+            f'error_description="{rejection.message}"'
+        )
     response.headers["WWW-Authenticate"] = challenge
     return response
 
