@@ -1,5 +1,8 @@
 # The two commands of the README: `make run` and `make test`. Both set up everything they need.
-PYTHON ?= $(shell command -v python3.12 || command -v python3.11 || command -v python3)
+# The first Python that runs and is 3.11 or 3.12 (Oso has no wheels for 3.13).
+PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
+	$$p -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 12))' 2>/dev/null \
+	&& command -v $$p && break; done)
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -7,7 +10,7 @@ STAMP := $(VENV)/.installed
 .PHONY: run test lint schema clean-data
 
 $(STAMP): pyproject.toml
-	@$(PYTHON) -c 'import sys; assert (3, 11) <= sys.version_info[:2] <= (3, 12), "Python 3.11 or 3.12 is needed (Oso has no wheels for 3.13)"'
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or 3.12 is needed (Oso has no wheels for 3.13)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
