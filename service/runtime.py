@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from service.db.engine import Database
 from service.db.location import resolve_database
-from service.db.migrate import head_revision, upgrade_to_head
+from service.db.migrate import head_revisions, upgrade_to_head
 from service.db.urls import DatabaseUrls
 from service.demo.seed import seed_demo_if_empty
 from service.identity.tokens import (
@@ -34,7 +34,7 @@ class Runtime:
     verifier: TokenVerifier
     authorizer: Authorizer
     directory: ScopeDirectory
-    head_revision: str
+    head_revisions: frozenset[str]
 
     async def close(self) -> None:
         await self.database.dispose()
@@ -60,7 +60,7 @@ async def start_runtime(settings: Settings) -> Runtime:
         verifier=build_verifier(settings),
         authorizer=Authorizer(),
         directory=ScopeDirectory(database.session),
-        head_revision=head_revision(),
+        head_revisions=head_revisions(),
     )
 
 

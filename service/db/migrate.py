@@ -23,10 +23,12 @@ def alembic_config() -> Config:
     return config
 
 
-def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None, "the migrations folder has no revision"
-    return head
+def head_revisions() -> frozenset[str]:
+    """The heads of the migration graph. Domains may branch from a common revision (cases and
+    consent do), so there can be several until a merge revision joins them."""
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    assert heads, "the migrations folder has no revision"
+    return frozenset(heads)
 
 
 async def upgrade_to_head(owner_url: URL, *, app_password: str | None = None) -> None:
@@ -44,7 +46,7 @@ async def upgrade_to_head(owner_url: URL, *, app_password: str | None = None) ->
 def _upgrade(connection: Connection) -> None:
     config = alembic_config()
     config.attributes["connection"] = connection
-    command.upgrade(config, "head")
+    command.upgrade(config, "heads")
 
 
 async def _set_app_password(connection: AsyncConnection, password: str) -> None:
@@ -53,5 +55,5 @@ async def _set_app_password(connection: AsyncConnection, password: str) -> None:
     await connection.execute(text(f"ALTER ROLE {APP_ROLE} PASSWORD {literal}"))
 
 
-def current_revision(connection: Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
+def current_revisions(connection: Connection) -> frozenset[str]:
+    return frozenset(MigrationContext.configure(connection).get_current_heads())

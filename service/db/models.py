@@ -1,5 +1,6 @@
 """Imports every ORM model so `Base.metadata` is complete (Alembic, the schema checks)."""
 
+from service.cases.models import Case
 from service.clients.models import Client
 from service.db.base import Base
 from service.partners.models import NetworkMembership, PartnerOrganisation, PartnerUser
@@ -8,6 +9,7 @@ from service.tenants.models import Tenant
 
 __all__ = [
     "Base",
+    "Case",
     "Client",
     "NetworkMembership",
     "PartnerOrganisation",

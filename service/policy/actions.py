@@ -7,3 +7,4 @@ from enum import StrEnum
 
 class Action(StrEnum):
     READ_IDENTITY = "identity:read"
+    READ_FIELD = "read"  # allow_field: one data category of one client's data

@@ -11,8 +11,13 @@ from oso import Oso
 from service.errors import Forbidden
 from service.identity.actor import Actor
 from service.policy.actions import Action
+from service.policy.categories import ALL_CATEGORIES, SPECIAL_CATEGORIES, DataCategory
+from service.policy.facts import Access, ConsentFact
 
 POLICY_FILE = Path(__file__).resolve().parents[2] / "policies.polar"
+
+# Everything of a case a case manager works with; partners' report texts need a consent first.
+CASE_CATEGORIES = sorted(ALL_CATEGORIES - {DataCategory.PROGRESS_REPORTS})
 
 
 class Authorizer:
@@ -20,6 +25,10 @@ class Authorizer:
         self._oso = Oso()
         # "Actor" is a Polar built-in; every actor is a signed-in user, so Polar calls it User.
         self._oso.register_class(Actor, name="User")
+        self._oso.register_class(Access)
+        self._oso.register_class(ConsentFact, name="Consent")
+        self._oso.register_constant(sorted(map(str, SPECIAL_CATEGORIES)), "SPECIAL_CATEGORIES")
+        self._oso.register_constant(list(map(str, CASE_CATEGORIES)), "CASE_CATEGORIES")
         self._oso.load_files([str(policy_file)])
 
     def is_allowed(self, actor: Actor, action: Action, resource: object) -> bool:
@@ -28,3 +37,7 @@ class Authorizer:
     def authorize(self, actor: Actor, action: Action, resource: object) -> None:
         if not self.is_allowed(actor, action, resource):
             raise Forbidden()
+
+    def readable_categories(self, actor: Actor, access: Access) -> frozenset[str]:
+        """The data categories `actor` may read where it stands in `access` (allow_field)."""
+        return frozenset(self._oso.authorized_fields(actor, str(Action.READ_FIELD), access))

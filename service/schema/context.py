@@ -11,6 +11,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from service.identity.actor import Actor
 from service.policy.authorizer import Authorizer
+from service.policy.guard import RequestGuard
 
 
 @dataclass(slots=True)
@@ -22,6 +23,8 @@ class Context:
     session: AsyncSession
     """The request's one session; its transaction is committed by the endpoint, not here."""
     authorizer: Authorizer
+    guard: RequestGuard
+    """The field guard's state for this request: policy answers so far, reads to record."""
     fault_ids: list[str] = field(default_factory=list)
     """Ids of unexpected errors; any fault rolls the whole request back and withholds its data."""
 

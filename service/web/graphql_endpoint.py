@@ -20,6 +20,7 @@ from strawberry.asgi import GraphQL
 
 from service.identity.actor import load_actor, scope_for
 from service.identity.tokens import TokenRejected
+from service.policy.guard import RequestGuard
 from service.runtime import Runtime
 from service.schema.context import Context
 from service.schema.errors import INTERNAL_MESSAGE
@@ -94,6 +95,7 @@ class GraphQLEndpoint(GraphQL):
             actor=actor,
             session=session,
             authorizer=self.runtime.authorizer,
+            guard=RequestGuard(actor, self.runtime.authorizer.readable_categories),
         )
         request.state.context = context
         return context

@@ -20,9 +20,9 @@ async def readyz(request: Request) -> JSONResponse:
     try:
         async with asyncio.timeout(READINESS_TIMEOUT_SECONDS):
             async with runtime.database.engine.connect() as conn:
-                revision = await conn.scalar(text("SELECT version_num FROM alembic_version"))
+                revisions = set(await conn.scalars(text("SELECT version_num FROM alembic_version")))
     except Exception:  # any failure to answer means not ready; the reason is the probe's result
         return JSONResponse({"status": "not ready", "reason": "database unreachable"}, 503)
-    if revision != runtime.head_revision:
+    if revisions != runtime.head_revisions:
         return JSONResponse({"status": "not ready", "reason": "migrations pending"}, 503)
-    return JSONResponse({"status": "ready", "revision": revision})
+    return JSONResponse({"status": "ready", "revisions": sorted(revisions)})

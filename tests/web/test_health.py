@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from service.app import create_app
 from service.db.admin import drop_database, ensure_database
 from service.db.engine import Database
-from service.db.migrate import alembic_config, head_revision, upgrade_to_head
+from service.db.migrate import alembic_config, head_revisions, upgrade_to_head
 from service.runtime import start_runtime
 
 
@@ -37,7 +37,7 @@ async def test_readyz_reports_the_current_revision(client):
     response = await client.get("/readyz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ready", "revision": head_revision()}
+    assert response.json() == {"status": "ready", "revisions": sorted(head_revisions())}
 
 
 async def test_readyz_is_not_ready_when_the_database_is_unreachable(settings, runtime):

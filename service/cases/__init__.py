@@ -1,0 +1,1 @@
+"""Employment-oriented case management (bFM): cases from intake to closure."""

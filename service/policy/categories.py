@@ -1,0 +1,117 @@
+"""Data categories: what a consent's scope is made of, and what every field of personal data
+belongs to (exactly one, declared where the field is declared; DESIGN.md, Consent).
+
+They are data, not just code: `dataCategories` lists them with German and English labels and a
+description, so a consent UI can render the choice the client makes. Assessment data is split by
+what a partner needs (Datensparsamkeit, domain/000): a debt counsellor can be given the financial
+situation without the housing or health entries. Health and addiction are special categories
+(Art. 9 GDPR) and count only under a consent that names them explicitly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class DataCategory(StrEnum):
+    IDENTITY = "identity"
+    CONTACT = "contact"
+    HOUSEHOLD = "household"
+    CASE_STATUS = "case_status"
+    INTAKE = "intake"
+    ASSESSMENT_QUALIFICATION = "assessment_qualification"
+    ASSESSMENT_CIRCUMSTANCES = "assessment_circumstances"
+    ASSESSMENT_FINANCES = "assessment_finances"
+    ASSESSMENT_HOUSING = "assessment_housing"
+    ASSESSMENT_HEALTH = "assessment_health"
+    ASSESSMENT_ADDICTION = "assessment_addiction"
+    INTEGRATION_PLAN = "integration_plan"
+    DOCUMENTS = "documents"
+    REFERRAL = "referral"
+    PROGRESS_REPORTS = "progress_reports"
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryInfo:
+    label_de: str
+    label_en: str
+    description_de: str
+    special: bool = False
+
+
+CATEGORIES: dict[DataCategory, CategoryInfo] = {
+    DataCategory.IDENTITY: CategoryInfo(
+        "Identität", "Identity", "Name, Geburtsdatum und Kundennummer."
+    ),
+    DataCategory.CONTACT: CategoryInfo(
+        "Kontaktdaten", "Contact details", "Anschrift, Telefonnummer und E-Mail-Adresse."
+    ),
+    DataCategory.HOUSEHOLD: CategoryInfo(
+        "Haushalt", "Household", "Bedarfsgemeinschaft, Kinder und zu betreuende Angehörige."
+    ),
+    DataCategory.CASE_STATUS: CategoryInfo(
+        "Fallstatus",
+        "Case status",
+        "Ob und seit wann ein Fallmanagement besteht, Betreuungsform, Profillage, zuständige "
+        "Fachkraft, Überprüfungstermine.",
+    ),
+    DataCategory.INTAKE: CategoryInfo(
+        "Fallzugang",
+        "Intake",
+        "Profiling-Angaben und Begründungen für die Aufnahme ins Fallmanagement.",
+    ),
+    DataCategory.ASSESSMENT_QUALIFICATION: CategoryInfo(
+        "Assessment: Qualifikation",
+        "Assessment: qualification",
+        "Schul- und Berufsabschlüsse, Berufserfahrung, Sprachkenntnisse.",
+    ),
+    DataCategory.ASSESSMENT_CIRCUMSTANCES: CategoryInfo(
+        "Assessment: Motivation und Rahmenbedingungen",
+        "Assessment: motivation and circumstances",
+        "Motivation, Mobilität, familiäre Situation und Kinderbetreuung.",
+    ),
+    DataCategory.ASSESSMENT_FINANCES: CategoryInfo(
+        "Assessment: finanzielle Situation",
+        "Assessment: financial situation",
+        "Schulden, Pfändungen und der Umgang mit Geld.",
+    ),
+    DataCategory.ASSESSMENT_HOUSING: CategoryInfo(
+        "Assessment: Wohnsituation",
+        "Assessment: housing",
+        "Wohnsituation, drohender oder eingetretener Wohnungsverlust, Mietschulden.",
+    ),
+    DataCategory.ASSESSMENT_HEALTH: CategoryInfo(
+        "Assessment: Gesundheit",
+        "Assessment: health",
+        "Körperliche und psychische Leistungsfähigkeit (besondere Kategorie, Art. 9 DSGVO).",
+        special=True,
+    ),
+    DataCategory.ASSESSMENT_ADDICTION: CategoryInfo(
+        "Assessment: Sucht",
+        "Assessment: addiction",
+        "Suchtmittelgebrauch und Suchtbehandlung (besondere Kategorie, Art. 9 DSGVO).",
+        special=True,
+    ),
+    DataCategory.INTEGRATION_PLAN: CategoryInfo(
+        "Integrationsplan",
+        "Integration plan",
+        "Ziele, Teilziele und Aktivitäten sowie deren Ergebnisse; Eingliederungsvereinbarungen.",
+    ),
+    DataCategory.DOCUMENTS: CategoryInfo(
+        "Dokumente", "Documents", "Dokumente der Fallakte, soweit nicht anders eingeordnet."
+    ),
+    DataCategory.REFERRAL: CategoryInfo(
+        "Einschaltung Dritter",
+        "Referral",
+        "An wen, wozu und wann die Kundin oder der Kunde vermittelt wurde, und der Stand.",
+    ),
+    DataCategory.PROGRESS_REPORTS: CategoryInfo(
+        "Rückmeldungen der Partner",
+        "Progress reports",
+        "Inhalt der Rückmeldungen eines Netzwerkpartners an das Jobcenter.",
+    ),
+}
+
+SPECIAL_CATEGORIES = frozenset(c for c, info in CATEGORIES.items() if info.special)
+ALL_CATEGORIES = frozenset(DataCategory)

@@ -1,0 +1,79 @@
+"""Facts the policy decides on. Python finds them in the database; `policies.polar` decides.
+
+`Access` is what an actor is to one client's data at one place in the API: their relations (the
+responsible case manager, the partner a referral went to, the client themselves, …), the consents
+that could cover it, and flags of the object (a document past its access-until date). It is
+hashable and carries no ids that matter to the decision, so one policy answer serves every row in
+the same situation (FIELD-NOTES.md: ask Oso once per situation, not per field per row).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Relation(StrEnum):
+    RESPONSIBLE_CASE_MANAGER = "responsible_case_manager"
+    DEPUTY_CASE_MANAGER = "deputy_case_manager"  # counts only under an active deputy consent
+    SAME_JOBCENTER = "same_jobcenter"  # staff of the jobcenter the data belongs to
+    PROPOSER = "proposer"  # the placement officer who proposed the intake
+    REFERRAL_RECIPIENT = "referral_recipient"  # the partner organisation a referral went to
+    REPORT_AUTHOR = "report_author"  # the partner organisation that wrote a progress report
+    DATA_SUBJECT = "data_subject"  # the client themselves
+
+
+class ConsentPurpose(StrEnum):
+    REFERRAL = "referral"
+    DEPUTY = "deputy"
+
+
+class ConsentDirection(StrEnum):
+    TO_PARTNER = "to_partner"  # jobcenter → partner
+    TO_JOBCENTER = "to_jobcenter"  # partner → jobcenter (progress reports)
+
+
+class ObjectFlag(StrEnum):
+    ACCESS_EXPIRED = "access_expired"  # a document past its access-until date
+    VISIBLE_TO_CLIENT = "visible_to_client"
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentFact:
+    """A consent as the policy sees it. `active` is computed for the request's moment: valid
+    from ≤ now < valid until, and not revoked. The id is for the audit, not the decision."""
+
+    purpose: ConsentPurpose
+    direction: ConsentDirection
+    grantee_id: uuid.UUID  # the partner organisation, or the jobcenter for deputy consents
+    categories: frozenset[str]
+    explicit_special: bool
+    active: bool
+    id: uuid.UUID = field(compare=False, hash=False)
+
+    @staticmethod
+    def is_active_at(
+        now: datetime,
+        *,
+        valid_from: datetime,
+        valid_until: datetime | None,
+        revoked_at: datetime | None,
+    ) -> bool:
+        if revoked_at is not None and revoked_at <= now:
+            return False
+        return valid_from <= now and (valid_until is None or now < valid_until)
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    relations: frozenset[Relation]
+    consents: tuple[ConsentFact, ...] = ()
+    flags: frozenset[ObjectFlag] = frozenset()
+
+    def with_flags(self, *flags: ObjectFlag) -> Access:
+        return Access(self.relations, self.consents, self.flags | frozenset(flags))
+
+
+NO_ACCESS = Access(relations=frozenset())

@@ -1,0 +1,181 @@
+"""The field guard: the one chokepoint every field of personal data passes (DESIGN.md, invariant 1).
+
+A field of personal data is declared with `personal_field(category)`; its type with
+`personal_type`, and the object behind it carries a `GuardTag` saying whose data it is and what
+the actor is to it (`Access`). On every read the guard asks the policy which categories that
+`Access` may read — once per distinct situation in the request, then from a dict — and either
+records the read and returns the value, or answers `null` with a FORBIDDEN error at the field's
+path. Resolvers never decide access themselves.
+
+It is a strawberry *field* extension, not a schema extension: a schema-wide `resolve` hook made a
+500-row query ~8× slower (FIELD-NOTES.md, Strawberry).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Final
+
+import strawberry
+from strawberry.extensions import FieldExtension
+from strawberry.schema_directive import Location
+from strawberry.types import Info
+
+from service.errors import Forbidden
+from service.identity.actor import Actor
+from service.policy.categories import DataCategory
+from service.policy.facts import Access
+
+ROW_CATEGORY: Final = "row"
+"""For types whose rows differ in category (assessment entries): the tag names the category."""
+
+CategoryDeclaration = DataCategory | str
+
+
+@dataclass(frozen=True, slots=True)
+class GuardTag:
+    """Whose data an object is, what it is, and what the actor is to it."""
+
+    tenant_id: uuid.UUID
+    subject_id: uuid.UUID  # the client the data is about
+    object_type: str
+    object_id: uuid.UUID
+    access: Access
+    category: DataCategory | None = None  # only for ROW_CATEGORY types
+
+
+@strawberry.schema_directive(
+    locations=[Location.FIELD_DEFINITION],
+    name="personalData",
+    description="Personal data of the given category: read only where policy allows, and recorded.",
+)
+class PersonalData:
+    category: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReadKey:
+    subject_id: uuid.UUID
+    object_type: str
+    object_id: uuid.UUID
+    basis: str
+
+
+class RequestGuard:
+    """Per request: the policy answers so far, and the reads to be recorded."""
+
+    def __init__(self, actor: Actor, readable_categories: Callable[[Actor, Access], frozenset]):
+        self.actor = actor
+        self._ask_policy = readable_categories
+        self._answers: dict[Access, frozenset[str]] = {}
+        self.reads: dict[ReadKey, set[str]] = {}
+        self.tenants: dict[ReadKey, uuid.UUID] = {}
+        self.policy_questions = 0
+
+    def readable(self, access: Access) -> frozenset[str]:
+        answer = self._answers.get(access)
+        if answer is None:
+            self.policy_questions += 1
+            answer = self._answers[access] = frozenset(self._ask_policy(self.actor, access))
+        return answer
+
+    def admit(self, tag: GuardTag, category: str) -> None:
+        if category not in self.readable(tag.access):
+            raise Forbidden()
+
+    def record(self, tag: GuardTag, category: str, field_name: str) -> None:
+        key = ReadKey(tag.subject_id, tag.object_type, tag.object_id, basis_of(tag, category))
+        fields = self.reads.get(key)
+        if fields is None:
+            fields = self.reads[key] = set()
+            self.tenants[key] = tag.tenant_id
+        fields.add(field_name)
+
+
+def basis_of(tag: GuardTag, category: str) -> str:
+    """What allowed a read, for the record: the consent that covers it, else the relations."""
+    for consent in tag.access.consents:
+        if consent.active and category in consent.categories:
+            return f"consent:{consent.id}"
+    return "+".join(sorted(tag.access.relations)) or "none"
+
+
+class FieldGuard(FieldExtension):
+    def __init__(self, category: CategoryDeclaration) -> None:
+        self.category = category
+
+    def _category_of(self, source: Any) -> str:
+        if self.category == ROW_CATEGORY:
+            row_category = source.guard.category
+            assert row_category is not None, f"{type(source).__name__} has no row category"
+            return row_category
+        return self.category
+
+    def resolve(self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any) -> Any:
+        guard: RequestGuard = info.context.guard
+        category = self._category_of(source)
+        guard.admit(source.guard, category)
+        value = next_(source, info, **kwargs)
+        guard.record(source.guard, category, info.field_name)
+        return value
+
+    async def resolve_async(
+        self, next_: Callable[..., Awaitable[Any]], source: Any, info: Info, **kwargs: Any
+    ) -> Any:
+        guard: RequestGuard = info.context.guard
+        category = self._category_of(source)
+        guard.admit(source.guard, category)
+        value = await next_(source, info, **kwargs)
+        guard.record(source.guard, category, info.field_name)
+        return value
+
+
+def personal_field(
+    category: CategoryDeclaration,
+    *,
+    description: str | None = None,
+    resolver: Callable[..., Any] | None = None,
+    name: str | None = None,
+) -> Any:
+    """Declare a field of personal data: its category, and the guard in front of it.
+
+    The field must be nullable: a read the policy refuses answers null with FORBIDDEN.
+    """
+    label = category if category == ROW_CATEGORY else DataCategory(category).value
+    kwargs: dict[str, Any] = {
+        "description": description,
+        "extensions": [FieldGuard(category)],
+        "directives": [PersonalData(category=label)],
+        "name": name,
+    }
+    if resolver is not None:
+        return strawberry.field(resolver=resolver, **kwargs)
+    return strawberry.field(**kwargs)
+
+
+# --- classification of every GraphQL object type (checked by tests/schema/test_guarded_schema.py)
+
+PERSONAL_TYPES: set[type] = set()
+PUBLIC_TYPES: dict[type, str] = {}
+
+
+def personal_type(cls: type | None = None, **type_kwargs: Any) -> Any:
+    """A type whose objects are someone's personal data; they carry `guard: GuardTag`."""
+
+    def wrap(target: type) -> type:
+        PERSONAL_TYPES.add(target)
+        return strawberry.type(target, **type_kwargs)
+
+    return wrap(cls) if cls is not None else wrap
+
+
+def public_type(reason: str, **type_kwargs: Any) -> Callable[[type], type]:
+    """A type that holds no client's personal data; `reason` says why, for the reviewer."""
+
+    def wrap(target: type) -> type:
+        PUBLIC_TYPES[target] = reason
+        return strawberry.type(target, **type_kwargs)
+
+    return wrap
