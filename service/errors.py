@@ -23,3 +23,56 @@ class Forbidden(ServiceError):
 
     def __init__(self) -> None:
         super().__init__("not allowed", "nicht erlaubt")
+
+
+class NotFound(ServiceError):
+    """Unknown id, or one the actor may not see (another jobcenter's, another partner's): the
+    answer is the same, so an id tells nobody whether the thing exists."""
+
+    code = "NOT_FOUND"
+
+    def __init__(self, what: str = "object") -> None:
+        super().__init__(f"{what} not found", "nicht gefunden")
+
+
+class UserError(ServiceError):
+    """Input a portal can correct: which field, what is wrong. Returned in mutation payloads."""
+
+    def __init__(self, field: str | None, code: str, message: str, message_de: str) -> None:
+        super().__init__(message, message_de)
+        self.field = field
+        self.code = code
+
+
+class ValidationFailed(UserError):
+    def __init__(self, field: str, message: str, message_de: str) -> None:
+        super().__init__(field, "VALIDATION", message, message_de)
+
+
+class InvalidTransition(UserError):
+    """The object's state does not allow this step (closing a closed case, …)."""
+
+    def __init__(self, message: str, message_de: str) -> None:
+        super().__init__(None, "INVALID_STATE", message, message_de)
+
+
+class Conflict(UserError):
+    """Someone else changed the object since the caller read it (version check)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "version",
+            "CONFLICT",
+            "changed by someone else meanwhile; reload and try again",
+            "zwischenzeitlich von anderer Stelle geändert; bitte neu laden",
+        )
+
+
+def too_long(field: str, limit: int) -> ValidationFailed:
+    return ValidationFailed(
+        field, f"at most {limit} characters", f"höchstens {limit} Zeichen erlaubt"
+    )
+
+
+def required(field: str) -> ValidationFailed:
+    return ValidationFailed(field, "required", "Pflichtangabe")
