@@ -102,7 +102,7 @@ may_read(user: User, access: Access, category: String) if
     user.has_role("client") and
     "data_subject" in access.relations and
     category in ["identity", "contact", "household", "case_status", "integration_plan",
-                 "referral"];
+                 "referral", "consents"];
 
 # Their documents that the case manager marked visible to them.
 may_read(user: User, access: Access, "documents") if

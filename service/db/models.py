@@ -2,8 +2,10 @@
 
 from service.cases.models import Case
 from service.clients.models import Client
+from service.consent.models import Consent, ConsentRevocation
 from service.db.base import Base
 from service.partners.models import NetworkMembership, PartnerOrganisation, PartnerUser
+from service.referrals.models import ProgressReport, Referral, ReferralStatusChange
 from service.staff.models import StaffUser
 from service.tenants.models import Tenant
 
@@ -11,9 +13,14 @@ __all__ = [
     "Base",
     "Case",
     "Client",
+    "Consent",
+    "ConsentRevocation",
     "NetworkMembership",
     "PartnerOrganisation",
     "PartnerUser",
+    "ProgressReport",
+    "Referral",
+    "ReferralStatusChange",
     "StaffUser",
     "Tenant",
 ]

@@ -30,6 +30,7 @@ class DataCategory(StrEnum):
     DOCUMENTS = "documents"
     REFERRAL = "referral"
     PROGRESS_REPORTS = "progress_reports"
+    CONSENTS = "consents"
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +111,11 @@ CATEGORIES: dict[DataCategory, CategoryInfo] = {
         "Rückmeldungen der Partner",
         "Progress reports",
         "Inhalt der Rückmeldungen eines Netzwerkpartners an das Jobcenter.",
+    ),
+    DataCategory.CONSENTS: CategoryInfo(
+        "Einwilligungen",
+        "Consents",
+        "Erteilte und widerrufene Einwilligungen: wem, wozu, in welchem Umfang, wie lange.",
     ),
 }
 

@@ -1,0 +1,1 @@
+"""Consents (Einwilligungen): recorded, scoped, revocable; never edited in place."""

@@ -1,0 +1,80 @@
+"""Consents as facts for the policy: loaded in one query for many clients, with `active`
+computed for the request's moment (revocation takes effect on the very next request)."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from service.consent.models import Consent, ConsentRevocation
+from service.policy.facts import ConsentDirection, ConsentFact, ConsentPurpose
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentRecord:
+    """A consent with what selects it for a place in the API (which referral it belongs to)."""
+
+    fact: ConsentFact
+    client_id: uuid.UUID
+    referral_id: uuid.UUID | None
+
+
+async def consent_records(
+    session: AsyncSession,
+    *,
+    client_ids: Iterable[uuid.UUID] | None = None,
+    referral_ids: Iterable[uuid.UUID] | None = None,
+    now: datetime,
+) -> list[ConsentRecord]:
+    query = select(Consent, ConsentRevocation.revoked_at).outerjoin(
+        ConsentRevocation,
+        (ConsentRevocation.tenant_id == Consent.tenant_id)
+        & (ConsentRevocation.consent_id == Consent.id),
+    )
+    if client_ids is not None:
+        query = query.where(Consent.client_id.in_(list(client_ids)))
+    if referral_ids is not None:
+        query = query.where(Consent.referral_id.in_(list(referral_ids)))
+    rows = await session.execute(query)
+    return [
+        ConsentRecord(fact_of(consent, revoked_at, now), consent.client_id, consent.referral_id)
+        for consent, revoked_at in rows
+    ]
+
+
+def fact_of(consent: Consent, revoked_at: datetime | None, now: datetime) -> ConsentFact:
+    return ConsentFact(
+        purpose=ConsentPurpose(consent.purpose),
+        direction=ConsentDirection(consent.direction),
+        grantee_id=consent.grantee_organisation_id or consent.tenant_id,
+        categories=frozenset(consent.categories),
+        explicit_special=consent.explicit_special_categories,
+        active=ConsentFact.is_active_at(
+            now,
+            valid_from=consent.valid_from,
+            valid_until=consent.valid_until,
+            revoked_at=revoked_at,
+        ),
+        id=consent.id,
+    )
+
+
+async def consent_facts_for_clients(
+    session: AsyncSession, *, client_ids: Iterable[uuid.UUID], now: datetime
+) -> dict[uuid.UUID, tuple[ConsentFact, ...]]:
+    """The consents that bear on staff access to a client's case: deputy consents.
+
+    Consents for a referral are attached where the referral is shown (service/referrals), so
+    that one referral's consent never opens another referral's data.
+    """
+    by_client: dict[uuid.UUID, list[ConsentFact]] = defaultdict(list)
+    for record in await consent_records(session, client_ids=client_ids, now=now):
+        if record.fact.purpose is ConsentPurpose.DEPUTY:
+            by_client[record.client_id].append(record.fact)
+    return {client_id: tuple(facts) for client_id, facts in by_client.items()}

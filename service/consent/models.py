@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ARRAY, ForeignKey, ForeignKeyConstraint, Index, String, Text
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from service.db.base import Base, created_at, tenant_key, uuid_pk
+
+
+class Consent(Base):
+    """A client's consent, as given. Never edited: the service's role may only insert and read
+    it; a revocation is a fact of its own (ConsentRevocation)."""
+
+    __tablename__ = "consents"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "client_id"], ["clients.tenant_id", "clients.id"]),
+        ForeignKeyConstraint(["tenant_id", "referral_id"], ["referrals.tenant_id", "referrals.id"]),
+        Index("ix_consents_tenant_id_client_id", "tenant_id", "client_id"),
+    )
+
+    tenant_id: Mapped[uuid.UUID] = tenant_key()
+    id: Mapped[uuid.UUID] = uuid_pk()
+    client_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    purpose: Mapped[str] = mapped_column(String(20))
+    grantee_organisation_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("partner_organisations.id"), index=True
+    )
+    referral_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    direction: Mapped[str] = mapped_column(String(20))
+    categories: Mapped[list[str]] = mapped_column(ARRAY(String(40)))
+    explicit_special_categories: Mapped[bool]
+    valid_from: Mapped[datetime]
+    valid_until: Mapped[datetime | None]
+    evidence_reference: Mapped[str | None] = mapped_column(String(200))
+    informed_content: Mapped[bool]
+    informed_effects: Mapped[bool]
+    informed_scope: Mapped[bool]
+    informed_voluntariness: Mapped[bool]
+    informed_benefit: Mapped[bool]
+    recorded_by_kind: Mapped[str] = mapped_column(String(10))
+    recorded_by_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    recorded_at: Mapped[datetime] = created_at()
+
+
+class ConsentRevocation(Base):
+    """That a consent was revoked: when, by whom, through which channel. One per consent."""
+
+    __tablename__ = "consent_revocations"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "consent_id"], ["consents.tenant_id", "consents.id"]),
+    )
+
+    tenant_id: Mapped[uuid.UUID] = tenant_key()
+    consent_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    revoked_at: Mapped[datetime] = created_at()
+    revoked_by_kind: Mapped[str] = mapped_column(String(10))
+    revoked_by_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    channel: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,1 @@
+"""Referrals to network partners (Einschaltung Dritter) and their progress reports."""

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, ForeignKeyConstraint, Index, String, Text, text
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from service.db.base import Base, created_at, tenant_key, uuid_pk
+
+
+class ReferralStatus(StrEnum):
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    ABORTED = "aborted"
+    NO_SHOW = "no_show"  # client did not appear
+
+
+class Attendance(StrEnum):
+    ATTENDED = "attended"
+    EXCUSED = "excused"
+    MISSED = "missed"
+
+
+class Referral(Base):
+    """A case manager's referral of a client to a network partner (Einschaltung Dritter)."""
+
+    __tablename__ = "referrals"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "case_id"], ["cases.tenant_id", "cases.id"]),
+        ForeignKeyConstraint(["tenant_id", "client_id"], ["clients.tenant_id", "clients.id"]),
+        ForeignKeyConstraint(
+            ["tenant_id", "created_by_id"], ["staff_users.tenant_id", "staff_users.id"]
+        ),
+        # A partner's list across jobcenters, and row-level security's EXISTS on clients/cases.
+        Index("ix_referrals_partner_organisation_id", "partner_organisation_id", "created_at"),
+        Index("ix_referrals_tenant_id_client_id", "tenant_id", "client_id"),
+    )
+
+    tenant_id: Mapped[uuid.UUID] = tenant_key()
+    id: Mapped[uuid.UUID] = uuid_pk()
+    case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    client_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    partner_organisation_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("partner_organisations.id")
+    )
+    service_category: Mapped[str] = mapped_column(String(40))
+    purpose: Mapped[str] = mapped_column(Text)
+    first_report_due: Mapped[date]
+    status: Mapped[str] = mapped_column(String(20), server_default=text("'sent'"))
+    created_by_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    created_at: Mapped[datetime] = created_at()
+    version: Mapped[int] = mapped_column(server_default=text("1"))
+
+
+class ReferralStatusChange(Base):
+    """Every status change of a referral: when, to what, by whom (staff or partner user)."""
+
+    __tablename__ = "referral_status_changes"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "referral_id"], ["referrals.tenant_id", "referrals.id"]),
+        Index("ix_referral_status_changes_tenant_id_referral_id", "tenant_id", "referral_id"),
+    )
+
+    tenant_id: Mapped[uuid.UUID] = tenant_key()
+    id: Mapped[uuid.UUID] = uuid_pk()
+    referral_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    changed_by_kind: Mapped[str] = mapped_column(String(10))
+    changed_by_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    changed_at: Mapped[datetime] = created_at()
+
+
+class ProgressReport(Base):
+    """A partner's report back (Rückmeldung): its text reaches the jobcenter only under a
+    consent in the direction partner → jobcenter."""
+
+    __tablename__ = "progress_reports"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "referral_id"], ["referrals.tenant_id", "referrals.id"]),
+        Index("ix_progress_reports_tenant_id_referral_id", "tenant_id", "referral_id"),
+    )
+
+    tenant_id: Mapped[uuid.UUID] = tenant_key()
+    id: Mapped[uuid.UUID] = uuid_pk()
+    referral_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    reported_on: Mapped[date]
+    attendance: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    next_appointment: Mapped[datetime | None]
+    author_organisation_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    author_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    created_at: Mapped[datetime] = created_at()
