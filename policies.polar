@@ -109,3 +109,77 @@ may_read(user: User, access: Access, "documents") if
     user.has_role("client") and
     "data_subject" in access.relations and
     "visible_to_client" in access.flags;
+
+# ---------------------------------------------------------------------------------------------
+# Network, referrals and consents (object level). `access` is the same fact object as above.
+
+# Jobcenter staff see their jobcenter's network; partner users their own organisation.
+allow(user: User, "network:read", "network") if user.kind = "staff";
+allow(user: User, "network:read", "network") if user.has_role("partner_counsellor");
+
+# A referral is visible to whoever may read its referral data.
+allow(user: User, "referral:read", access: Access) if
+    may_read(user, access, "referral");
+
+# The case manager of an admitted case refers the client, and may withdraw the referral.
+allow(user: User, "referral:create", access: Access) if
+    user.has_role("case_manager") and acts_as_case_manager(user, access);
+allow(user: User, "referral:withdraw", access: Access) if
+    user.has_role("case_manager") and acts_as_case_manager(user, access);
+
+# The partner it went to accepts or declines it, moves it on and reports back.
+allow(user: User, action: String, access: Access) if
+    action in ["referral:respond", "referral:update_status", "referral:report"] and
+    user.has_role("partner_counsellor") and
+    "referral_recipient" in access.relations;
+
+# Consents are recorded and revoked by the client's case manager, or by the client.
+allow(user: User, action: String, access: Access) if
+    action in ["consent:record", "consent:revoke"] and
+    user.has_role("case_manager") and acts_as_case_manager(user, access);
+allow(user: User, action: String, access: Access) if
+    action in ["consent:record", "consent:revoke"] and
+    user.has_role("client") and "data_subject" in access.relations;
+
+# ---------------------------------------------------------------------------------------------
+# --- Cases (object level). `access` is what the user is to the case (service/cases/access.py),
+# or, for actions on no case yet (proposing, caseloads, indicators), to the jobcenter: then it
+# holds only "same_jobcenter".
+
+# A case exists for a user only if they may read its status; everyone else gets "not found".
+# So a registered deputy without the client's active deputy consent does not see the case.
+allow(user: User, "case:read", access: Access) if
+    may_read(user, access, "case_status");
+
+# Placement officers and case managers propose clients of their jobcenter for intake.
+allow(user: User, "case:propose", access: Access) if
+    "same_jobcenter" in access.relations and
+    (user.has_role("placement_officer") or user.has_role("case_manager"));
+
+# The case manager the proposal names decides on admission (domain/000: Übergabe).
+allow(user: User, "case:decide_intake", access: Access) if
+    user.has_role("case_manager") and
+    "responsible_case_manager" in access.relations;
+
+# The work on an admitted case — assessment, plan, steering, agreement, reviews, documents,
+# closure, after-care — by its case manager, or a deputy under the client's active consent.
+allow(user: User, "case:work", access: Access) if
+    user.has_role("case_manager") and
+    acts_as_case_manager(user, access);
+
+# Team leads (re)assign the responsible case manager and see caseloads.
+allow(user: User, action: String, access: Access) if
+    action in ["case:assign", "caseload:read"] and
+    user.has_role("team_lead") and
+    "same_jobcenter" in access.relations;
+
+# A deputy is registered by the team lead or by the responsible case manager.
+allow(user: User, "case:register_deputy", access: Access) if
+    user.has_role("team_lead") and "same_jobcenter" in access.relations;
+allow(user: User, "case:register_deputy", access: Access) if
+    user.has_role("case_manager") and "responsible_case_manager" in access.relations;
+
+# Aggregated indicators of the jobcenter and its teams, never per employee (domain/002).
+allow(user: User, "indicators:read", access: Access) if
+    (user.has_role("controlling") or user.has_role("team_lead")) and
+    "same_jobcenter" in access.relations;

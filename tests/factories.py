@@ -120,16 +120,26 @@ class Factories:
         organisation = PartnerOrganisation(id=uuid.uuid4(), slug=_unique("org"), name="Testträger")
         async with self._session() as session:
             session.add(organisation)
+        created = Organisation(id=organisation.id, slug=organisation.slug)
         for jobcenter in networks:
-            async with self._session(tenant=jobcenter.id) as session:
-                session.add(
-                    NetworkMembership(
-                        tenant_id=jobcenter.id,
-                        partner_organisation_id=organisation.id,
-                        service_categories=[str(category) for category in categories],
-                    )
+            await self.add_membership(created, jobcenter, categories=categories)
+        return created
+
+    async def add_membership(
+        self,
+        organisation: Organisation,
+        jobcenter: Jobcenter,
+        *,
+        categories: tuple[ServiceCategory, ...] = (ServiceCategory.DEBT_COUNSELLING,),
+    ) -> None:
+        async with self._session(tenant=jobcenter.id) as session:
+            session.add(
+                NetworkMembership(
+                    tenant_id=jobcenter.id,
+                    partner_organisation_id=organisation.id,
+                    service_categories=[str(category) for category in categories],
                 )
-        return Organisation(id=organisation.id, slug=organisation.slug)
+            )
 
     async def partner_user(self, organisation: Organisation, *, active: bool = True) -> Person:
         user = PartnerUser(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 from sqlalchemy import text
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import (
@@ -16,6 +19,45 @@ from service.tenants.binding import SCOPE_INFO_KEY, ScopedSession
 from service.tenants.scope import NO_SCOPE, Scope
 
 APPLICATION_NAME = "casework-service"
+
+
+class RequestSession(AsyncSession):
+    """One request's session, safe to share between the resolvers of that request.
+
+    GraphQL resolves sibling fields concurrently (and DataLoaders dispatch in the same tick),
+    but an AsyncSession allows one operation at a time. The lock queues them: one transaction,
+    one connection, statements in turn.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._turn = asyncio.Lock()
+
+    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        async with self._turn:
+            return await super().execute(*args, **kwargs)
+
+    async def scalar(self, *args: Any, **kwargs: Any) -> Any:
+        async with self._turn:
+            return await super().scalar(*args, **kwargs)
+
+    # `scalars` is not wrapped: AsyncSession implements it through `execute`, which is.
+
+    async def get(self, *args: Any, **kwargs: Any) -> Any:
+        async with self._turn:
+            return await super().get(*args, **kwargs)
+
+    async def flush(self, *args: Any, **kwargs: Any) -> None:
+        async with self._turn:
+            await super().flush(*args, **kwargs)
+
+    async def commit(self) -> None:
+        async with self._turn:
+            await super().commit()
+
+    async def rollback(self) -> None:
+        async with self._turn:
+            await super().rollback()
 
 
 class UnsafeDatabaseRole(RuntimeError):
@@ -39,7 +81,10 @@ class Database:
             },
         )
         self._sessions = async_sessionmaker(
-            self.engine, sync_session_class=ScopedSession, expire_on_commit=False
+            self.engine,
+            class_=RequestSession,
+            sync_session_class=ScopedSession,
+            expire_on_commit=False,
         )
 
     def session(self, scope: Scope = NO_SCOPE) -> AsyncSession:

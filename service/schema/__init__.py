@@ -10,10 +10,21 @@ import strawberry
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.tools import merge_types
 
+from service.policy.guard import PersonalData
+from service.schema.cases.mutations import CasesMutation
+from service.schema.cases.queries import CasesQuery
+from service.schema.consent.mutations import ConsentMutation
+from service.schema.consent.queries import ConsentQuery
 from service.schema.errors import ErrorShaping
 from service.schema.identity.queries import IdentityQuery
+from service.schema.partners.queries import PartnersQuery
+from service.schema.referrals.mutations import ReferralMutation
+from service.schema.referrals.queries import ReferralQuery
 
-Query = merge_types("Query", (IdentityQuery,))
+Query = merge_types(
+    "Query", (IdentityQuery, CasesQuery, PartnersQuery, ReferralQuery, ConsentQuery)
+)
+Mutation = merge_types("Mutation", (CasesMutation, ReferralMutation, ConsentMutation))
 
 
 class CaseworkSchema(strawberry.Schema):
@@ -26,6 +37,8 @@ class CaseworkSchema(strawberry.Schema):
 def build_schema() -> strawberry.Schema:
     return CaseworkSchema(
         query=Query,
+        mutation=Mutation,
+        schema_directives=[PersonalData],
         extensions=[
             # Parsing and validation were half of a small request's time (FIELD-NOTES.md).
             lambda: ParserCache(maxsize=256),

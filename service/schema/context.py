@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
@@ -12,6 +15,8 @@ from strawberry.types import Info as StrawberryInfo
 from service.identity.actor import Actor
 from service.policy.authorizer import Authorizer
 from service.policy.guard import RequestGuard
+
+L = TypeVar("L")
 
 
 @dataclass(slots=True)
@@ -25,8 +30,18 @@ class Context:
     authorizer: Authorizer
     guard: RequestGuard
     """The field guard's state for this request: policy answers so far, reads to record."""
+    now: datetime
+    """The request's moment: consents are active or not as of this instant, for all its reads."""
     fault_ids: list[str] = field(default_factory=list)
     """Ids of unexpected errors; any fault rolls the whole request back and withholds its data."""
+    _loaders: dict[Callable[..., Any], Any] = field(default_factory=dict)
+
+    def loader(self, factory: Callable[[AsyncSession], L]) -> L:
+        """The request's own instance of a DataLoader (never shared between requests)."""
+        found = self._loaders.get(factory)
+        if found is None:
+            found = self._loaders[factory] = factory(self.session)
+        return found
 
 
 Info = StrawberryInfo[Context, None]

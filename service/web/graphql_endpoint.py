@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import UTC, datetime
 
 from cross_web import HTTPException  # what strawberry's view raises for a malformed request
 from sqlalchemy import exc as sa_exc
@@ -96,6 +97,7 @@ class GraphQLEndpoint(GraphQL):
             session=session,
             authorizer=self.runtime.authorizer,
             guard=RequestGuard(actor, self.runtime.authorizer.readable_categories),
+            now=datetime.now(UTC),
         )
         request.state.context = context
         return context

@@ -4,6 +4,7 @@ import strawberry
 
 from service.identity.roles import ActorKind as ActorKindEnum
 from service.identity.roles import Role as RoleEnum
+from service.policy.guard import public_type
 
 ActorKind = strawberry.enum(
     ActorKindEnum, name="ActorKind", description="Which kind of user is signed in."
@@ -20,14 +21,20 @@ class Jobcenter:
     name: str
 
 
-@strawberry.type(description="A network partner organisation (Netzwerkpartner, Träger).")
+@public_type(
+    "an organisation, not a person",
+    description="A network partner organisation (Netzwerkpartner, Träger).",
+)
 class PartnerOrganisation:
     id: strawberry.ID
     slug: str
     name: str
 
 
-@strawberry.type(description="The signed-in user, as this service knows them.")
+@public_type(
+    "the signed-in user's own account (name and roles), never a client's data",
+    description="The signed-in user, as this service knows them.",
+)
 class Me:
     subject: str = strawberry.field(description="The identity provider's subject (`sub`).")
     display_name: str

@@ -1,0 +1,305 @@
+"""Recording, listing and revoking consents. A consent is never edited: a correction is a
+revocation and a new consent; the revocation takes effect on the very next request, because the
+guard reads consents fresh for each one (service/consent/facts.py)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from service.cases.models import Case
+from service.clients.models import Client
+from service.consent.facts import consent_facts_for_clients, fact_of
+from service.consent.models import Consent, ConsentRevocation
+from service.errors import InvalidTransition, NotFound, ValidationFailed, required, too_long
+from service.identity.actor import Actor
+from service.identity.roles import ActorKind
+from service.partners.models import NetworkMembership
+from service.policy.actions import Action
+from service.policy.authorizer import CASE_CATEGORIES, Authorizer
+from service.policy.categories import SPECIAL_CATEGORIES, DataCategory
+from service.policy.facts import Access, ConsentDirection, ConsentPurpose, Relation
+from service.referrals.access import staff_relations
+from service.referrals.models import Referral
+
+EVIDENCE_LIMIT = 200
+NOTE_LIMIT = 1000
+
+
+class RevocationChannel(StrEnum):
+    IN_PERSON = "in_person"
+    LETTER = "letter"
+    EMAIL = "email"
+    PHONE = "phone"
+    PORTAL = "portal"
+
+
+@dataclass(frozen=True, slots=True)
+class InformedConsent:
+    """The client was informed of content, effects, scope, voluntariness and benefit
+    (domain/004: informierte, freiwillige Einwilligung)."""
+
+    content: bool
+    effects: bool
+    scope: bool
+    voluntariness: bool
+    benefit: bool
+
+    def missing(self) -> list[str]:
+        return [name for name in self.__slots__ if not getattr(self, name)]
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentView:
+    row: Consent
+    revocation: ConsentRevocation | None
+    active: bool
+    access: Access
+
+
+async def client_access(
+    session: AsyncSession, actor: Actor, client_id: uuid.UUID, now: datetime
+) -> tuple[Client, Access]:
+    """The client, and what the actor is to their data: themselves, or staff acting on one of
+    their cases (with the client's deputy consents)."""
+    client = await session.scalar(select(Client).where(Client.id == client_id))
+    if client is None:
+        raise NotFound("client")
+    if actor.kind is ActorKind.CLIENT:
+        relations = (
+            frozenset({Relation.DATA_SUBJECT}) if actor.user_id == client.id else frozenset()
+        )
+        return client, Access(relations)
+    if actor.kind is not ActorKind.STAFF:
+        raise NotFound("client")
+    relations: set[Relation] = {Relation.SAME_JOBCENTER}
+    cases = await session.execute(
+        select(Case.responsible_case_manager_id, Case.deputy_case_manager_id).where(
+            Case.client_id == client.id
+        )
+    )
+    for responsible, deputy in cases:
+        relations |= staff_relations(actor, responsible, deputy)
+    deputy_consents = await consent_facts_for_clients(session, client_ids=[client.id], now=now)
+    return client, Access(frozenset(relations), deputy_consents.get(client.id, ()))
+
+
+async def list_consents(
+    session: AsyncSession, *, actor: Actor, client_id: uuid.UUID, now: datetime
+) -> list[ConsentView]:
+    """All consents of a client, newest first, with their revocations. The fields come through
+    the guard under the category `consents`, so nobody else reads them."""
+    _, access = await client_access(session, actor, client_id, now)
+    rows = await session.execute(
+        select(Consent, ConsentRevocation)
+        .outerjoin(
+            ConsentRevocation,
+            (ConsentRevocation.tenant_id == Consent.tenant_id)
+            & (ConsentRevocation.consent_id == Consent.id),
+        )
+        .where(Consent.client_id == client_id)
+        .order_by(Consent.recorded_at.desc(), Consent.id)
+    )
+    return [_view(consent, revocation, access, now) for consent, revocation in rows]
+
+
+def _view(
+    consent: Consent, revocation: ConsentRevocation | None, access: Access, now: datetime
+) -> ConsentView:
+    fact = fact_of(consent, revocation.revoked_at if revocation else None, now)
+    return ConsentView(consent, revocation, fact.active, access)
+
+
+async def record_consent(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    authorizer: Authorizer,
+    client_id: uuid.UUID,
+    purpose: ConsentPurpose,
+    grantee_organisation_id: uuid.UUID | None,
+    referral_id: uuid.UUID | None,
+    direction: ConsentDirection,
+    categories: list[str],
+    explicit_special_categories: bool,
+    valid_from: datetime | None,
+    valid_until: datetime | None,
+    evidence_reference: str | None,
+    informed: InformedConsent,
+    now: datetime,
+) -> ConsentView:
+    client, access = await client_access(session, actor, client_id, now)
+    authorizer.authorize(actor, Action.CONSENT_RECORD, access)
+    scope = _scope(purpose, categories, explicit_special_categories)
+    start = valid_from or now
+    _check_period(start, valid_until, now)
+    _check_informed(informed)
+    evidence = _check_evidence(actor, evidence_reference)
+    if purpose is ConsentPurpose.REFERRAL:
+        await _check_referral(session, client, referral_id, grantee_organisation_id)
+    else:
+        grantee_organisation_id, referral_id = None, None
+    consent = Consent(
+        tenant_id=client.tenant_id,
+        id=uuid.uuid4(),
+        client_id=client.id,
+        purpose=str(purpose),
+        grantee_organisation_id=grantee_organisation_id,
+        referral_id=referral_id,
+        direction=str(direction),
+        categories=scope,
+        explicit_special_categories=explicit_special_categories,
+        valid_from=start,
+        valid_until=valid_until,
+        evidence_reference=evidence,
+        informed_content=informed.content,
+        informed_effects=informed.effects,
+        informed_scope=informed.scope,
+        informed_voluntariness=informed.voluntariness,
+        informed_benefit=informed.benefit,
+        recorded_by_kind=str(actor.kind),
+        recorded_by_id=actor.user_id,
+        recorded_at=now,
+    )
+    session.add(consent)
+    await session.flush()
+    return _view(consent, None, access, now)
+
+
+def _scope(purpose: ConsentPurpose, categories: list[str], explicit_special: bool) -> list[str]:
+    if purpose is ConsentPurpose.DEPUTY:
+        # A deputy stands in for the case manager: the consent is to that, not to a scope.
+        return sorted(map(str, CASE_CATEGORIES))
+    if not categories:
+        raise ValidationFailed(
+            "categories",
+            "name at least one data category",
+            "mindestens eine Datenkategorie angeben",
+        )
+    known = {str(category) for category in DataCategory}
+    for category in categories:
+        if category not in known:
+            raise ValidationFailed(
+                "categories",
+                f"unknown data category '{category}' (see dataCategories)",
+                f"unbekannte Datenkategorie '{category}' (siehe dataCategories)",
+            )
+    if not explicit_special and SPECIAL_CATEGORIES & set(categories):
+        raise ValidationFailed(
+            "explicitSpecialCategories",
+            "health and addiction data need the client's explicit consent",
+            "Gesundheits- und Suchtdaten erfordern eine ausdrückliche Einwilligung",
+        )
+    return sorted(set(categories))
+
+
+def _check_period(valid_from: datetime, valid_until: datetime | None, now: datetime) -> None:
+    if valid_until is None:
+        return
+    if valid_until <= now:
+        raise ValidationFailed(
+            "validUntil", "the end date lies in the past", "das Enddatum liegt in der Vergangenheit"
+        )
+    if valid_until <= valid_from:
+        raise ValidationFailed(
+            "validUntil",
+            "the end must come after the start",
+            "das Ende muss nach dem Beginn liegen",
+        )
+
+
+def _check_informed(informed: InformedConsent) -> None:
+    missing = informed.missing()
+    if missing:
+        raise ValidationFailed(
+            "informed",
+            "the client must have been informed of: " + ", ".join(missing),
+            "die Kundin/der Kunde muss informiert worden sein über: " + ", ".join(missing),
+        )
+
+
+def _check_evidence(actor: Actor, evidence_reference: str | None) -> str | None:
+    evidence = (evidence_reference or "").strip() or None
+    if evidence is None and actor.kind is ActorKind.STAFF:
+        # Staff record what the client signed: the form or document must be findable.
+        raise required("evidenceReference")
+    if evidence is not None and len(evidence) > EVIDENCE_LIMIT:
+        raise too_long("evidenceReference", EVIDENCE_LIMIT)
+    return evidence
+
+
+async def _check_referral(
+    session: AsyncSession,
+    client: Client,
+    referral_id: uuid.UUID | None,
+    organisation_id: uuid.UUID | None,
+) -> None:
+    if organisation_id is None:
+        raise required("granteeOrganisationId")
+    if referral_id is None:
+        raise required("referralId")
+    member = await session.scalar(
+        select(NetworkMembership.active).where(
+            NetworkMembership.partner_organisation_id == organisation_id
+        )
+    )
+    if not member:
+        raise ValidationFailed(
+            "granteeOrganisationId",
+            "not a network partner of this jobcenter",
+            "kein Netzwerkpartner dieses Jobcenters",
+        )
+    referral = await session.scalar(select(Referral).where(Referral.id == referral_id))
+    if (
+        referral is None
+        or referral.client_id != client.id
+        or referral.partner_organisation_id != organisation_id
+    ):
+        raise ValidationFailed(
+            "referralId",
+            "no referral of this client to that organisation",
+            "keine Vermittlung dieser Person an diese Organisation",
+        )
+
+
+async def revoke_consent(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    authorizer: Authorizer,
+    consent_id: uuid.UUID,
+    channel: RevocationChannel,
+    note: str | None,
+    now: datetime,
+) -> ConsentView:
+    consent = await session.scalar(select(Consent).where(Consent.id == consent_id))
+    if consent is None:
+        raise NotFound("consent")
+    _, access = await client_access(session, actor, consent.client_id, now)
+    authorizer.authorize(actor, Action.CONSENT_REVOKE, access)
+    already = await session.scalar(
+        select(ConsentRevocation).where(ConsentRevocation.consent_id == consent.id)
+    )
+    if already is not None:
+        raise InvalidTransition(
+            "this consent is already revoked", "diese Einwilligung ist bereits widerrufen"
+        )
+    if note is not None and len(note) > NOTE_LIMIT:
+        raise too_long("note", NOTE_LIMIT)
+    revocation = ConsentRevocation(
+        tenant_id=consent.tenant_id,
+        consent_id=consent.id,
+        revoked_at=now,
+        revoked_by_kind=str(actor.kind),
+        revoked_by_id=actor.user_id,
+        channel=str(channel),
+        note=(note or "").strip() or None,
+    )
+    session.add(revocation)
+    await session.flush()
+    return _view(consent, revocation, access, now)

@@ -1,0 +1,52 @@
+"""The network: which partner organisations work with a jobcenter, for which services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from service.identity.actor import Actor
+from service.partners.categories import ServiceCategory
+from service.partners.models import NetworkMembership, PartnerOrganisation
+from service.policy.actions import Action
+from service.policy.authorizer import Authorizer
+from service.tenants.models import Tenant
+
+NETWORK = "network"
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkEntry:
+    membership: NetworkMembership
+    organisation: PartnerOrganisation
+    jobcenter: Tenant
+
+
+async def list_network(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    authorizer: Authorizer,
+    service_category: ServiceCategory | None = None,
+    active_only: bool = True,
+) -> list[NetworkEntry]:
+    """Staff: their jobcenter's network partners. Partner users: their organisation's
+    memberships, one per jobcenter. Row-level security draws that line; the policy decides
+    whether the actor may look at all."""
+    authorizer.authorize(actor, Action.NETWORK_READ, NETWORK)
+    query = (
+        select(NetworkMembership, PartnerOrganisation, Tenant)
+        .join(
+            PartnerOrganisation, PartnerOrganisation.id == NetworkMembership.partner_organisation_id
+        )
+        .join(Tenant, Tenant.id == NetworkMembership.tenant_id)
+        .order_by(PartnerOrganisation.name, Tenant.name)
+    )
+    if service_category is not None:
+        query = query.where(NetworkMembership.service_categories.any(str(service_category)))
+    if active_only:
+        query = query.where(NetworkMembership.active)
+    rows = await session.execute(query)
+    return [NetworkEntry(*row) for row in rows]

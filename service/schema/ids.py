@@ -1,0 +1,18 @@
+"""Ids in the API are opaque strings; a malformed one is simply not found."""
+
+from __future__ import annotations
+
+import uuid
+
+from service.errors import NotFound
+
+
+def parse_id(value: str, what: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise NotFound(what) from None
+
+
+def parse_optional_id(value: str | None, what: str) -> uuid.UUID | None:
+    return None if value is None else parse_id(value, what)

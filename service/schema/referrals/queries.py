@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import strawberry
+
+from service.referrals import service
+from service.referrals.models import ReferralStatus as ReferralStatusEnum
+from service.schema.context import Info
+from service.schema.ids import parse_id
+from service.schema.pagination import Connection, connection, decode_cursor, page_size
+from service.schema.referrals.types import ReferralNode, ReferralStatus, referral_node
+
+
+@strawberry.type
+class ReferralQuery:
+    @strawberry.field(
+        description="Partners: every referral made to their organisation, by any jobcenter. "
+        "Case managers: the referrals of the cases they act on. Newest first."
+    )
+    async def referrals(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        status: ReferralStatus | None = None,
+        overdue: bool | None = None,
+    ) -> Connection[ReferralNode]:
+        context = info.context
+        size = page_size(first)
+        views = await service.list_referrals(
+            context.session,
+            actor=context.actor,
+            authorizer=context.authorizer,
+            now=context.now,
+            status=ReferralStatusEnum(status) if status else None,
+            overdue=overdue,
+            after=decode_cursor(after),
+            limit=size + 1,
+        )
+        return connection(
+            views,
+            size,
+            key=lambda view: (view.row.created_at, view.row.id),
+            node=referral_node,
+        )
+
+    @strawberry.field(description="One referral; NOT_FOUND if it is not the caller's to see.")
+    async def referral(self, info: Info, id: strawberry.ID) -> ReferralNode:
+        context = info.context
+        view = await service.get_referral(
+            context.session,
+            actor=context.actor,
+            authorizer=context.authorizer,
+            referral_id=parse_id(id, "referral"),
+            now=context.now,
+        )
+        return referral_node(view)

@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+import strawberry
+
+from service.policy.categories import DataCategory
+from service.policy.facts import Relation
+from service.policy.guard import GuardTag, personal_field, personal_type
+from service.referrals.models import Attendance as AttendanceEnum
+from service.referrals.models import ProgressReport, ReferralStatusChange
+from service.referrals.models import ReferralStatus as ReferralStatusEnum
+from service.referrals.service import ReferralView, is_overdue
+from service.schema.clients.types import ClientNode, client_node
+from service.schema.context import Info
+from service.schema.identity.types import Jobcenter, PartnerOrganisation
+from service.schema.partners.types import ServiceCategory
+from service.schema.referrals import dataloaders
+
+ReferralStatus = strawberry.enum(
+    ReferralStatusEnum,
+    name="ReferralStatus",
+    description="SENT → ACCEPTED or DECLINED → IN_PROGRESS → COMPLETED, ABORTED or NO_SHOW "
+    "(client did not appear).",
+)
+Attendance = strawberry.enum(AttendanceEnum, name="Attendance")
+
+
+def _tag(view: ReferralView, object_type: str, object_id, access=None) -> GuardTag:
+    return GuardTag(
+        tenant_id=view.row.tenant_id,
+        subject_id=view.row.client_id,
+        object_type=object_type,
+        object_id=object_id,
+        access=access or view.access,
+    )
+
+
+@personal_type(name="ReferralStatusChange", description="One step in a referral's history.")
+class StatusChangeNode:
+    guard: strawberry.Private[GuardTag]
+    row: strawberry.Private[ReferralStatusChange]
+
+    @personal_field(DataCategory.REFERRAL)
+    def status(self) -> ReferralStatus | None:
+        return ReferralStatusEnum(self.row.status)
+
+    @personal_field(DataCategory.REFERRAL)
+    def changed_at(self) -> datetime.datetime | None:
+        return self.row.changed_at
+
+    @personal_field(DataCategory.REFERRAL, description="STAFF or PARTNER.")
+    def changed_by_kind(self) -> str | None:
+        return self.row.changed_by_kind.upper()
+
+    @personal_field(DataCategory.REFERRAL)
+    def reason(self) -> str | None:
+        return self.row.reason
+
+
+@personal_type(
+    name="ProgressReport",
+    description="A partner's report back (Rückmeldung). That it exists, its date, attendance and "
+    "status are referral data; its text and next appointment reach the jobcenter only under a "
+    "consent in the direction partner → jobcenter.",
+)
+class ProgressReportNode:
+    guard: strawberry.Private[GuardTag]
+    row: strawberry.Private[ProgressReport]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.id))
+
+    @personal_field(DataCategory.REFERRAL)
+    def reported_on(self) -> datetime.date | None:
+        return self.row.reported_on
+
+    @personal_field(DataCategory.REFERRAL)
+    def attendance(self) -> Attendance | None:
+        return AttendanceEnum(self.row.attendance)
+
+    @personal_field(DataCategory.REFERRAL)
+    def status(self) -> ReferralStatus | None:
+        return ReferralStatusEnum(self.row.status)
+
+    @personal_field(DataCategory.PROGRESS_REPORTS)
+    def text(self) -> str | None:
+        return self.row.text
+
+    @personal_field(DataCategory.PROGRESS_REPORTS)
+    def next_appointment(self) -> datetime.datetime | None:
+        return self.row.next_appointment
+
+
+@personal_type(
+    name="Referral", description="A referral to a network partner (Einschaltung Dritter)."
+)
+class ReferralNode:
+    guard: strawberry.Private[GuardTag]
+    view: strawberry.Private[ReferralView]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.view.row.id))
+
+    @personal_field(DataCategory.REFERRAL)
+    def service_category(self) -> ServiceCategory | None:
+        return self.view.row.service_category
+
+    @personal_field(DataCategory.REFERRAL, description="The question or purpose of the referral.")
+    def purpose(self) -> str | None:
+        return self.view.row.purpose
+
+    @personal_field(DataCategory.REFERRAL)
+    def first_report_due(self) -> datetime.date | None:
+        return self.view.row.first_report_due
+
+    @personal_field(DataCategory.REFERRAL)
+    def status(self) -> ReferralStatus | None:
+        return ReferralStatusEnum(self.view.row.status)
+
+    @personal_field(DataCategory.REFERRAL)
+    def created_at(self) -> datetime.datetime | None:
+        return self.view.row.created_at
+
+    @personal_field(DataCategory.REFERRAL, description="No report yet although the first was due.")
+    async def overdue(self, info: Info) -> bool | None:
+        reports = await info.context.loader(dataloaders.progress_reports_by_referral).load(
+            self.view.row.id
+        )
+        return is_overdue(self.view.row, reports, info.context.now.date())
+
+    @strawberry.field(description="The jobcenter that made the referral.")
+    async def jobcenter(self, info: Info) -> Jobcenter:
+        row = await info.context.loader(dataloaders.tenants_by_id).load(self.view.row.tenant_id)
+        return Jobcenter(id=strawberry.ID(str(row.id)), slug=row.slug, name=row.name)
+
+    @strawberry.field(description="The network partner it went to.")
+    async def partner_organisation(self, info: Info) -> PartnerOrganisation:
+        row = await info.context.loader(dataloaders.organisations_by_id).load(
+            self.view.row.partner_organisation_id
+        )
+        return PartnerOrganisation(id=strawberry.ID(str(row.id)), slug=row.slug, name=row.name)
+
+    @strawberry.field(description="The client; each field only as far as policy and consent allow.")
+    async def client(self, info: Info) -> ClientNode | None:
+        row = await info.context.loader(dataloaders.clients_by_id).load(self.view.row.client_id)
+        return client_node(row, self.view.access) if row else None
+
+    @strawberry.field
+    async def status_history(self, info: Info) -> list[StatusChangeNode]:
+        rows = await info.context.loader(dataloaders.status_changes_by_referral).load(
+            self.view.row.id
+        )
+        return [
+            StatusChangeNode(guard=_tag(self.view, "referral_status_change", r.id), row=r)
+            for r in rows
+        ]
+
+    @strawberry.field
+    async def progress_reports(self, info: Info) -> list[ProgressReportNode]:
+        rows = await info.context.loader(dataloaders.progress_reports_by_referral).load(
+            self.view.row.id
+        )
+        return [self._report(info, row) for row in rows]
+
+    def _report(self, info: Info, row: ProgressReport) -> ProgressReportNode:
+        access = self.view.access
+        if row.author_organisation_id == info.context.actor.organisation_id:
+            # A fact about this report: the signed-in organisation wrote it.
+            relations = access.relations | {Relation.REPORT_AUTHOR}
+            access = dataclasses.replace(access, relations=frozenset(relations))
+        return ProgressReportNode(guard=_tag(self.view, "progress_report", row.id, access), row=row)
+
+
+def referral_node(view: ReferralView) -> ReferralNode:
+    return ReferralNode(guard=_tag(view, "referral", view.row.id), view=view)
