@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import any_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.identity.actor import Actor
@@ -45,7 +45,7 @@ async def list_network(
         .order_by(PartnerOrganisation.name, Tenant.name)
     )
     if service_category is not None:
-        query = query.where(NetworkMembership.service_categories.any(str(service_category)))
+        query = query.where(any_(NetworkMembership.service_categories) == str(service_category))
     if active_only:
         query = query.where(NetworkMembership.active)
     rows = await session.execute(query)

@@ -10,6 +10,7 @@ import strawberry
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.tools import merge_types
 
+from service.policy.coverage import guard_violations
 from service.policy.guard import PersonalData
 from service.schema.cases.mutations import CasesMutation
 from service.schema.cases.queries import CasesQuery
@@ -34,8 +35,12 @@ class CaseworkSchema(strawberry.Schema):
         return None
 
 
+class UnguardedPersonalData(RuntimeError):
+    """A field of personal data would bypass the guard: the service must not start."""
+
+
 def build_schema() -> strawberry.Schema:
-    return CaseworkSchema(
+    built = CaseworkSchema(
         query=Query,
         mutation=Mutation,
         schema_directives=[PersonalData],
@@ -46,6 +51,10 @@ def build_schema() -> strawberry.Schema:
             ErrorShaping,
         ],
     )
+    problems = guard_violations(built)
+    if problems:
+        raise UnguardedPersonalData("; ".join(problems))
+    return built
 
 
 schema = build_schema()

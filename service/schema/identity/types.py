@@ -12,8 +12,9 @@ ActorKind = strawberry.enum(
 Role = strawberry.enum(RoleEnum, name="Role", description="A role the signed-in user holds.")
 
 
-@strawberry.type(
-    description="A jobcenter (gemeinsame Einrichtung or zugelassener kommunaler Träger)."
+@public_type(
+    "an organisation, not a person",
+    description="A jobcenter (gemeinsame Einrichtung or zugelassener kommunaler Träger).",
 )
 class Jobcenter:
     id: strawberry.ID
