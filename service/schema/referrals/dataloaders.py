@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
+from service.cases.models import Case
 from service.clients.models import Client
 from service.partners.models import PartnerOrganisation
 from service.referrals.models import ProgressReport, ReferralStatusChange
@@ -76,6 +77,14 @@ def organisations_by_id(session: AsyncSession) -> DataLoader[uuid.UUID, PartnerO
             select(PartnerOrganisation).where(PartnerOrganisation.id.in_(ids))
         )
         found = {row.id: row for row in rows}
+        return [found.get(key) for key in ids]
+
+    return DataLoader(load_fn=load)
+
+
+def cases_by_id(session: AsyncSession) -> DataLoader[uuid.UUID, Case | None]:
+    async def load(ids: Sequence[uuid.UUID]) -> list[Case | None]:
+        found = {row.id: row for row in await session.scalars(select(Case).where(Case.id.in_(ids)))}
         return [found.get(key) for key in ids]
 
     return DataLoader(load_fn=load)

@@ -12,6 +12,7 @@ from service.referrals.models import Attendance as AttendanceEnum
 from service.referrals.models import ProgressReport, ReferralStatusChange
 from service.referrals.models import ReferralStatus as ReferralStatusEnum
 from service.referrals.service import ReferralView, is_overdue
+from service.schema.cases.types import CaseNode, case_node
 from service.schema.clients.types import ClientNode, client_node
 from service.schema.context import Info
 from service.schema.identity.types import Jobcenter, PartnerOrganisation
@@ -148,6 +149,14 @@ class ReferralNode:
     async def client(self, info: Info) -> ClientNode | None:
         row = await info.context.loader(dataloaders.clients_by_id).load(self.view.row.client_id)
         return client_node(row, self.view.access) if row else None
+
+    @strawberry.field(
+        description="The case the referral belongs to; for a partner, each field only as far "
+        "as the client's consent for this referral covers its category."
+    )
+    async def case(self, info: Info) -> CaseNode | None:
+        row = await info.context.loader(dataloaders.cases_by_id).load(self.view.row.case_id)
+        return case_node(row, self.view.access) if row else None
 
     @strawberry.field
     async def status_history(self, info: Info) -> list[StatusChangeNode]:
