@@ -1,0 +1,173 @@
+"""The consent rules of policies.polar as a table: actor × relations × consent state × data
+category → may read? Run on the Polar engine directly, no database. A policy change shows up
+as a changed row here."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from service.identity.actor import Actor
+from service.identity.roles import ActorKind, Role
+from service.policy.authorizer import Authorizer
+from service.policy.facts import (
+    Access,
+    ConsentDirection,
+    ConsentFact,
+    ConsentPurpose,
+    ObjectFlag,
+    Relation,
+)
+
+TENANT = uuid.uuid4()
+OUR_ORG = uuid.uuid4()
+OTHER_ORG = uuid.uuid4()
+
+COUNSELLOR = Actor(
+    kind=ActorKind.PARTNER,
+    user_id=uuid.uuid4(),
+    subject="sb",
+    display_name="sb",
+    roles=frozenset({Role.PARTNER_COUNSELLOR}),
+    organisation_id=OUR_ORG,
+)
+CASE_MANAGER = Actor(
+    kind=ActorKind.STAFF,
+    user_id=uuid.uuid4(),
+    subject="fm",
+    display_name="fm",
+    roles=frozenset({Role.CASE_MANAGER}),
+    tenant_id=TENANT,
+)
+TEAM_LEAD = Actor(
+    kind=ActorKind.STAFF,
+    user_id=uuid.uuid4(),
+    subject="tl",
+    display_name="tl",
+    roles=frozenset({Role.TEAM_LEAD}),
+    tenant_id=TENANT,
+)
+CLIENT = Actor(
+    kind=ActorKind.CLIENT,
+    user_id=uuid.uuid4(),
+    subject="kunde",
+    display_name="kunde",
+    roles=frozenset({Role.CLIENT}),
+    tenant_id=TENANT,
+)
+
+
+def consent(
+    *categories: str,
+    active: bool = True,
+    direction: ConsentDirection = ConsentDirection.TO_PARTNER,
+    purpose: ConsentPurpose = ConsentPurpose.REFERRAL,
+    grantee: uuid.UUID = OUR_ORG,
+    explicit: bool = False,
+) -> ConsentFact:
+    return ConsentFact(
+        purpose=purpose,
+        direction=direction,
+        grantee_id=grantee,
+        categories=frozenset(categories),
+        explicit_special=explicit,
+        active=active,
+        id=uuid.uuid4(),
+    )
+
+
+RECIPIENT = frozenset({Relation.REFERRAL_RECIPIENT})
+RESPONSIBLE = frozenset({Relation.RESPONSIBLE_CASE_MANAGER, Relation.SAME_JOBCENTER})
+DEPUTY = frozenset({Relation.DEPUTY_CASE_MANAGER, Relation.SAME_JOBCENTER})
+COLLEAGUE = frozenset({Relation.SAME_JOBCENTER})
+DEPUTY_CONSENT = consent(purpose=ConsentPurpose.DEPUTY, grantee=TENANT)
+
+TABLE = [
+    # actor, relations, consents, flags, category, may read?
+    # --- partners: exactly the active, matching consent's categories
+    (COUNSELLOR, RECIPIENT, (), (), "referral", True),
+    (COUNSELLOR, RECIPIENT, (), (), "identity", False),
+    (COUNSELLOR, RECIPIENT, (consent("identity"),), (), "identity", True),
+    (COUNSELLOR, RECIPIENT, (consent("identity"),), (), "contact", False),
+    (COUNSELLOR, RECIPIENT, (consent("identity", active=False),), (), "identity", False),
+    (COUNSELLOR, RECIPIENT, (consent("identity", grantee=OTHER_ORG),), (), "identity", False),
+    (
+        COUNSELLOR,
+        RECIPIENT,
+        (consent("identity", direction=ConsentDirection.TO_JOBCENTER),),
+        (),
+        "identity",
+        False,
+    ),
+    (COUNSELLOR, frozenset(), (consent("identity"),), (), "identity", False),
+    (COUNSELLOR, RECIPIENT, (consent("assessment_health"),), (), "assessment_health", False),
+    (
+        COUNSELLOR,
+        RECIPIENT,
+        (consent("assessment_health", explicit=True),),
+        (),
+        "assessment_health",
+        True,
+    ),
+    (COUNSELLOR, RECIPIENT, (), (), "progress_reports", False),
+    (
+        COUNSELLOR,
+        RECIPIENT | {Relation.REPORT_AUTHOR},
+        (),
+        (),
+        "progress_reports",
+        True,
+    ),
+    # --- staff
+    (CASE_MANAGER, RESPONSIBLE, (), (), "assessment_addiction", True),
+    (CASE_MANAGER, RESPONSIBLE, (), (), "progress_reports", False),
+    (
+        CASE_MANAGER,
+        RESPONSIBLE,
+        (consent("progress_reports", direction=ConsentDirection.TO_JOBCENTER),),
+        (),
+        "progress_reports",
+        True,
+    ),
+    (CASE_MANAGER, COLLEAGUE, (), (), "identity", False),
+    (CASE_MANAGER, DEPUTY, (), (), "assessment_finances", False),
+    (CASE_MANAGER, DEPUTY, (DEPUTY_CONSENT,), (), "assessment_finances", True),
+    (
+        CASE_MANAGER,
+        DEPUTY,
+        (consent(purpose=ConsentPurpose.DEPUTY, grantee=TENANT, active=False),),
+        (),
+        "assessment_finances",
+        False,
+    ),
+    (TEAM_LEAD, COLLEAGUE, (), (), "case_status", True),
+    (TEAM_LEAD, COLLEAGUE, (), (), "identity", True),
+    (TEAM_LEAD, COLLEAGUE, (), (), "assessment_finances", False),
+    (CASE_MANAGER, RESPONSIBLE, (), (ObjectFlag.ACCESS_EXPIRED,), "documents", False),
+    # --- clients
+    (CLIENT, frozenset({Relation.DATA_SUBJECT}), (), (), "consents", True),
+    (CLIENT, frozenset({Relation.DATA_SUBJECT}), (), (), "assessment_health", False),
+    (CLIENT, frozenset({Relation.DATA_SUBJECT}), (), (), "documents", False),
+    (
+        CLIENT,
+        frozenset({Relation.DATA_SUBJECT}),
+        (),
+        (ObjectFlag.VISIBLE_TO_CLIENT,),
+        "documents",
+        True,
+    ),
+    (CLIENT, frozenset(), (), (), "consents", False),
+]
+
+
+@pytest.fixture(scope="module")
+def authorizer() -> Authorizer:
+    return Authorizer()
+
+
+@pytest.mark.parametrize(("actor", "relations", "consents", "flags", "category", "allowed"), TABLE)
+def test_policy_row(authorizer, actor, relations, consents, flags, category, allowed):
+    access = Access(frozenset(relations), tuple(consents), frozenset(flags))
+
+    assert (category in authorizer.readable_categories(actor, access)) is allowed
