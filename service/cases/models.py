@@ -1,11 +1,30 @@
+"""Cases in employment-oriented case management (bFM) and everything recorded on them: intake,
+assessment, integration plan with steering, agreements, reviews, after-care notes, documents.
+
+Vocabulary (domain/000, domain/001): Fallzugang = intake, Assessment, Integrationsplan = plan,
+Fallsteuerung = steering (outcomes), Eingliederungsvereinbarung = agreement, Fallabgang = closure.
+Every table leads its keys with `tenant_id` (Citus) and is confined by row-level security.
+"""
+
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKeyConstraint, Index, String, text
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db.base import Base, created_at, tenant_key, uuid_pk
@@ -21,6 +40,18 @@ class CaseStatus(StrEnum):
 OPEN_STATUSES = (CaseStatus.PROPOSED, CaseStatus.ADMITTED)
 
 
+def _staff_fk(column: str) -> ForeignKeyConstraint:
+    return ForeignKeyConstraint(["tenant_id", column], ["staff_users.tenant_id", "staff_users.id"])
+
+
+def _case_fk() -> ForeignKeyConstraint:
+    return ForeignKeyConstraint(["tenant_id", "case_id"], ["cases.tenant_id", "cases.id"])
+
+
+def _case_index(table: str) -> Index:
+    return Index(f"ix_{table}_tenant_id_case_id", "tenant_id", "case_id")
+
+
 class Case(Base):
     """A client's case in employment-oriented case management, from intake to closure.
 
@@ -31,13 +62,10 @@ class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (
         ForeignKeyConstraint(["tenant_id", "client_id"], ["clients.tenant_id", "clients.id"]),
-        ForeignKeyConstraint(
-            ["tenant_id", "responsible_case_manager_id"],
-            ["staff_users.tenant_id", "staff_users.id"],
-        ),
-        ForeignKeyConstraint(
-            ["tenant_id", "deputy_case_manager_id"], ["staff_users.tenant_id", "staff_users.id"]
-        ),
+        _staff_fk("responsible_case_manager_id"),
+        _staff_fk("deputy_case_manager_id"),
+        _staff_fk("proposed_by_id"),
+        _staff_fk("decided_by_id"),
         CheckConstraint(
             "status IN ('proposed', 'declined', 'admitted', 'closed')", name="status_known"
         ),
@@ -58,3 +86,177 @@ class Case(Base):
     deputy_case_manager_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     version: Mapped[int] = mapped_column(server_default=text("1"))
     created_at: Mapped[datetime] = created_at()
+    # Intake (Fallzugang, Übergabe)
+    proposed_by_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    profile: Mapped[str | None] = mapped_column(String(20))
+    intake_reasoning: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    decided_at: Mapped[datetime | None]
+    care_variant: Mapped[str | None] = mapped_column(String(20))
+    decision_reasoning: Mapped[str | None] = mapped_column(Text)
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    # Running case
+    admitted_on: Mapped[date | None]
+    next_review_due: Mapped[date | None]
+    # Closure (Fallabgang)
+    closed_on: Mapped[date | None]
+    closing_reason: Mapped[str | None] = mapped_column(String(40))
+    closing_reasoning: Mapped[str | None] = mapped_column(Text)
+    aftercare_until: Mapped[date | None]
+
+
+class ProfilingItem(Base):
+    """A profiling item taken over into the intake reasoning (Fallzugang: category + detail)."""
+
+    __tablename__ = "case_profiling_items"
+    __table_args__ = (_case_fk(), _case_index("case_profiling_items"))
+
+    tenant_id: Mapped[uuid.UUID] = tenant_key()
+    id: Mapped[uuid.UUID] = uuid_pk()
+    case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    position: Mapped[int]
+    category: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(String(500))
+
+
+class AssessmentEntry(Base):
+    """One assessment entry. Re-assessment adds a new row that `replaces_id` the old one and marks
+    the old one superseded, so the history stays (domain/000: Historienvermerk)."""
+
+    __tablename__ = "assessment_entries"
+    __table_args__ = (
+        _case_fk(),
+        _staff_fk("recorded_by_id"),
+        _case_index("assessment_entries"),
+    )
+
+    tenant_id: Mapped[uuid.UUID] = tenant_key()
+    id: Mapped[uuid.UUID] = uuid_pk()
+    case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    kind: Mapped[str] = mapped_column(String(20))
+    category: Mapped[str] = mapped_column(String(20))
+    subcategory: Mapped[str] = mapped_column(String(40))
+    data_category: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    updated_at: Mapped[datetime] = created_at()
+    replaces_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    superseded_at: Mapped[datetime | None]
+
+
+class PlanItem(Base):
+    """A goal, sub-goal or activity of the integration plan, with its steering outcome.
+
+    One table for the three levels: they share the outcome and are read together per case.
+    """
+
+    __tablename__ = "plan_items"
+    __table_args__ = (
+        _case_fk(),
+        ForeignKeyConstraint(["tenant_id", "goal_id"], ["plan_items.tenant_id", "plan_items.id"]),
+        ForeignKeyConstraint(
+            ["tenant_id", "sub_goal_id"], ["plan_items.tenant_id", "plan_items.id"]
+        ),
+        _case_index("plan_items"),
+        CheckConstraint("kind IN ('goal', 'sub_goal', 'activity')", name="kind_known"),
+    )
+
+    tenant_id: Mapped[uuid.UUID] = tenant_key()
+    id: Mapped[uuid.UUID] = uuid_pk()
+    case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    kind: Mapped[str] = mapped_column(String(20))
+    goal_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    sub_goal_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    title: Mapped[str] = mapped_column(String(300))
+    resources: Mapped[str | None] = mapped_column(Text)
+    target_date: Mapped[date | None]
+    responsible: Mapped[str | None] = mapped_column(String(20))
+    partner_organisation_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("partner_organisations.id")
+    )
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    outcome_on: Mapped[date | None]
+    outcome_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = created_at()
+
+
+class IntegrationAgreement(Base):
+    """A numbered, immutable version of the integration agreement (Eingliederungsvereinbarung):
+    the plan as it stood when concluded. The service's role may only insert and read it."""
+
+    __tablename__ = "integration_agreements"
+    __table_args__ = (
+        _case_fk(),
+        _staff_fk("concluded_by_id"),
+        UniqueConstraint("tenant_id", "case_id", "number"),
+    )
+
+    tenant_id: Mapped[uuid.UUID] = tenant_key()
+    id: Mapped[uuid.UUID] = uuid_pk()
+    case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    number: Mapped[int]
+    valid_from: Mapped[date]
+    valid_until: Mapped[date]
+    plan: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    concluded_by_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    concluded_at: Mapped[datetime] = created_at()
+
+
+class CaseReview(Base):
+    """The six-monthly review: why case management continues and with what prognosis."""
+
+    __tablename__ = "case_reviews"
+    __table_args__ = (_case_fk(), _staff_fk("author_id"), _case_index("case_reviews"))
+
+    tenant_id: Mapped[uuid.UUID] = tenant_key()
+    id: Mapped[uuid.UUID] = uuid_pk()
+    case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    reviewed_on: Mapped[date]
+    reasoning: Mapped[str] = mapped_column(Text)
+    prognosis: Mapped[str] = mapped_column(Text)
+    profile_before: Mapped[str | None] = mapped_column(String(20))
+    profile_after: Mapped[str | None] = mapped_column(String(20))
+    next_review_due: Mapped[date]
+    author_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    created_at: Mapped[datetime] = created_at()
+
+
+class AftercareNote(Base):
+    """A note of after-care (nachgehende Betreuung): the only thing a closed case still takes."""
+
+    __tablename__ = "aftercare_notes"
+    __table_args__ = (_case_fk(), _staff_fk("author_id"), _case_index("aftercare_notes"))
+
+    tenant_id: Mapped[uuid.UUID] = tenant_key()
+    id: Mapped[uuid.UUID] = uuid_pk()
+    case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    created_at: Mapped[datetime] = created_at()
+
+
+class CaseDocument(Base):
+    """A document of the case file (Dokumentenverwaltung). The content is stored in PostgreSQL;
+    after `access_until` nobody reads it (the policy refuses objects flagged access_expired)."""
+
+    __tablename__ = "case_documents"
+    __table_args__ = (
+        _case_fk(),
+        _staff_fk("author_id"),
+        _case_index("case_documents"),
+        CheckConstraint("area IN ('integration', 'protected')", name="area_known"),
+    )
+
+    tenant_id: Mapped[uuid.UUID] = tenant_key()
+    id: Mapped[uuid.UUID] = uuid_pk()
+    case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    title: Mapped[str] = mapped_column(String(200))
+    area: Mapped[str] = mapped_column(String(20))
+    author_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    created_at: Mapped[datetime] = created_at()
+    access_until: Mapped[date | None]
+    visible_to_client: Mapped[bool] = mapped_column(server_default=text("false"))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int]
+    content: Mapped[bytes] = mapped_column(LargeBinary)

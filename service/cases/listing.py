@@ -1,0 +1,151 @@
+"""Listing cases: which cases a member of staff may list, filtered and paged by keyset cursor.
+
+The policy is asked once per relation, not once per row (STYLE.md, gitclub's data filtering):
+"may someone who is only of the same jobcenter read a case?" (team leads: yes → every case of the
+jobcenter), "…who is its responsible case manager?", "…its proposer?". Each yes becomes a SQL
+predicate. Deputy cases depend on each client's consent, so those rows are checked one Access at
+a time after the fetch; a page can then hold fewer rows than asked for.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, false, not_, or_, select, true, tuple_
+
+from service.cases.access import staff_access
+from service.cases.caller import Caller, add_months
+from service.cases.models import Case, CaseStatus
+from service.cases.vocabulary import CASE_DURATION_LIMIT_MONTHS
+from service.errors import ValidationFailed
+from service.identity.roles import ActorKind
+from service.policy.actions import Action
+from service.policy.facts import Access, ConsentDirection, ConsentFact, ConsentPurpose, Relation
+
+MAX_PAGE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFilter:
+    status: CaseStatus | None = None
+    responsible_case_manager_id: uuid.UUID | None = None
+    review_overdue: bool | None = None
+    past_two_years: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CasePage:
+    rows: list[tuple[Case, Access, str]]  # case, the caller's access, its cursor
+    has_next_page: bool
+    has_previous_page: bool
+
+
+async def list_cases(
+    caller: Caller, *, filters: CaseFilter, first: int = 50, after: str | None = None
+) -> CasePage:
+    if not 1 <= first <= MAX_PAGE:
+        raise ValidationFailed("first", f"between 1 and {MAX_PAGE}", f"zwischen 1 und {MAX_PAGE}")
+    query = (
+        select(Case)
+        .where(visible_to(caller), *_filter_clauses(caller, filters))
+        .order_by(Case.created_at, Case.id)
+        .limit(first + 1)
+    )
+    if after is not None:
+        query = query.where(tuple_(Case.created_at, Case.id) > decode_cursor(after))
+    cases = list(await caller.session.scalars(query))
+    has_next = len(cases) > first
+    cases = cases[:first]
+    access = await staff_access(caller.session, caller.actor, cases, now=caller.now)
+    readable = _readable(caller, access)
+    return CasePage(
+        rows=[(case, access[case.id], encode_cursor(case)) for case in cases if readable(case.id)],
+        has_next_page=has_next,
+        has_previous_page=after is not None,
+    )
+
+
+def _readable(caller: Caller, access: dict[uuid.UUID, Access]):
+    answers: dict[Access, bool] = {}
+
+    def readable(case_id: uuid.UUID) -> bool:
+        situation = access[case_id]
+        if situation not in answers:
+            answers[situation] = caller.authorizer.is_allowed(
+                caller.actor, Action.CASE_READ, situation
+            )
+        return answers[situation]
+
+    return readable
+
+
+def visible_to(caller: Caller) -> ColumnElement[bool]:
+    actor = caller.actor
+    if actor.kind is not ActorKind.STAFF:
+        return false()
+
+    def policy_allows(*relations: Relation, consents: tuple[ConsentFact, ...] = ()) -> bool:
+        situation = Access(frozenset({Relation.SAME_JOBCENTER, *relations}), consents)
+        return caller.authorizer.is_allowed(actor, Action.CASE_READ, situation)
+
+    if policy_allows():
+        return true()
+    clauses = []
+    if policy_allows(Relation.RESPONSIBLE_CASE_MANAGER):
+        clauses.append(Case.responsible_case_manager_id == actor.user_id)
+    if policy_allows(Relation.PROPOSER):
+        clauses.append(Case.proposed_by_id == actor.user_id)
+    if policy_allows(Relation.DEPUTY_CASE_MANAGER, consents=(_deputy_consent(caller),)):
+        clauses.append(Case.deputy_case_manager_id == actor.user_id)
+    return or_(*clauses) if clauses else false()
+
+
+def _deputy_consent(caller: Caller) -> ConsentFact:
+    """A hypothetical active deputy consent: would it make deputies see cases at all?"""
+    return ConsentFact(
+        purpose=ConsentPurpose.DEPUTY,
+        direction=ConsentDirection.TO_JOBCENTER,
+        grantee_id=caller.actor.tenant_id or uuid.UUID(int=0),
+        categories=frozenset(),
+        explicit_special=False,
+        active=True,
+        id=uuid.UUID(int=0),
+    )
+
+
+def _filter_clauses(caller: Caller, filters: CaseFilter) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = []
+    if filters.status is not None:
+        clauses.append(Case.status == filters.status)
+    if filters.responsible_case_manager_id is not None:
+        clauses.append(Case.responsible_case_manager_id == filters.responsible_case_manager_id)
+    if filters.review_overdue is not None:
+        overdue = and_(Case.status == CaseStatus.ADMITTED, Case.next_review_due < caller.today)
+        clauses.append(_is(overdue, filters.review_overdue))
+    if filters.past_two_years is not None:
+        limit = add_months(caller.today, -CASE_DURATION_LIMIT_MONTHS)
+        past = and_(Case.status == CaseStatus.ADMITTED, Case.admitted_on <= limit)
+        clauses.append(_is(past, filters.past_two_years))
+    return clauses
+
+
+def _is(condition: ColumnElement[bool], wanted: bool) -> ColumnElement[bool]:
+    # Columns in the conditions can be NULL; compare the condition as a whole, NULL as false.
+    return condition.is_(True) if wanted else not_(condition.is_(True))
+
+
+def encode_cursor(case: Case) -> str:
+    raw = f"{case.created_at.isoformat()}|{case.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        created, case_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        return datetime.fromisoformat(created), uuid.UUID(case_id)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise ValidationFailed("after", "not a valid cursor", "ungültiger Cursor") from None

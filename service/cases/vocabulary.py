@@ -1,0 +1,136 @@
+"""The closed lists of case management, as the domain sources name them, and the text limits.
+
+German labels live in the GraphQL enum descriptions (service/schema/cases/enums.py).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from service.policy.categories import DataCategory
+
+# Character limits of the VerBIS screens (domain/000: Fallzugang, Übergabe).
+PROFILING_DETAIL_LIMIT = 500
+INTAKE_REASONING_LIMIT = 1500
+DECISION_REASONING_LIMIT = 1000
+# Our own limits, generous for a portal's text areas, small enough to refuse abuse.
+DECLINE_REASON_LIMIT = 1000
+SUBJECT_LIMIT = 200
+TITLE_LIMIT = 300
+LONG_TEXT_LIMIT = 4000
+MAX_PROFILING_ITEMS = 30
+DOCUMENT_TITLE_LIMIT = 200
+DOCUMENT_SIZE_LIMIT = 5 * 1024 * 1024  # bytes of content, stored in PostgreSQL (bytea)
+
+# Rule of thumb for intake (domain/001, Fallzugang (a)): at least three needs in the key groups
+# "Rahmenbedingungen" and/or "Leistungsfähigkeit". Shown, never decided by the service.
+RULE_OF_THUMB_NEEDS = 3
+REVIEW_INTERVAL_MONTHS = 6  # domain/001: spätestens alle sechs Monate
+CASE_DURATION_LIMIT_MONTHS = 24  # domain/001: in der Regel nicht länger als zwei Jahre
+CASELOAD_GUIDELINE = 75  # domain/001: Betreuungsschlüssel 1:75
+
+
+class Profile(StrEnum):
+    """Complex profiles (Profillagen) that lead into case management, nearest the labour market
+    first."""
+
+    DEVELOPMENT = "development"
+    STABILISATION = "stabilisation"
+    SUPPORT = "support"
+
+
+class CareVariant(StrEnum):
+    FULL_HANDOVER = "full_handover"
+    ACCOMPANYING = "accompanying"
+
+
+class ProfilingCategory(StrEnum):
+    QUALIFICATION = "qualification"
+    MOTIVATION = "motivation"
+    CIRCUMSTANCES = "circumstances"
+    CAPACITY = "capacity"
+
+
+NEED_CATEGORIES = frozenset({ProfilingCategory.CIRCUMSTANCES, ProfilingCategory.CAPACITY})
+
+
+class AssessmentKind(StrEnum):
+    STRENGTH = "strength"
+    STABILISATION_NEED = "stabilisation_need"
+
+
+class AssessmentCategory(StrEnum):
+    QUALIFICATION = "qualification"
+    CIRCUMSTANCES = "circumstances"  # Motivation / Rahmenbedingungen
+    CAPACITY = "capacity"  # Leistungsfähigkeit
+
+
+class AssessmentSubcategory(StrEnum):
+    SCHOOL_EDUCATION = "school_education"
+    VOCATIONAL_TRAINING = "vocational_training"
+    WORK_EXPERIENCE = "work_experience"
+    LANGUAGE = "language"
+    MOTIVATION = "motivation"
+    MOBILITY = "mobility"
+    FAMILY_CHILDCARE = "family_childcare"
+    DEBTS = "debts"
+    HOUSING = "housing"
+    PHYSICAL_CAPACITY = "physical_capacity"
+    MENTAL_CAPACITY = "mental_capacity"
+    ADDICTION = "addiction"
+
+
+_Q, _C, _K = (
+    AssessmentCategory.QUALIFICATION,
+    AssessmentCategory.CIRCUMSTANCES,
+    (AssessmentCategory.CAPACITY),
+)
+# Each sub-category belongs to one assessment category and to exactly one data category, so a
+# consent can give a debt counsellor the debts without the health entries (Datensparsamkeit).
+SUBCATEGORIES: dict[AssessmentSubcategory, tuple[AssessmentCategory, DataCategory]] = {
+    AssessmentSubcategory.SCHOOL_EDUCATION: (_Q, DataCategory.ASSESSMENT_QUALIFICATION),
+    AssessmentSubcategory.VOCATIONAL_TRAINING: (_Q, DataCategory.ASSESSMENT_QUALIFICATION),
+    AssessmentSubcategory.WORK_EXPERIENCE: (_Q, DataCategory.ASSESSMENT_QUALIFICATION),
+    AssessmentSubcategory.LANGUAGE: (_Q, DataCategory.ASSESSMENT_QUALIFICATION),
+    AssessmentSubcategory.MOTIVATION: (_C, DataCategory.ASSESSMENT_CIRCUMSTANCES),
+    AssessmentSubcategory.MOBILITY: (_C, DataCategory.ASSESSMENT_CIRCUMSTANCES),
+    AssessmentSubcategory.FAMILY_CHILDCARE: (_C, DataCategory.ASSESSMENT_CIRCUMSTANCES),
+    AssessmentSubcategory.DEBTS: (_C, DataCategory.ASSESSMENT_FINANCES),
+    AssessmentSubcategory.HOUSING: (_C, DataCategory.ASSESSMENT_HOUSING),
+    AssessmentSubcategory.PHYSICAL_CAPACITY: (_K, DataCategory.ASSESSMENT_HEALTH),
+    AssessmentSubcategory.MENTAL_CAPACITY: (_K, DataCategory.ASSESSMENT_HEALTH),
+    AssessmentSubcategory.ADDICTION: (_K, DataCategory.ASSESSMENT_ADDICTION),
+}
+
+
+class PlanItemKind(StrEnum):
+    GOAL = "goal"
+    SUB_GOAL = "sub_goal"
+    ACTIVITY = "activity"
+
+
+class ResponsibleParty(StrEnum):
+    CLIENT = "client"
+    CASE_MANAGER = "case_manager"
+    NETWORK_PARTNER = "network_partner"
+
+
+class Outcome(StrEnum):
+    ACHIEVED = "achieved"
+    NOT_ACHIEVED = "not_achieved"
+
+
+class ClosingReason(StrEnum):
+    """Beendigungsgründe, domain/001."""
+
+    LASTING_INTEGRATION = "lasting_integration"
+    PREREQUISITES_GONE = "prerequisites_gone"
+    NO_PROSPECT = "no_prospect"
+    CHANGE_OF_RESPONSIBILITY = "change_of_responsibility"
+    WORKING_ALLIANCE_NOT_VIABLE = "working_alliance_not_viable"
+    NOT_ECONOMICAL = "not_economical"
+
+
+class DocumentArea(StrEnum):
+    INTEGRATION = "integration"
+    PROTECTED = "protected"  # the protected case-management area

@@ -1,0 +1,91 @@
+"""Documents of the case file. The content is an object of its own: after the document's
+access-until date its Access carries ObjectFlag.ACCESS_EXPIRED and the policy refuses every
+field of it (domain/000, Dokumentenverwaltung: Zugriff bis), while the file list stays readable.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import date, datetime
+
+import strawberry
+
+from service.cases.models import Case, CaseDocument
+from service.policy.categories import DataCategory
+from service.policy.facts import Access, ObjectFlag
+from service.policy.guard import GuardTag, personal_field, personal_type
+from service.schema.cases import enums
+from service.schema.cases.common import StaffMember, staff_member, tag, today
+from service.schema.cases.dataloaders import case_loaders
+from service.schema.context import Info
+
+DOCS = DataCategory.DOCUMENTS
+
+
+@personal_type(name="DocumentContent", description="Inhalt eines Dokuments.")
+class DocumentContentNode:
+    guard: strawberry.Private[GuardTag]
+    row: strawberry.Private[CaseDocument]
+
+    @personal_field(DOCS)
+    def media_type(self) -> str | None:
+        return self.row.media_type
+
+    @personal_field(DOCS, description="The content, base64-encoded.")
+    async def base64(self, info: Info) -> str | None:
+        content = await case_loaders(info).document_content_by_id.load(self.row.id)
+        return None if content is None else base64.b64encode(content).decode()
+
+
+@personal_type(name="Document", description="Dokument der Fallakte (Dokumentenverwaltung).")
+class DocumentNode:
+    guard: strawberry.Private[GuardTag]
+    row: strawberry.Private[CaseDocument]
+    case: strawberry.Private[Case]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.id))
+
+    @personal_field(DOCS)
+    def title(self) -> str | None:
+        return self.row.title
+
+    @personal_field(DOCS, description="Integration oder geschützter Bereich Fallmanagement.")
+    def area(self) -> enums.DocumentArea | None:
+        return enums.DocumentArea(self.row.area)
+
+    @personal_field(DOCS, description="Ersteller/in.")
+    async def author(self, info: Info) -> StaffMember | None:
+        return staff_member(await case_loaders(info).staff_by_id.load(self.row.author_id))
+
+    @personal_field(DOCS, description="Erstellt am.")
+    def created_at(self) -> datetime | None:
+        return self.row.created_at
+
+    @personal_field(DOCS, description="Zugriff bis: afterwards nobody reads the content.")
+    def access_until(self) -> date | None:
+        return self.row.access_until
+
+    @personal_field(DOCS, description="Sichtbarkeit Kunde.")
+    def visible_to_client(self) -> bool | None:
+        return self.row.visible_to_client
+
+    @personal_field(DOCS)
+    def size_bytes(self) -> int | None:
+        return self.row.size_bytes
+
+    @strawberry.field(description="Refused (FORBIDDEN) after the access-until date.")
+    def content(self) -> DocumentContentNode:
+        access = self.guard.access
+        if self.row.access_until is not None and self.row.access_until < today():
+            access = access.with_flags(ObjectFlag.ACCESS_EXPIRED)
+        return DocumentContentNode(
+            guard=tag(self.case, access, "document_content", self.row.id), row=self.row
+        )
+
+
+def document_node(case: Case, access: Access, row: CaseDocument) -> DocumentNode:
+    if row.visible_to_client:
+        access = access.with_flags(ObjectFlag.VISIBLE_TO_CLIENT)
+    return DocumentNode(guard=tag(case, access, "document", row.id), row=row, case=case)

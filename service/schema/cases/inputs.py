@@ -1,0 +1,157 @@
+"""Inputs of the case mutations. Text limits are checked by the service (service/cases/rules.py)
+so that every portal gets the same typed error."""
+
+from __future__ import annotations
+
+import datetime
+
+import strawberry
+
+from service.schema.cases import enums
+
+
+@strawberry.input(description="Ein aus dem Profiling übernommener Punkt.")
+class ProfilingItemInput:
+    category: enums.ProfilingCategory
+    detail: str = strawberry.field(description="Höchstens 500 Zeichen.")
+
+
+@strawberry.input
+class ProposeCaseInput:
+    client_id: strawberry.ID
+    profile: enums.Profile
+    profiling_items: list[ProfilingItemInput]
+    intake_reasoning: str = strawberry.field(description="Zugangsbegründung, höchstens 1500.")
+    case_manager_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Zuständige Fachkraft; ohne Angabe die vorschlagende Fachkraft im "
+        "Fallmanagement, sonst weist die Teamleitung zu.",
+    )
+
+
+@strawberry.input
+class DecideIntakeInput:
+    case_id: strawberry.ID
+    admit: bool = strawberry.field(description="In das Fallmanagement übernehmen oder nicht.")
+    care_variant: enums.CareVariant | None = strawberry.field(
+        default=None, description="Required when admitting."
+    )
+    reasoning: str = strawberry.field(
+        description="Entscheidungsbegründung (höchstens 1000) oder Grund der Ablehnung."
+    )
+
+
+@strawberry.input
+class CaseFilterInput:
+    status: enums.CaseStatus | None = None
+    responsible_case_manager_id: strawberry.ID | None = None
+    review_overdue: bool | None = None
+    past_two_years: bool | None = None
+
+
+@strawberry.input
+class AddAssessmentEntryInput:
+    case_id: strawberry.ID
+    kind: enums.AssessmentKind
+    subcategory: enums.AssessmentSubcategory
+    subject: str
+    detail: str | None = None
+
+
+@strawberry.input
+class ReassessEntryInput:
+    entry_id: strawberry.ID
+    kind: enums.AssessmentKind
+    subject: str
+    detail: str | None = None
+
+
+@strawberry.input
+class AddGoalInput:
+    case_id: strawberry.ID
+    title: str
+    resources: str | None = strawberry.field(
+        default=None, description="Ressourcen / Einschränkungen."
+    )
+
+
+@strawberry.input
+class AddSubGoalInput:
+    goal_id: strawberry.ID
+    title: str
+    target_date: datetime.date
+
+
+@strawberry.input
+class AddActivityInput:
+    parent_id: strawberry.ID = strawberry.field(description="A goal or a sub-goal.")
+    title: str
+    responsible: enums.ResponsibleParty
+    target_date: datetime.date
+    partner_organisation_id: strawberry.ID | None = None
+
+
+@strawberry.input
+class RecordOutcomeInput:
+    item_id: strawberry.ID = strawberry.field(description="A goal, sub-goal or activity.")
+    outcome: enums.Outcome
+    on: datetime.date
+    reason: str | None = strawberry.field(
+        default=None, description="Begründung; required when not achieved."
+    )
+
+
+@strawberry.input
+class ConcludeAgreementInput:
+    case_id: strawberry.ID
+    valid_from: datetime.date
+    valid_until: datetime.date
+
+
+@strawberry.input
+class RecordReviewInput:
+    case_id: strawberry.ID
+    reasoning: str = strawberry.field(description="Gründe für die Fortführung.")
+    prognosis: str = strawberry.field(description="Prognostizierte Erfolgsaussichten.")
+    profile: enums.Profile | None = strawberry.field(
+        default=None, description="The profile now, if it changed."
+    )
+
+
+@strawberry.input
+class CloseCaseInput:
+    case_id: strawberry.ID
+    reason: enums.ClosingReason
+    reasoning: str
+    aftercare_until: datetime.date | None = None
+
+
+@strawberry.input
+class AddAftercareNoteInput:
+    case_id: strawberry.ID
+    note: str
+
+
+@strawberry.input
+class AssignCaseManagerInput:
+    case_id: strawberry.ID
+    case_manager_id: strawberry.ID
+
+
+@strawberry.input
+class RegisterDeputyInput:
+    case_id: strawberry.ID
+    deputy_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Null removes the deputy."
+    )
+
+
+@strawberry.input
+class AddDocumentInput:
+    case_id: strawberry.ID
+    title: str
+    area: enums.DocumentArea
+    media_type: str
+    content_base64: str = strawberry.field(description="The content, base64; at most 5 MB.")
+    access_until: datetime.date | None = None
+    visible_to_client: bool = False

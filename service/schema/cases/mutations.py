@@ -1,0 +1,257 @@
+"""Case mutations, named for what staff do. Each resolver unpacks its input, calls one service
+function and returns the case (and the id of what it added) or typed user errors.
+
+Each runs in a savepoint: a step refused with a user error leaves nothing behind, even if it had
+changed something before the refusal (DESIGN.md, invariant 5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from service.cases import documents, service, work
+from service.cases.service import OnCase
+from service.policy.guard import public_type
+from service.schema.cases import inputs
+from service.schema.cases.dataloaders import reset_case_loaders, session_lock
+from service.schema.cases.resolving import caller_of, optional_uuid, uuid_of
+from service.schema.cases.types import CaseNode, case_node
+from service.schema.context import Info
+from service.schema.payloads import UserError, attempt
+
+
+@public_type("wrapper around a Case, which is guarded itself", name="CasePayload")
+class CasePayload:
+    case: CaseNode | None = strawberry.field(description="The case after the change.")
+    changed_id: strawberry.ID | None = strawberry.field(
+        description="The id of what the step added or changed (entry, goal, agreement, …)."
+    )
+    errors: list[UserError]
+
+
+async def _in_savepoint(session: AsyncSession, step: Awaitable[OnCase[Any]]) -> OnCase[Any]:
+    async with session.begin_nested():
+        return await step
+
+
+async def _run(info: Info, step: Callable[[], Awaitable[OnCase[Any]]]) -> CasePayload:
+    async with session_lock(info):
+        result, errors = await attempt(_in_savepoint(info.context.session, step()))
+    reset_case_loaders(info)
+    if result is None:
+        return CasePayload(case=None, changed_id=None, errors=errors)
+    return CasePayload(
+        case=case_node(result.case, result.access),
+        changed_id=strawberry.ID(str(result.item.id)),
+        errors=[],
+    )
+
+
+@strawberry.type
+class CasesMutation:
+    @strawberry.mutation(description="Fallzugang: propose a client for case management.")
+    async def propose_case(self, info: Info, input: inputs.ProposeCaseInput) -> CasePayload:
+        return await _run(
+            info,
+            lambda: service.propose_case(
+                caller_of(info),
+                client_id=uuid_of(input.client_id, "client"),
+                profile=input.profile,
+                profiling_items=[
+                    service.ProfilingInput(item.category, item.detail)
+                    for item in input.profiling_items
+                ],
+                intake_reasoning=input.intake_reasoning,
+                case_manager_id=optional_uuid(input.case_manager_id, "staff member"),
+            ),
+        )
+
+    @strawberry.mutation(description="Übergabe: admit into case management, or decline.")
+    async def decide_intake(self, info: Info, input: inputs.DecideIntakeInput) -> CasePayload:
+        return await _run(
+            info,
+            lambda: service.decide_intake(
+                caller_of(info),
+                case_id=uuid_of(input.case_id, "case"),
+                admit=input.admit,
+                reasoning=input.reasoning,
+                care_variant=input.care_variant,
+            ),
+        )
+
+    @strawberry.mutation(description="Add an assessment entry.")
+    async def add_assessment_entry(
+        self, info: Info, input: inputs.AddAssessmentEntryInput
+    ) -> CasePayload:
+        return await _run(
+            info,
+            lambda: work.add_assessment_entry(
+                caller_of(info),
+                case_id=uuid_of(input.case_id, "case"),
+                kind=input.kind,
+                subcategory=input.subcategory,
+                subject=input.subject,
+                detail=input.detail,
+            ),
+        )
+
+    @strawberry.mutation(description="Re-assess an entry; the old one stays as history.")
+    async def reassess_entry(self, info: Info, input: inputs.ReassessEntryInput) -> CasePayload:
+        return await _run(
+            info,
+            lambda: work.reassess_entry(
+                caller_of(info),
+                entry_id=uuid_of(input.entry_id, "assessment entry"),
+                kind=input.kind,
+                subject=input.subject,
+                detail=input.detail,
+            ),
+        )
+
+    @strawberry.mutation(description="Add a goal to the integration plan.")
+    async def add_goal(self, info: Info, input: inputs.AddGoalInput) -> CasePayload:
+        return await _run(
+            info,
+            lambda: work.add_goal(
+                caller_of(info),
+                case_id=uuid_of(input.case_id, "case"),
+                title=input.title,
+                resources=input.resources,
+            ),
+        )
+
+    @strawberry.mutation(description="Add a sub-goal with its target date to a goal.")
+    async def add_sub_goal(self, info: Info, input: inputs.AddSubGoalInput) -> CasePayload:
+        return await _run(
+            info,
+            lambda: work.add_sub_goal(
+                caller_of(info),
+                goal_id=uuid_of(input.goal_id, "plan item"),
+                title=input.title,
+                target_date=input.target_date,
+            ),
+        )
+
+    @strawberry.mutation(description="Add an activity to a goal or sub-goal.")
+    async def add_activity(self, info: Info, input: inputs.AddActivityInput) -> CasePayload:
+        return await _run(
+            info,
+            lambda: work.add_activity(
+                caller_of(info),
+                parent_id=uuid_of(input.parent_id, "plan item"),
+                title=input.title,
+                responsible=input.responsible,
+                target_date=input.target_date,
+                partner_organisation_id=optional_uuid(
+                    input.partner_organisation_id, "partner organisation"
+                ),
+            ),
+        )
+
+    @strawberry.mutation(description="Fallsteuerung: record the outcome of a plan item.")
+    async def record_outcome(self, info: Info, input: inputs.RecordOutcomeInput) -> CasePayload:
+        return await _run(
+            info,
+            lambda: work.record_outcome(
+                caller_of(info),
+                item_id=uuid_of(input.item_id, "plan item"),
+                outcome=input.outcome,
+                on=input.on,
+                reason=input.reason,
+            ),
+        )
+
+    @strawberry.mutation(description="Conclude a new version of the integration agreement.")
+    async def conclude_agreement(
+        self, info: Info, input: inputs.ConcludeAgreementInput
+    ) -> CasePayload:
+        return await _run(
+            info,
+            lambda: work.conclude_agreement(
+                caller_of(info),
+                case_id=uuid_of(input.case_id, "case"),
+                valid_from=input.valid_from,
+                valid_until=input.valid_until,
+            ),
+        )
+
+    @strawberry.mutation(description="Record the six-monthly review.")
+    async def record_review(self, info: Info, input: inputs.RecordReviewInput) -> CasePayload:
+        return await _run(
+            info,
+            lambda: service.record_review(
+                caller_of(info),
+                case_id=uuid_of(input.case_id, "case"),
+                reasoning=input.reasoning,
+                prognosis=input.prognosis,
+                profile=input.profile,
+            ),
+        )
+
+    @strawberry.mutation(description="Fallabgang: close the case.")
+    async def close_case(self, info: Info, input: inputs.CloseCaseInput) -> CasePayload:
+        return await _run(
+            info,
+            lambda: service.close_case(
+                caller_of(info),
+                case_id=uuid_of(input.case_id, "case"),
+                reason=input.reason,
+                reasoning=input.reasoning,
+                aftercare_until=input.aftercare_until,
+            ),
+        )
+
+    @strawberry.mutation(description="Add an after-care note to a closed case in after-care.")
+    async def add_aftercare_note(
+        self, info: Info, input: inputs.AddAftercareNoteInput
+    ) -> CasePayload:
+        return await _run(
+            info,
+            lambda: service.add_aftercare_note(
+                caller_of(info), case_id=uuid_of(input.case_id, "case"), note=input.note
+            ),
+        )
+
+    @strawberry.mutation(description="Team leads: (re)assign the responsible case manager.")
+    async def assign_case_manager(
+        self, info: Info, input: inputs.AssignCaseManagerInput
+    ) -> CasePayload:
+        return await _run(
+            info,
+            lambda: service.assign_case_manager(
+                caller_of(info),
+                case_id=uuid_of(input.case_id, "case"),
+                case_manager_id=uuid_of(input.case_manager_id, "staff member"),
+            ),
+        )
+
+    @strawberry.mutation(description="Register (or remove) the deputy of a case.")
+    async def register_deputy(self, info: Info, input: inputs.RegisterDeputyInput) -> CasePayload:
+        return await _run(
+            info,
+            lambda: service.register_deputy(
+                caller_of(info),
+                case_id=uuid_of(input.case_id, "case"),
+                deputy_id=optional_uuid(input.deputy_id, "staff member"),
+            ),
+        )
+
+    @strawberry.mutation(description="Add a document to the case file.")
+    async def add_document(self, info: Info, input: inputs.AddDocumentInput) -> CasePayload:
+        return await _run(
+            info,
+            lambda: documents.add_document(
+                caller_of(info),
+                case_id=uuid_of(input.case_id, "case"),
+                title=input.title,
+                area=input.area,
+                media_type=input.media_type,
+                content_base64=input.content_base64,
+                access_until=input.access_until,
+                visible_to_client=input.visible_to_client,
+            ),
+        )

@@ -1,0 +1,257 @@
+"""The integration plan (goals, sub-goals, activities with their steering outcomes), the
+integration agreements built from it, reviews and after-care notes: all under INTEGRATION_PLAN.
+
+Reviews and after-care notes are steering of the case (Fallsteuerung); the categories have no
+place of their own for them, and INTEGRATION_PLAN keeps them in the protected area.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+from strawberry.scalars import JSON
+
+from service.cases.models import AftercareNote, Case, CaseReview, IntegrationAgreement, PlanItem
+from service.cases.vocabulary import PlanItemKind
+from service.policy.categories import DataCategory
+from service.policy.guard import GuardTag, personal_field, personal_type
+from service.schema.cases import enums
+from service.schema.cases.common import StaffMember, staff_member, tag
+from service.schema.cases.dataloaders import case_loaders
+from service.schema.context import Info
+
+PLAN = DataCategory.INTEGRATION_PLAN
+
+
+@personal_type(name="StepOutcome", description="Ergebnis der Fallsteuerung.")
+class OutcomeNode:
+    guard: strawberry.Private[GuardTag]
+    row: strawberry.Private[PlanItem]
+
+    @personal_field(PLAN, description="Erfolgreich / nicht erfolgreich abgeschlossen.")
+    def result(self) -> enums.Outcome | None:
+        return enums.Outcome(self.row.outcome)
+
+    @personal_field(PLAN, description="Erreicht am / beendet am.")
+    def on(self) -> date | None:
+        return self.row.outcome_on
+
+    @personal_field(PLAN, description="Begründung.")
+    def reason(self) -> str | None:
+        return self.row.outcome_reason
+
+
+def _outcome(guard: GuardTag, row: PlanItem) -> OutcomeNode | None:
+    return None if row.outcome is None else OutcomeNode(guard=guard, row=row)
+
+
+@personal_type(name="Activity", description="Aktivität mit Verantwortlichem und Zieltermin.")
+class ActivityNode:
+    guard: strawberry.Private[GuardTag]
+    row: strawberry.Private[PlanItem]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.id))
+
+    @personal_field(PLAN)
+    def title(self) -> str | None:
+        return self.row.title
+
+    @personal_field(PLAN)
+    def responsible(self) -> enums.ResponsibleParty | None:
+        return enums.ResponsibleParty(self.row.responsible)
+
+    @personal_field(PLAN, description="The network partner responsible, if one is.")
+    def partner_organisation_id(self) -> strawberry.ID | None:
+        partner = self.row.partner_organisation_id
+        return None if partner is None else strawberry.ID(str(partner))
+
+    @personal_field(PLAN, description="Zieltermin.")
+    def target_date(self) -> date | None:
+        return self.row.target_date
+
+    @personal_field(PLAN)
+    def outcome(self) -> OutcomeNode | None:
+        return _outcome(self.guard, self.row)
+
+
+@personal_type(name="SubGoal", description="Teilziel mit Zieltermin.")
+class SubGoalNode:
+    guard: strawberry.Private[GuardTag]
+    row: strawberry.Private[PlanItem]
+    children: strawberry.Private[list[ActivityNode]]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.id))
+
+    @personal_field(PLAN)
+    def title(self) -> str | None:
+        return self.row.title
+
+    @personal_field(PLAN, description="Zieltermin.")
+    def target_date(self) -> date | None:
+        return self.row.target_date
+
+    @personal_field(PLAN)
+    def outcome(self) -> OutcomeNode | None:
+        return _outcome(self.guard, self.row)
+
+    @strawberry.field
+    def activities(self) -> list[ActivityNode]:
+        return self.children
+
+
+@personal_type(name="Goal", description="Ziel des Integrationsplans.")
+class GoalNode:
+    guard: strawberry.Private[GuardTag]
+    row: strawberry.Private[PlanItem]
+    sub_goal_nodes: strawberry.Private[list[SubGoalNode]]
+    activity_nodes: strawberry.Private[list[ActivityNode]]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.id))
+
+    @personal_field(PLAN)
+    def title(self) -> str | None:
+        return self.row.title
+
+    @personal_field(PLAN, description="Ressourcen / Einschränkungen.")
+    def resources(self) -> str | None:
+        return self.row.resources
+
+    @personal_field(PLAN)
+    def outcome(self) -> OutcomeNode | None:
+        return _outcome(self.guard, self.row)
+
+    @strawberry.field
+    def sub_goals(self) -> list[SubGoalNode]:
+        return self.sub_goal_nodes
+
+    @strawberry.field(description="Activities directly under the goal (not under a sub-goal).")
+    def activities(self) -> list[ActivityNode]:
+        return self.activity_nodes
+
+
+def goal_nodes(case: Case, guard: GuardTag, items: list[PlanItem]) -> list[GoalNode]:
+    """The plan as a tree, from the one list of a case's plan items."""
+
+    def node_tag(row: PlanItem) -> GuardTag:
+        return tag(case, guard.access, "plan_item", row.id)
+
+    def activities_under(parent: PlanItem) -> list[ActivityNode]:
+        return [
+            ActivityNode(guard=node_tag(row), row=row)
+            for row in items
+            if row.kind == PlanItemKind.ACTIVITY and (row.sub_goal_id or row.goal_id) == parent.id
+        ]
+
+    def sub_goals_of(goal: PlanItem) -> list[SubGoalNode]:
+        return [
+            SubGoalNode(guard=node_tag(row), row=row, children=activities_under(row))
+            for row in items
+            if row.kind == PlanItemKind.SUB_GOAL and row.goal_id == goal.id
+        ]
+
+    return [
+        GoalNode(
+            guard=node_tag(row),
+            row=row,
+            sub_goal_nodes=sub_goals_of(row),
+            activity_nodes=activities_under(row),
+        )
+        for row in items
+        if row.kind == PlanItemKind.GOAL
+    ]
+
+
+@personal_type(
+    name="IntegrationAgreement",
+    description="Eingliederungsvereinbarung: nummerierte, unveränderliche Fassung des Plans.",
+)
+class AgreementNode:
+    guard: strawberry.Private[GuardTag]
+    row: strawberry.Private[IntegrationAgreement]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.id))
+
+    @personal_field(PLAN, description="Laufende Nummer der Fassung, ab 1.")
+    def number(self) -> int | None:
+        return self.row.number
+
+    @personal_field(PLAN, description="Gültig ab.")
+    def valid_from(self) -> date | None:
+        return self.row.valid_from
+
+    @personal_field(PLAN, description="Gültig bis.")
+    def valid_until(self) -> date | None:
+        return self.row.valid_until
+
+    @personal_field(PLAN)
+    def concluded_at(self) -> datetime | None:
+        return self.row.concluded_at
+
+    @personal_field(PLAN, description="The plan as it stood: goals with sub-goals, activities.")
+    def plan(self) -> JSON | None:
+        return self.row.plan
+
+
+@personal_type(name="CaseReview", description="Überprüfung der Fortführung (alle sechs Monate).")
+class ReviewNode:
+    guard: strawberry.Private[GuardTag]
+    row: strawberry.Private[CaseReview]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.id))
+
+    @personal_field(PLAN)
+    def reviewed_on(self) -> date | None:
+        return self.row.reviewed_on
+
+    @personal_field(PLAN, description="Gründe für die Fortführung.")
+    def reasoning(self) -> str | None:
+        return self.row.reasoning
+
+    @personal_field(PLAN, description="Prognostizierte Erfolgsaussichten.")
+    def prognosis(self) -> str | None:
+        return self.row.prognosis
+
+    @personal_field(PLAN)
+    def profile_before(self) -> enums.Profile | None:
+        return None if self.row.profile_before is None else enums.Profile(self.row.profile_before)
+
+    @personal_field(PLAN)
+    def profile_after(self) -> enums.Profile | None:
+        return None if self.row.profile_after is None else enums.Profile(self.row.profile_after)
+
+    @personal_field(PLAN)
+    def next_review_due(self) -> date | None:
+        return self.row.next_review_due
+
+
+@personal_type(name="AftercareNote", description="Vermerk der nachgehenden Betreuung.")
+class AftercareNoteNode:
+    guard: strawberry.Private[GuardTag]
+    row: strawberry.Private[AftercareNote]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.id))
+
+    @personal_field(PLAN)
+    def text(self) -> str | None:
+        return self.row.text
+
+    @personal_field(PLAN)
+    def created_at(self) -> datetime | None:
+        return self.row.created_at
+
+    @personal_field(PLAN)
+    async def author(self, info: Info) -> StaffMember | None:
+        return staff_member(await case_loaders(info).staff_by_id.load(self.row.author_id))

@@ -1,0 +1,239 @@
+"""The Case type and what hangs off it. Every object carries the Access the case was loaded with,
+so the same types serve a case manager's view and (through a referral) a partner's view: the
+guard decides field by field (DESIGN.md, invariant 1). Nested data comes from the per-request
+loaders (dataloaders.py): a list of cases costs a constant number of queries.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+
+from service.cases.caller import add_months
+from service.cases.models import Case, CaseStatus, ProfilingItem
+from service.cases.vocabulary import (
+    CASE_DURATION_LIMIT_MONTHS,
+    NEED_CATEGORIES,
+    RULE_OF_THUMB_NEEDS,
+)
+from service.policy.categories import DataCategory
+from service.policy.facts import Access
+from service.policy.guard import GuardTag, personal_field, personal_type
+from service.schema.cases import enums
+from service.schema.cases.assessment_types import AssessmentNode
+from service.schema.cases.common import StaffMember, staff_member, tag, today
+from service.schema.cases.dataloaders import case_loaders
+from service.schema.cases.document_types import DocumentNode, document_node
+from service.schema.cases.plan_types import (
+    AftercareNoteNode,
+    AgreementNode,
+    GoalNode,
+    ReviewNode,
+    goal_nodes,
+)
+from service.schema.clients.types import ClientNode, client_node
+from service.schema.context import Info
+
+STATUS = DataCategory.CASE_STATUS
+INTAKE = DataCategory.INTAKE
+PLAN = DataCategory.INTEGRATION_PLAN
+
+
+@personal_type(name="ProfilingItem", description="Aus dem Profiling übernommener Punkt.")
+class ProfilingItemNode:
+    guard: strawberry.Private[GuardTag]
+    row: strawberry.Private[ProfilingItem]
+
+    @personal_field(INTAKE)
+    def category(self) -> enums.ProfilingCategory | None:
+        return enums.ProfilingCategory(self.row.category)
+
+    @personal_field(INTAKE, description="Detail (höchstens 500 Zeichen).")
+    def detail(self) -> str | None:
+        return self.row.detail
+
+
+@personal_type(name="Intake", description="Fallzugang und Übergabe in das Fallmanagement.")
+class IntakeNode:
+    guard: strawberry.Private[GuardTag]
+    case: strawberry.Private[Case]
+
+    @personal_field(INTAKE, description="Vorgemerkt am.")
+    def proposed_at(self) -> datetime | None:
+        return self.case.created_at
+
+    @personal_field(INTAKE, description="Veranlasser der Übergabe.")
+    async def proposed_by(self, info: Info) -> StaffMember | None:
+        return await _staff(info, self.case.proposed_by_id)
+
+    @personal_field(INTAKE)
+    async def profiling_items(self, info: Info) -> list[ProfilingItemNode] | None:
+        rows = await case_loaders(info).profiling_items_by_case.load(self.case.id)
+        return [ProfilingItemNode(guard=self.guard, row=row) for row in rows]
+
+    @personal_field(
+        INTAKE,
+        description="Handlungsbedarfe in Rahmenbedingungen und Leistungsfähigkeit, gezählt.",
+    )
+    async def needs_in_circumstances_and_capacity(self, info: Info) -> int | None:
+        return await self._needs(info)
+
+    @personal_field(
+        INTAKE,
+        description="Whether the rule of thumb holds (at least three needs in circumstances "
+        "and/or capacity). Shown to help the decision; the service does not decide on it.",
+    )
+    async def rule_of_thumb_met(self, info: Info) -> bool | None:
+        return await self._needs(info) >= RULE_OF_THUMB_NEEDS
+
+    async def _needs(self, info: Info) -> int:
+        rows = await case_loaders(info).profiling_items_by_case.load(self.case.id)
+        return sum(1 for row in rows if row.category in NEED_CATEGORIES)
+
+    @personal_field(INTAKE, description="Zugangsbegründung (höchstens 1500 Zeichen).")
+    def intake_reasoning(self) -> str | None:
+        return self.case.intake_reasoning
+
+    @personal_field(INTAKE)
+    def decided_at(self) -> datetime | None:
+        return self.case.decided_at
+
+    @personal_field(INTAKE)
+    async def decided_by(self, info: Info) -> StaffMember | None:
+        return await _staff(info, self.case.decided_by_id)
+
+    @personal_field(INTAKE, description="Entscheidungsbegründung (höchstens 1000 Zeichen).")
+    def decision_reasoning(self) -> str | None:
+        return self.case.decision_reasoning
+
+    @personal_field(INTAKE, description="Grund, warum kein Zugang erfolgt.")
+    def decline_reason(self) -> str | None:
+        return self.case.decline_reason
+
+
+async def _staff(info: Info, staff_id) -> StaffMember | None:
+    if staff_id is None:
+        return None
+    return staff_member(await case_loaders(info).staff_by_id.load(staff_id))
+
+
+@personal_type(name="Case", description="Ein Fall im beschäftigungsorientierten Fallmanagement.")
+class CaseNode:
+    guard: strawberry.Private[GuardTag]
+    row: strawberry.Private[Case]
+
+    @strawberry.field(description="Opaque id; not personal data by itself.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.id))
+
+    @strawberry.field(description="The client; each of their fields under its own category.")
+    async def client(self, info: Info) -> ClientNode:
+        row = await case_loaders(info).client_by_id.load(self.row.client_id)
+        return client_node(row, self.guard.access)
+
+    @personal_field(STATUS)
+    def status(self) -> enums.CaseStatus | None:
+        return enums.CaseStatus(self.row.status)
+
+    @personal_field(STATUS, description="Increases with every change of the case.")
+    def version(self) -> int | None:
+        return self.row.version
+
+    @personal_field(STATUS, description="Profillage.")
+    def profile(self) -> enums.Profile | None:
+        return None if self.row.profile is None else enums.Profile(self.row.profile)
+
+    @personal_field(STATUS, description="Betreuungsform.")
+    def care_variant(self) -> enums.CareVariant | None:
+        variant = self.row.care_variant
+        return None if variant is None else enums.CareVariant(variant)
+
+    @personal_field(STATUS, description="Zuständige Fachkraft.")
+    async def responsible_case_manager(self, info: Info) -> StaffMember | None:
+        return await _staff(info, self.row.responsible_case_manager_id)
+
+    @personal_field(STATUS, description="Vertretung (handelt nur mit Einwilligung).")
+    async def deputy_case_manager(self, info: Info) -> StaffMember | None:
+        return await _staff(info, self.row.deputy_case_manager_id)
+
+    @personal_field(STATUS, description="Aufnahme ins Fallmanagement.")
+    def admitted_on(self) -> date | None:
+        return self.row.admitted_on
+
+    @personal_field(STATUS, description="Nächste Überprüfung der Fortführung fällig am.")
+    def next_review_due(self) -> date | None:
+        return self.row.next_review_due
+
+    @personal_field(STATUS)
+    def review_overdue(self) -> bool | None:
+        due = self.row.next_review_due
+        return self.row.status == CaseStatus.ADMITTED and due is not None and due < today()
+
+    @personal_field(STATUS, description="Länger als zwei Jahre im Fallmanagement.")
+    def past_two_years(self) -> bool | None:
+        admitted = self.row.admitted_on
+        return (
+            self.row.status == CaseStatus.ADMITTED
+            and admitted is not None
+            and admitted <= add_months(today(), -CASE_DURATION_LIMIT_MONTHS)
+        )
+
+    @personal_field(STATUS, description="Fallabgang am.")
+    def closed_on(self) -> date | None:
+        return self.row.closed_on
+
+    @personal_field(STATUS, description="Abgangsgrund.")
+    def closing_reason(self) -> enums.ClosingReason | None:
+        reason = self.row.closing_reason
+        return None if reason is None else enums.ClosingReason(reason)
+
+    @personal_field(STATUS, description="Nachbetreuung bis.")
+    def aftercare_until(self) -> date | None:
+        return self.row.aftercare_until
+
+    @personal_field(PLAN, description="Begründung des Fallabgangs.")
+    def closing_reasoning(self) -> str | None:
+        return self.row.closing_reasoning
+
+    @strawberry.field
+    def intake(self) -> IntakeNode:
+        return IntakeNode(guard=self.guard, case=self.row)
+
+    @strawberry.field
+    def assessment(self) -> AssessmentNode:
+        return AssessmentNode(guard=self.guard, case=self.row)
+
+    @personal_field(PLAN, description="Integrationsplan: Ziele mit Teilzielen und Aktivitäten.")
+    async def goals(self, info: Info) -> list[GoalNode] | None:
+        items = await case_loaders(info).plan_items_by_case.load(self.row.id)
+        return goal_nodes(self.row, self.guard, items)
+
+    @personal_field(PLAN, description="Eingliederungsvereinbarungen, älteste zuerst.")
+    async def agreements(self, info: Info) -> list[AgreementNode] | None:
+        rows = await case_loaders(info).agreements_by_case.load(self.row.id)
+        return [self._child(AgreementNode, "integration_agreement", row) for row in rows]
+
+    @personal_field(PLAN, description="Überprüfungen, älteste zuerst.")
+    async def reviews(self, info: Info) -> list[ReviewNode] | None:
+        rows = await case_loaders(info).reviews_by_case.load(self.row.id)
+        return [self._child(ReviewNode, "case_review", row) for row in rows]
+
+    @personal_field(PLAN, description="Vermerke der Nachbetreuung.")
+    async def aftercare_notes(self, info: Info) -> list[AftercareNoteNode] | None:
+        rows = await case_loaders(info).aftercare_notes_by_case.load(self.row.id)
+        return [self._child(AftercareNoteNode, "aftercare_note", row) for row in rows]
+
+    @personal_field(DataCategory.DOCUMENTS, description="Dokumentenverwaltung.")
+    async def documents(self, info: Info) -> list[DocumentNode] | None:
+        rows = await case_loaders(info).documents_by_case.load(self.row.id)
+        return [document_node(self.row, self.guard.access, row) for row in rows]
+
+    def _child(self, node_type, object_type: str, row):
+        return node_type(guard=tag(self.row, self.guard.access, object_type, row.id), row=row)
+
+
+def case_node(row: Case, access: Access) -> CaseNode:
+    """The case as seen by an actor standing in `access` to it (staff: service/cases/access.py;
+    a partner: through a referral and its consent)."""
+    return CaseNode(guard=tag(row, access, "case", row.id), row=row)

@@ -1,0 +1,80 @@
+"""A jobcenter with its people, per test: case manager, colleague, team lead, placement officer,
+controlling, a client; and helpers to call the API as one of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from service.identity.roles import Role
+from tests.cases.factories import CaseFactories
+from tests.factories import Factories, Jobcenter, Person
+from tests.graphql import post_graphql
+from tests.tokens import TokenFactory
+
+
+@dataclass
+class World:
+    jobcenter: Jobcenter
+    case_manager: Person
+    colleague: Person
+    team_lead: Person
+    placement_officer: Person
+    controlling: Person
+    client: Person
+    http: httpx.AsyncClient
+    tokens: TokenFactory
+
+    async def as_(self, person: Person, query: str, **variables: Any) -> dict[str, Any]:
+        response = await post_graphql(
+            self.http, query, headers=self.tokens.headers(person), variables=variables
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+@pytest.fixture
+def case_factories(factories: Factories) -> CaseFactories:
+    return CaseFactories(factories)
+
+
+@pytest.fixture
+async def world(factories: Factories, client, tokens) -> World:
+    jobcenter = await factories.jobcenter()
+    return World(
+        jobcenter=jobcenter,
+        case_manager=await factories.staff(jobcenter, Role.CASE_MANAGER),
+        colleague=await factories.staff(jobcenter, Role.CASE_MANAGER),
+        team_lead=await factories.staff(jobcenter, Role.TEAM_LEAD),
+        placement_officer=await factories.staff(jobcenter, Role.PLACEMENT_OFFICER),
+        controlling=await factories.staff(jobcenter, Role.CONTROLLING),
+        client=await factories.client(jobcenter),
+        http=client,
+        tokens=tokens,
+    )
+
+
+def payload_errors(body: dict[str, Any], mutation: str) -> list[dict[str, Any]]:
+    assert "errors" not in body, body
+    return body["data"][mutation]["errors"]
+
+
+def only_error(body: dict[str, Any], mutation: str) -> dict[str, Any]:
+    (error,) = payload_errors(body, mutation)
+    return error
+
+
+def forbidden_paths(body: dict[str, Any]) -> set[tuple]:
+    return {
+        tuple(error["path"])
+        for error in body.get("errors", [])
+        if error["extensions"]["code"] == "FORBIDDEN"
+    }
+
+
+def graphql_error(body: dict[str, Any]) -> tuple[tuple, str]:
+    (error,) = body["errors"]
+    return tuple(error["path"]), error["extensions"]["code"]

@@ -1,0 +1,285 @@
+"""Reading cases: who sees which case, and which of its fields; listing with filters and cursors."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event
+
+from service.cases.models import CaseStatus
+from service.cases.vocabulary import AssessmentSubcategory
+from service.identity.roles import Role
+from tests.cases.conftest import forbidden_paths, graphql_error
+
+CASE_WITH_ASSESSMENT = """
+query Case($id: ID!) {
+  case(id: $id) {
+    id status
+    client { familyName }
+    assessment { finances { subject category } health { subject } }
+    goals { title }
+  }
+}
+"""
+
+CASES = """
+query Cases($first: Int, $after: String, $filter: CaseFilterInput) {
+  cases(first: $first, after: $after, filter: $filter) {
+    edges { cursor node { id status reviewOverdue pastTwoYears client { familyName } } }
+    pageInfo { hasNextPage hasPreviousPage endCursor }
+  }
+}
+"""
+
+
+async def test_responsible_case_manager_reads_the_whole_case(world, case_factories):
+    case_id = await case_factories.case(
+        world.jobcenter, world.client, case_manager=world.case_manager
+    )
+    await case_factories.entry(
+        world.jobcenter,
+        case_id,
+        world.case_manager,
+        AssessmentSubcategory.DEBTS,
+        "Schulden ca. 12.000 €",
+    )
+
+    body = await world.as_(world.case_manager, CASE_WITH_ASSESSMENT, id=str(case_id))
+
+    assert "errors" not in body, body
+    case = body["data"]["case"]
+    assert case["client"] == {"familyName": "Testmann"}
+    assert case["assessment"]["finances"] == [
+        {"subject": "Schulden ca. 12.000 €", "category": "CIRCUMSTANCES"}
+    ]
+    assert case["assessment"]["health"] == []
+
+
+async def test_team_lead_sees_identity_and_status_but_gets_forbidden_on_assessment(
+    world, case_factories
+):
+    case_id = await case_factories.case(
+        world.jobcenter, world.client, case_manager=world.case_manager
+    )
+
+    body = await world.as_(world.team_lead, CASE_WITH_ASSESSMENT, id=str(case_id))
+
+    case = body["data"]["case"]
+    assert case["status"] == "ADMITTED"
+    assert case["client"] == {"familyName": "Testmann"}
+    assert case["assessment"] == {"finances": None, "health": None}
+    assert case["goals"] is None
+    assert forbidden_paths(body) == {
+        ("case", "assessment", "finances"),
+        ("case", "assessment", "health"),
+        ("case", "goals"),
+    }
+
+
+async def test_a_case_of_another_jobcenter_is_not_found(world, case_factories, factories):
+    elsewhere = await factories.jobcenter("Jobcenter Anderswo")
+    stranger = await factories.client(elsewhere)
+    case_id = await case_factories.case(elsewhere, stranger)
+
+    body = await world.as_(world.team_lead, CASE_WITH_ASSESSMENT, id=str(case_id))
+
+    assert body["data"] == {"case": None}
+    assert graphql_error(body) == (("case",), "NOT_FOUND")
+
+
+async def test_a_malformed_id_is_not_found(world):
+    body = await world.as_(world.case_manager, CASE_WITH_ASSESSMENT, id="kein-fall")
+
+    assert graphql_error(body) == (("case",), "NOT_FOUND")
+
+
+async def test_another_case_manager_does_not_find_a_colleagues_case(world, case_factories):
+    case_id = await case_factories.case(
+        world.jobcenter, world.client, case_manager=world.case_manager
+    )
+
+    body = await world.as_(world.colleague, CASE_WITH_ASSESSMENT, id=str(case_id))
+
+    assert graphql_error(body) == (("case",), "NOT_FOUND")
+
+
+async def test_a_deputy_without_deputy_consent_sees_nothing_of_the_case(world, case_factories):
+    case_id = await case_factories.case(
+        world.jobcenter, world.client, case_manager=world.case_manager, deputy=world.colleague
+    )
+    await case_factories.entry(
+        world.jobcenter, case_id, world.case_manager, AssessmentSubcategory.ADDICTION
+    )
+
+    single = await world.as_(world.colleague, CASE_WITH_ASSESSMENT, id=str(case_id))
+    listed = await world.as_(world.colleague, CASES)
+
+    assert graphql_error(single) == (("case",), "NOT_FOUND")
+    assert listed["data"]["cases"]["edges"] == []
+
+
+async def test_partners_and_clients_get_nothing_from_case_reads(world, case_factories, factories):
+    case_id = await case_factories.case(
+        world.jobcenter, world.client, case_manager=world.case_manager
+    )
+    organisation = await factories.organisation(world.jobcenter)
+    counsellor = await factories.partner_user(organisation)
+
+    for person in (counsellor, world.client):
+        single = await world.as_(person, CASE_WITH_ASSESSMENT, id=str(case_id))
+        listed = await world.as_(person, CASES)
+        assert graphql_error(single) == (("case",), "NOT_FOUND")
+        assert listed["data"]["cases"]["edges"] == []
+
+
+async def test_case_manager_lists_their_own_cases_only(world, case_factories, factories):
+    mine = await case_factories.case(world.jobcenter, world.client, case_manager=world.case_manager)
+    other_client = await factories.client(world.jobcenter)
+    await case_factories.case(world.jobcenter, other_client, case_manager=world.colleague)
+
+    body = await world.as_(world.case_manager, CASES)
+
+    assert [edge["node"]["id"] for edge in body["data"]["cases"]["edges"]] == [str(mine)]
+
+
+async def test_team_lead_pages_through_all_cases_of_the_jobcenter(world, case_factories, factories):
+    case_ids = []
+    for _ in range(3):
+        someone = await factories.client(world.jobcenter)
+        case_ids.append(
+            str(
+                await case_factories.case(world.jobcenter, someone, case_manager=world.case_manager)
+            )
+        )
+
+    first = await world.as_(world.team_lead, CASES, first=2)
+    cursor = first["data"]["cases"]["pageInfo"]["endCursor"]
+    second = await world.as_(world.team_lead, CASES, first=2, after=cursor)
+
+    assert first["data"]["cases"]["pageInfo"]["hasNextPage"] is True
+    assert second["data"]["cases"]["pageInfo"] == {
+        "hasNextPage": False,
+        "hasPreviousPage": True,
+        "endCursor": second["data"]["cases"]["edges"][-1]["cursor"],
+    }
+    pages = first["data"]["cases"]["edges"] + second["data"]["cases"]["edges"]
+    assert [edge["node"]["id"] for edge in pages] == case_ids
+
+
+async def test_placement_officer_lists_the_cases_they_proposed(world, case_factories, factories):
+    proposed = await case_factories.case(
+        world.jobcenter,
+        world.client,
+        case_manager=world.case_manager,
+        proposer=world.placement_officer,
+    )
+    other_client = await factories.client(world.jobcenter)
+    await case_factories.case(world.jobcenter, other_client, case_manager=world.case_manager)
+
+    body = await world.as_(world.placement_officer, CASES)
+
+    assert [edge["node"]["id"] for edge in body["data"]["cases"]["edges"]] == [str(proposed)]
+
+
+@pytest.mark.parametrize(
+    ("case_filter", "expected"),
+    [
+        ({"reviewOverdue": True}, ["overdue"]),
+        ({"pastTwoYears": True}, ["long"]),
+        ({"status": "PROPOSED"}, ["proposed"]),
+        ({"reviewOverdue": False, "status": "ADMITTED"}, ["current", "long"]),
+    ],
+)
+async def test_team_lead_filters_cases(world, case_factories, factories, case_filter, expected):
+    cases = {}
+    for name, kwargs in {
+        "current": {},
+        "overdue": {"review_due_in_days": -3},
+        "long": {"admitted_days_ago": 800},
+        "proposed": {"status": CaseStatus.PROPOSED},
+    }.items():
+        someone = await factories.client(world.jobcenter)
+        case_id = await case_factories.case(
+            world.jobcenter, someone, case_manager=world.case_manager, **kwargs
+        )
+        cases[str(case_id)] = name
+
+    body = await world.as_(world.team_lead, CASES, filter=case_filter)
+
+    assert [cases[edge["node"]["id"]] for edge in body["data"]["cases"]["edges"]] == expected
+
+
+async def test_team_lead_filters_by_responsible_case_manager(world, case_factories, factories):
+    await case_factories.case(world.jobcenter, world.client, case_manager=world.case_manager)
+    other_client = await factories.client(world.jobcenter)
+    theirs = await case_factories.case(world.jobcenter, other_client, case_manager=world.colleague)
+
+    body = await world.as_(
+        world.team_lead, CASES, filter={"responsibleCaseManagerId": str(world.colleague.id)}
+    )
+
+    assert [edge["node"]["id"] for edge in body["data"]["cases"]["edges"]] == [str(theirs)]
+
+
+async def test_flags_on_the_case(world, case_factories):
+    case_id = await case_factories.case(
+        world.jobcenter,
+        world.client,
+        case_manager=world.case_manager,
+        admitted_days_ago=800,
+        review_due_in_days=-1,
+    )
+
+    body = await world.as_(world.case_manager, CASES)
+
+    (edge,) = body["data"]["cases"]["edges"]
+    assert edge["node"]["id"] == str(case_id)
+    assert (edge["node"]["reviewOverdue"], edge["node"]["pastTwoYears"]) == (True, True)
+
+
+async def test_more_than_100_per_page_is_refused(world):
+    body = await world.as_(world.team_lead, CASES, first=101)
+
+    assert graphql_error(body) == (("cases",), "VALIDATION")
+    assert body["errors"][0]["message"] == "between 1 and 100"
+
+
+async def test_a_list_of_cases_costs_a_constant_number_of_queries(
+    world, case_factories, factories, runtime
+):
+    async def queries_for_list_of(n: int) -> int:
+        jobcenter = await factories.jobcenter()
+        team_lead = await factories.staff(jobcenter, Role.TEAM_LEAD)
+        case_manager = await factories.staff(jobcenter, Role.CASE_MANAGER)
+        for _ in range(n):
+            someone = await factories.client(jobcenter)
+            await case_factories.case(jobcenter, someone, case_manager=case_manager)
+        statements = []
+
+        def count(*_args):
+            statements.append(1)
+
+        engine = runtime.database.engine.sync_engine
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            body = await world.as_(team_lead, LIST_WITH_EVERYTHING)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert len(body["data"]["cases"]["edges"]) == n
+        return len(statements)
+
+    assert await queries_for_list_of(2) == await queries_for_list_of(12)
+
+
+LIST_WITH_EVERYTHING = """
+{
+  cases(first: 50) {
+    edges { node {
+      id status responsibleCaseManager { displayName }
+      client { familyName }
+      intake { ruleOfThumbMet profilingItems { detail } }
+      assessment { finances { subject } }
+      goals { title } reviews { reasoning } documents { title }
+    } }
+  }
+}
+"""
