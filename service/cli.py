@@ -55,6 +55,13 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("--lifetime", type=int, default=8 * 3600, help="seconds (default 8 h)")
     token.set_defaults(command=_token)
 
+    audit = commands.add_parser("audit", help="audit log chores")
+    audit_commands = audit.add_subparsers(required=True, metavar="AUDIT_COMMAND")
+    verify = audit_commands.add_parser(
+        "verify", help="check every tenant's chain; name the first broken record"
+    )
+    verify.set_defaults(command=_audit_verify)
+
     export = commands.add_parser("export-schema", help="write the GraphQL SDL to schema.graphql")
     export.add_argument("--check", action="store_true", help="fail if schema.graphql is stale")
     export.set_defaults(command=_export_schema)
@@ -112,6 +119,33 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
         return 1
     print(token)
     return 0
+
+
+def _audit_verify(settings: Settings, _args: argparse.Namespace) -> int:
+    from sqlalchemy.ext.asyncio import create_async_engine
+    from sqlalchemy.pool import NullPool
+
+    from service.audit.verify import tenants_with_records, verify_tenant
+    from service.db.location import resolve_database
+
+    async def run() -> list:
+        urls = await resolve_database(settings)
+        engine = create_async_engine(urls.owner, poolclass=NullPool)
+        try:
+            async with engine.connect() as conn:
+                return [await verify_tenant(conn, t) for t in await tenants_with_records(conn)]
+        finally:
+            await engine.dispose()
+
+    reports = asyncio.run(run())
+    for report in reports:
+        status = (
+            "intact"
+            if report.intact
+            else (f"BROKEN at record {report.first_broken_seq}: {report.problem}")
+        )
+        print(f"tenant {report.tenant_id}: {report.records_checked} records checked, {status}")
+    return 0 if all(report.intact for report in reports) else 1
 
 
 def _export_schema(_settings: Settings, args: argparse.Namespace) -> int:

@@ -1,5 +1,6 @@
 """Imports every ORM model so `Base.metadata` is complete (Alembic, the schema checks)."""
 
+from service.audit.models import AuditChainHead, AuditEvent
 from service.cases.models import Case
 from service.clients.models import Client
 from service.consent.models import Consent, ConsentRevocation
@@ -10,6 +11,8 @@ from service.staff.models import StaffUser
 from service.tenants.models import Tenant
 
 __all__ = [
+    "AuditChainHead",
+    "AuditEvent",
     "Base",
     "Case",
     "Client",

@@ -61,6 +61,7 @@ class ReadKey:
     object_type: str
     object_id: uuid.UUID
     basis: str
+    action: str = "read"
 
 
 class RequestGuard:
@@ -92,6 +93,21 @@ class RequestGuard:
             fields = self.reads[key] = set()
             self.tenants[key] = tag.tenant_id
         fields.add(field_name)
+
+    def record_write(
+        self,
+        *,
+        tenant_id: uuid.UUID,
+        subject_id: uuid.UUID,
+        object_type: str,
+        object_id: uuid.UUID,
+        fields: set[str],
+        basis: str,
+    ) -> None:
+        """A change to a client's data: which fields of what (never the old or new values)."""
+        key = ReadKey(subject_id, object_type, object_id, basis, action="write")
+        self.reads.setdefault(key, set()).update(fields)
+        self.tenants[key] = tenant_id
 
 
 def basis_of(tag: GuardTag, category: str) -> str:

@@ -16,7 +16,7 @@ from service.schema.cases.mutations import CasesMutation
 from service.schema.cases.queries import CasesQuery
 from service.schema.consent.mutations import ConsentMutation
 from service.schema.consent.queries import ConsentQuery
-from service.schema.errors import ErrorShaping
+from service.schema.errors import ErrorShaping, OperationNaming
 from service.schema.identity.queries import IdentityQuery
 from service.schema.partners.queries import PartnersQuery
 from service.schema.referrals.mutations import ReferralMutation
@@ -49,6 +49,7 @@ def build_schema() -> strawberry.Schema:
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
             ErrorShaping,
+            OperationNaming,
         ],
     )
     problems = guard_violations(built)

@@ -32,6 +32,8 @@ class Context:
     """The field guard's state for this request: policy answers so far, reads to record."""
     now: datetime
     """The request's moment: consents are active or not as of this instant, for all its reads."""
+    operation: str = "(anonymous)"
+    """The GraphQL operation's name, for the audit records (set by OperationNaming)."""
     fault_ids: list[str] = field(default_factory=list)
     """Ids of unexpected errors; any fault rolls the whole request back and withholds its data."""
     _loaders: dict[Callable[..., Any], Any] = field(default_factory=dict)

@@ -64,3 +64,13 @@ class ErrorShaping(SchemaExtension):
         if isinstance(result, GraphQLExecutionResult | ExecutionResult) and result.errors:
             fault_ids = self.execution_context.context.fault_ids
             result.errors = [shape_error(error, fault_ids) for error in result.errors]
+
+
+class OperationNaming(SchemaExtension):
+    """Tells the context which operation runs, so its audit records can name it."""
+
+    def on_execute(self) -> Iterator[None]:
+        name = self.execution_context.operation_name
+        if name:
+            self.execution_context.context.operation = name
+        yield

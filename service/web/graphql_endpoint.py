@@ -19,6 +19,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
+from service.audit.recorder import append, audit_events
 from service.identity.actor import load_actor, scope_for
 from service.identity.tokens import TokenRejected
 from service.policy.guard import RequestGuard
@@ -84,7 +85,18 @@ class GraphQLEndpoint(GraphQL):
             if context.fault_ids:
                 await session.rollback()
                 return _fault_response(context.fault_ids)
-            await session.commit()
+            try:
+                await _record(session, context)
+                await session.commit()
+            except Exception:
+                # Nothing may leave that was not recorded (invariant 3): no data, only an error.
+                log.error("audit records could not be written; response withheld", exc_info=True)
+                await session.rollback()
+                return error_response(
+                    503,
+                    "AUDIT_UNAVAILABLE",
+                    "the request could not be recorded, so no data is returned; try again",
+                )
         return response
 
     async def get_context(self, request: Request, response: Response) -> Context:
@@ -101,6 +113,17 @@ class GraphQLEndpoint(GraphQL):
         )
         request.state.context = context
         return context
+
+
+async def _record(session, context: Context) -> None:
+    events = audit_events(
+        context.guard,
+        actor=context.actor,
+        request_id=context.request_id,
+        operation=context.operation,
+        occurred_at=context.now,
+    )
+    await append(session, events)
 
 
 def _fault_response(fault_ids: list[str]) -> Response:

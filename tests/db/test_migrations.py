@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -14,6 +15,8 @@ from service.db.admin import drop_database, ensure_database
 from service.db.migrate import alembic_config, head_revisions, upgrade_to_head
 from service.db.models import Base
 
+PARTITION = re.compile(r"^audit_log_\d{4}_\d{2}$")
+
 
 async def test_database_of_this_run_is_at_head(owner_url):
     engine = create_async_engine(owner_url, poolclass=pool.NullPool)
@@ -24,11 +27,20 @@ async def test_database_of_this_run_is_at_head(owner_url):
     assert revisions == head_revisions()
 
 
+def _not_a_partition(obj, name, type_, reflected, compare_to) -> bool:
+    # Monthly partitions of the audit log exist only in the database, by design.
+    table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", "")
+    return not PARTITION.match(table or "")
+
+
 async def test_models_and_migrations_agree(owner_url):
     engine = create_async_engine(owner_url, poolclass=pool.NullPool)
     async with engine.connect() as conn:
         differences = await conn.run_sync(
-            lambda sync_conn: compare_metadata(MigrationContext.configure(sync_conn), Base.metadata)
+            lambda sync_conn: compare_metadata(
+                MigrationContext.configure(sync_conn, opts={"include_object": _not_a_partition}),
+                Base.metadata,
+            )
         )
     await engine.dispose()
 

@@ -1,0 +1,138 @@
+"""Every field read of personal data is recorded — exactly the fields returned, never a refused
+one — in the same transaction, before the response leaves; if that fails, no data leaves."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import pool, text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from service.db.urls import APP_ROLE
+from tests.graphql import post_graphql
+from tests.referral_factories import consent, referral, referral_setting
+
+PARTNER_READS_CLIENT = """
+query PartnerReadsClient($id: ID!) {
+  referral(id: $id) { purpose client { givenName familyName householdSize } }
+}
+"""
+
+
+async def _records(owner_url, subject_id: uuid.UUID) -> list[dict]:
+    engine = create_async_engine(owner_url, poolclass=pool.NullPool)
+    async with engine.connect() as conn:
+        rows = await conn.execute(
+            text(
+                "SELECT object_type, fields, basis, operation, action, actor_kind,"
+                " actor_organisation_id FROM audit_log WHERE subject_id = :s ORDER BY seq"
+            ),
+            {"s": subject_id},
+        )
+        found = [dict(row._mapping) for row in rows]
+    await engine.dispose()
+    return found
+
+
+async def test_partner_read_is_recorded_field_by_field_with_its_consent(
+    client, tokens, factories, owner_url
+):
+    setting = await referral_setting(factories)
+    referral_id = await referral(factories, setting)
+    consent_id = await consent(factories, setting, referral_id, "identity")
+
+    response = await post_graphql(
+        client,
+        PARTNER_READS_CLIENT,
+        headers=tokens.headers(setting.counsellor),
+        variables={"id": str(referral_id)},
+    )
+
+    assert response.json()["data"]["referral"]["client"]["householdSize"] is None  # refused
+    records = await _records(owner_url, setting.client.id)
+    assert records == [
+        {
+            "object_type": "referral",
+            "fields": ["purpose"],
+            "basis": "referral_recipient",
+            "operation": "PartnerReadsClient",
+            "action": "read",
+            "actor_kind": "partner",
+            "actor_organisation_id": setting.organisation.id,
+        },
+        {
+            "object_type": "client",
+            "fields": ["familyName", "givenName"],  # householdSize was refused: not read
+            "basis": f"consent:{consent_id}",
+            "operation": "PartnerReadsClient",
+            "action": "read",
+            "actor_kind": "partner",
+            "actor_organisation_id": setting.organisation.id,
+        },
+    ]
+
+
+async def test_a_fully_refused_read_leaves_no_read_record(client, tokens, factories, owner_url):
+    setting = await referral_setting(factories)
+    referral_id = await referral(factories, setting)
+
+    await post_graphql(
+        client,
+        "query($id: ID!) { referral(id: $id) { client { familyName } } }",
+        headers=tokens.headers(setting.counsellor),
+        variables={"id": str(referral_id)},
+    )
+
+    assert await _records(owner_url, setting.client.id) == []
+
+
+async def test_when_records_cannot_be_written_no_personal_data_leaves(
+    client, tokens, factories, owner_url
+):
+    setting = await referral_setting(factories)
+    referral_id = await referral(factories, setting)
+    await consent(factories, setting, referral_id, "identity")
+    engine = create_async_engine(owner_url, poolclass=pool.NullPool)
+    async with engine.begin() as conn:
+        await conn.execute(text(f"REVOKE EXECUTE ON FUNCTION audit_append(jsonb) FROM {APP_ROLE}"))
+    try:
+        response = await post_graphql(
+            client,
+            PARTNER_READS_CLIENT,
+            headers=tokens.headers(setting.counsellor),
+            variables={"id": str(referral_id)},
+        )
+    finally:
+        async with engine.begin() as conn:
+            await conn.execute(text(f"GRANT EXECUTE ON FUNCTION audit_append(jsonb) TO {APP_ROLE}"))
+        await engine.dispose()
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "data": None,
+        "errors": [
+            {
+                "message": "the request could not be recorded, so no data is returned; try again",
+                "extensions": {"code": "AUDIT_UNAVAILABLE"},
+            }
+        ],
+    }
+    assert "Schuldenfrei" not in response.text
+
+
+async def test_service_role_cannot_alter_or_forge_records(runtime):
+    async with runtime.database.engine.connect() as conn:
+        for statement in (
+            "UPDATE audit_log SET fields = '{}'",
+            "DELETE FROM audit_log",
+            "TRUNCATE audit_log",
+            "INSERT INTO audit_chain_heads (tenant_id, seq, hash)"
+            " VALUES (gen_random_uuid(), 0, '')",
+        ):
+            try:
+                await conn.execute(text(statement))
+            except Exception as error:  # noqa: BLE001 - the refusal is the assertion
+                assert "permission denied" in str(error)
+                await conn.rollback()
+            else:
+                raise AssertionError(f"the service role could run: {statement}")

@@ -1,0 +1,161 @@
+"""The chain shows tampering: a changed, a deleted and an inserted record are each caught, and
+the first broken record is named."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import pool, text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from service.audit.verify import verify_tenant
+from service.db.admin import drop_database, ensure_database
+from service.db.migrate import upgrade_to_head
+
+
+def _event(tenant_id: uuid.UUID, n: int) -> dict:
+    return {
+        "tenant_id": str(tenant_id),
+        "occurred_at": datetime.now(UTC).isoformat(),
+        "request_id": str(uuid.uuid4()),
+        "operation": f"Read{n}",
+        "action": "read",
+        "actor_kind": "staff",
+        "actor_id": str(uuid.uuid4()),
+        "actor_organisation_id": None,
+        "subject_id": str(uuid.uuid4()),
+        "object_type": "client",
+        "object_id": str(uuid.uuid4()),
+        "fields": ["familyName", "givenName"],
+        "basis": "responsible_case_manager",
+    }
+
+
+@pytest.fixture
+async def chain(factories, owner_url):
+    """A jobcenter with three chained records, and an owner connection to tamper with them."""
+    jobcenter = await factories.jobcenter()
+    engine = create_async_engine(owner_url, poolclass=pool.NullPool)
+    async with engine.begin() as conn:
+        await conn.execute(
+            text("SELECT audit_append(CAST(:e AS jsonb))"),
+            {"e": json.dumps([_event(jobcenter.id, n) for n in range(3)])},
+        )
+    yield jobcenter.id, engine
+    await engine.dispose()
+
+
+async def _verify(engine, tenant_id):
+    async with engine.connect() as conn:
+        return await verify_tenant(conn, tenant_id)
+
+
+async def _tamper(engine, statement: str, **params) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(text(statement), params)
+
+
+async def test_an_untouched_chain_is_intact(chain):
+    tenant_id, engine = chain
+
+    report = await _verify(engine, tenant_id)
+
+    assert (report.intact, report.records_checked) == (True, 3)
+
+
+async def test_a_changed_record_is_caught(chain):
+    tenant_id, engine = chain
+    await _tamper(
+        engine,
+        "UPDATE audit_log SET fields = '{givenName}' WHERE tenant_id = :t AND seq = 2",
+        t=tenant_id,
+    )
+
+    report = await _verify(engine, tenant_id)
+
+    assert (report.first_broken_seq, report.problem) == (2, "content does not match its hash")
+
+
+async def test_a_deleted_record_is_caught(chain):
+    tenant_id, engine = chain
+    await _tamper(engine, "DELETE FROM audit_log WHERE tenant_id = :t AND seq = 2", t=tenant_id)
+
+    report = await _verify(engine, tenant_id)
+
+    assert (report.first_broken_seq, report.problem) == (2, "record 2 is missing")
+
+
+async def test_a_deleted_last_record_is_caught_by_the_chain_head(chain):
+    tenant_id, engine = chain
+    await _tamper(engine, "DELETE FROM audit_log WHERE tenant_id = :t AND seq = 3", t=tenant_id)
+
+    report = await _verify(engine, tenant_id)
+
+    assert report.first_broken_seq == 3
+    assert report.problem == "chain ends at record 2, but 3 were written"
+
+
+async def test_an_inserted_record_is_caught(chain):
+    tenant_id, engine = chain
+    # A forged copy of record 2 slipped in after it, continuing the chain from record 3's hash.
+    await _tamper(
+        engine,
+        "INSERT INTO audit_log SELECT tenant_id, 4, occurred_at, request_id, operation, action,"
+        " actor_kind, actor_id, actor_organisation_id, subject_id, object_type, object_id,"
+        " fields, basis, (SELECT hash FROM audit_log WHERE tenant_id = :t AND seq = 3), hash"
+        " FROM audit_log WHERE tenant_id = :t AND seq = 2",
+        t=tenant_id,
+    )
+
+    report = await _verify(engine, tenant_id)
+
+    assert (report.first_broken_seq, report.problem) == (4, "content does not match its hash")
+
+
+def test_the_verify_command_names_the_broken_record(server_url, tmp_path):
+    import asyncio
+
+    name = f"casework_verify_{uuid.uuid4().hex[:8]}"
+
+    async def prepare():
+        url = await ensure_database(server_url, name)
+        await upgrade_to_head(url)
+        engine = create_async_engine(url, poolclass=pool.NullPool)
+        tenant_id = uuid.uuid4()
+        async with engine.begin() as conn:
+            await conn.execute(
+                text("INSERT INTO tenants (id, slug, name) VALUES (:t, 'jc-verify', 'Verify')"),
+                {"t": tenant_id},
+            )
+            await conn.execute(
+                text("SELECT audit_append(CAST(:e AS jsonb))"),
+                {"e": json.dumps([_event(tenant_id, n) for n in range(2)])},
+            )
+        return url, engine, tenant_id
+
+    url, engine, tenant_id = asyncio.run(prepare())
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("TOKEN_")},
+        "DATABASE_URL": url.render_as_string(hide_password=False),
+        "SERVICE_DEV_MODE": "true",
+        "SERVICE_DATA_DIR": str(tmp_path),
+    }
+    command = [sys.executable, "-m", "service.cli", "audit", "verify"]
+    try:
+        intact = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+        asyncio.run(_tamper(engine, "UPDATE audit_log SET basis = 'forged' WHERE seq = 1"))
+        broken = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    finally:
+        asyncio.run(engine.dispose())
+        asyncio.run(drop_database(server_url, name))
+
+    assert intact.returncode == 0, intact.stderr
+    assert f"tenant {tenant_id}: 2 records checked, intact" in intact.stdout
+    assert broken.returncode == 1
+    assert "BROKEN at record 1: content does not match its hash" in broken.stdout
