@@ -41,8 +41,7 @@ def case_factories(factories: Factories) -> CaseFactories:
     return CaseFactories(factories)
 
 
-@pytest.fixture
-async def world(factories: Factories, client, tokens) -> World:
+async def make_world(factories: Factories, http: httpx.AsyncClient, tokens: TokenFactory) -> World:
     jobcenter = await factories.jobcenter()
     return World(
         jobcenter=jobcenter,
@@ -52,9 +51,14 @@ async def world(factories: Factories, client, tokens) -> World:
         placement_officer=await factories.staff(jobcenter, Role.PLACEMENT_OFFICER),
         controlling=await factories.staff(jobcenter, Role.CONTROLLING),
         client=await factories.client(jobcenter),
-        http=client,
+        http=http,
         tokens=tokens,
     )
+
+
+@pytest.fixture
+async def world(factories: Factories, client, tokens) -> World:
+    return await make_world(factories, client, tokens)
 
 
 def payload_errors(body: dict[str, Any], mutation: str) -> list[dict[str, Any]]:

@@ -96,7 +96,7 @@ class CaseLoaders:
             rows = await self._session.execute(
                 select(CaseDocument.id, CaseDocument.content).where(CaseDocument.id.in_(ids))
             )
-        by_id = dict(rows.tuples())
+        by_id = {row_id: content for row_id, content in rows}
         return [by_id.get(key) for key in ids]
 
 
