@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Generic, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import any_, func, select
 from sqlalchemy.exc import IntegrityError
 
 from service.cases.access import jobcenter_access, staff_access
@@ -373,7 +373,7 @@ async def caseload(caller: Caller) -> list[tuple[StaffUser, int]]:
     rows = await caller.session.execute(
         select(StaffUser, func.coalesce(counts.c.open_cases, 0))
         .outerjoin(counts, counts.c.responsible_case_manager_id == StaffUser.id)
-        .where(StaffUser.active, StaffUser.roles.any(str(Role.CASE_MANAGER)))
+        .where(StaffUser.active, any_(StaffUser.roles) == str(Role.CASE_MANAGER))
         .order_by(StaffUser.display_name)
     )
     return [(staff, count) for staff, count in rows]

@@ -1,0 +1,147 @@
+"""The case policy as tables: actor × relations/consents × category → readable, and
+actor × relations → allowed object-level case actions (STYLE.md habit 3)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from service.identity.actor import Actor
+from service.identity.roles import ActorKind, Role
+from service.policy.actions import Action
+from service.policy.authorizer import Authorizer
+from service.policy.facts import (
+    Access,
+    ConsentDirection,
+    ConsentFact,
+    ConsentPurpose,
+    ObjectFlag,
+    Relation,
+)
+
+TENANT = uuid.uuid4()
+
+
+def _staff(*roles: Role) -> Actor:
+    return Actor(
+        kind=ActorKind.STAFF,
+        user_id=uuid.uuid4(),
+        subject="-".join(roles),
+        display_name="Test",
+        roles=frozenset(roles),
+        tenant_id=TENANT,
+    )
+
+
+CASE_MANAGER = _staff(Role.CASE_MANAGER)
+TEAM_LEAD = _staff(Role.TEAM_LEAD)
+PLACEMENT_OFFICER = _staff(Role.PLACEMENT_OFFICER)
+CONTROLLING = _staff(Role.CONTROLLING)
+
+SAME = Relation.SAME_JOBCENTER
+
+
+def deputy_consent(*, active: bool = True, grantee: uuid.UUID = TENANT) -> ConsentFact:
+    return ConsentFact(
+        purpose=ConsentPurpose.DEPUTY,
+        direction=ConsentDirection.TO_JOBCENTER,
+        grantee_id=grantee,
+        categories=frozenset(),
+        explicit_special=False,
+        active=active,
+        id=uuid.uuid4(),
+    )
+
+
+def at(*relations: Relation, consents=(), flags=()) -> Access:
+    return Access(frozenset({SAME, *relations}), tuple(consents), frozenset(flags))
+
+
+RESPONSIBLE = at(Relation.RESPONSIBLE_CASE_MANAGER)
+DEPUTY_WITH_CONSENT = at(Relation.DEPUTY_CASE_MANAGER, consents=[deputy_consent()])
+DEPUTY_REVOKED = at(Relation.DEPUTY_CASE_MANAGER, consents=[deputy_consent(active=False)])
+DEPUTY_OTHER_JOBCENTER = at(
+    Relation.DEPUTY_CASE_MANAGER, consents=[deputy_consent(grantee=uuid.uuid4())]
+)
+DEPUTY_WITHOUT_CONSENT = at(Relation.DEPUTY_CASE_MANAGER)
+PROPOSER = at(Relation.PROPOSER)
+JOBCENTER = at()
+
+READ_TABLE = [
+    # actor,            access,                 category,                    readable
+    (CASE_MANAGER, RESPONSIBLE, "assessment_health", True),
+    (CASE_MANAGER, RESPONSIBLE, "integration_plan", True),
+    (CASE_MANAGER, RESPONSIBLE, "progress_reports", False),
+    (
+        CASE_MANAGER,
+        at(Relation.RESPONSIBLE_CASE_MANAGER, flags=[ObjectFlag.ACCESS_EXPIRED]),
+        "documents",
+        False,
+    ),
+    (CASE_MANAGER, JOBCENTER, "identity", False),
+    (CASE_MANAGER, DEPUTY_WITH_CONSENT, "assessment_addiction", True),
+    (CASE_MANAGER, DEPUTY_WITHOUT_CONSENT, "case_status", False),
+    (CASE_MANAGER, DEPUTY_WITHOUT_CONSENT, "assessment_finances", False),
+    (CASE_MANAGER, DEPUTY_REVOKED, "assessment_finances", False),
+    (CASE_MANAGER, DEPUTY_OTHER_JOBCENTER, "assessment_finances", False),
+    (TEAM_LEAD, JOBCENTER, "identity", True),
+    (TEAM_LEAD, JOBCENTER, "case_status", True),
+    (TEAM_LEAD, JOBCENTER, "intake", False),
+    (TEAM_LEAD, JOBCENTER, "assessment_finances", False),
+    (TEAM_LEAD, JOBCENTER, "documents", False),
+    (PLACEMENT_OFFICER, PROPOSER, "intake", True),
+    (PLACEMENT_OFFICER, PROPOSER, "case_status", True),
+    (PLACEMENT_OFFICER, PROPOSER, "assessment_circumstances", False),
+    (PLACEMENT_OFFICER, JOBCENTER, "identity", False),
+    (CONTROLLING, JOBCENTER, "case_status", False),
+]
+
+
+@pytest.fixture(scope="module")
+def authorizer() -> Authorizer:
+    return Authorizer()
+
+
+@pytest.mark.parametrize(("actor", "access", "category", "readable"), READ_TABLE)
+def test_case_read_row(authorizer, actor, access, category, readable):
+    assert (category in authorizer.readable_categories(actor, access)) is readable
+
+
+ACTION_TABLE = [
+    # actor,            action,                       access,               allowed
+    (CASE_MANAGER, Action.CASE_READ, RESPONSIBLE, True),
+    (CASE_MANAGER, Action.CASE_READ, DEPUTY_WITH_CONSENT, True),
+    (CASE_MANAGER, Action.CASE_READ, DEPUTY_WITHOUT_CONSENT, False),
+    (CASE_MANAGER, Action.CASE_READ, JOBCENTER, False),
+    (TEAM_LEAD, Action.CASE_READ, JOBCENTER, True),
+    (PLACEMENT_OFFICER, Action.CASE_READ, PROPOSER, True),
+    (PLACEMENT_OFFICER, Action.CASE_READ, JOBCENTER, False),
+    (CONTROLLING, Action.CASE_READ, JOBCENTER, False),
+    (PLACEMENT_OFFICER, Action.CASE_PROPOSE, JOBCENTER, True),
+    (CASE_MANAGER, Action.CASE_PROPOSE, JOBCENTER, True),
+    (TEAM_LEAD, Action.CASE_PROPOSE, JOBCENTER, False),
+    (CONTROLLING, Action.CASE_PROPOSE, JOBCENTER, False),
+    (CASE_MANAGER, Action.CASE_DECIDE_INTAKE, RESPONSIBLE, True),
+    (CASE_MANAGER, Action.CASE_DECIDE_INTAKE, DEPUTY_WITH_CONSENT, False),
+    (PLACEMENT_OFFICER, Action.CASE_DECIDE_INTAKE, PROPOSER, False),
+    (CASE_MANAGER, Action.CASE_WORK, RESPONSIBLE, True),
+    (CASE_MANAGER, Action.CASE_WORK, DEPUTY_WITH_CONSENT, True),
+    (CASE_MANAGER, Action.CASE_WORK, DEPUTY_REVOKED, False),
+    (TEAM_LEAD, Action.CASE_WORK, JOBCENTER, False),
+    (TEAM_LEAD, Action.CASE_ASSIGN, JOBCENTER, True),
+    (CASE_MANAGER, Action.CASE_ASSIGN, RESPONSIBLE, False),
+    (TEAM_LEAD, Action.CASE_REGISTER_DEPUTY, JOBCENTER, True),
+    (CASE_MANAGER, Action.CASE_REGISTER_DEPUTY, RESPONSIBLE, True),
+    (CASE_MANAGER, Action.CASE_REGISTER_DEPUTY, DEPUTY_WITH_CONSENT, False),
+    (TEAM_LEAD, Action.CASELOAD_READ, JOBCENTER, True),
+    (CONTROLLING, Action.CASELOAD_READ, JOBCENTER, False),
+    (CONTROLLING, Action.INDICATORS_READ, JOBCENTER, True),
+    (TEAM_LEAD, Action.INDICATORS_READ, JOBCENTER, True),
+    (CASE_MANAGER, Action.INDICATORS_READ, RESPONSIBLE, False),
+]
+
+
+@pytest.mark.parametrize(("actor", "action", "access", "allowed"), ACTION_TABLE)
+def test_case_action_row(authorizer, actor, action, access, allowed):
+    assert authorizer.is_allowed(actor, action, access) is allowed
