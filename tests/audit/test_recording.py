@@ -9,6 +9,7 @@ from sqlalchemy import pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from service.db.urls import APP_ROLE
+from service.referrals.models import ReferralStatus
 from tests.graphql import post_graphql
 from tests.referral_factories import consent, referral, referral_setting
 
@@ -136,3 +137,31 @@ async def test_service_role_cannot_alter_or_forge_records(runtime):
                 await conn.rollback()
             else:
                 raise AssertionError(f"the service role could run: {statement}")
+
+
+async def test_a_change_is_recorded_as_a_write_without_its_values(
+    client, tokens, factories, owner_url
+):
+    setting = await referral_setting(factories)
+    referral_id = await referral(factories, setting, status=ReferralStatus.SENT)
+
+    await post_graphql(
+        client,
+        "mutation Accept($id: ID!) { respondToReferral(referralId: $id, accept: true)"
+        " { errors { code } } }",
+        headers=tokens.headers(setting.counsellor),
+        variables={"id": str(referral_id)},
+    )
+
+    writes = [r for r in await _records(owner_url, setting.client.id) if r["action"] == "write"]
+    assert writes == [
+        {
+            "object_type": "referral",
+            "fields": ["status"],
+            "basis": "mutation:respondToReferral",
+            "operation": "Accept",
+            "action": "write",
+            "actor_kind": "partner",
+            "actor_organisation_id": setting.organisation.id,
+        }
+    ]

@@ -12,6 +12,9 @@ from service.schema.payloads import UserError, attempt
 from service.schema.referrals.inputs import CreateReferralInput, ReportProgressInput
 from service.schema.referrals.types import ReferralNode, ReferralStatus, referral_node
 
+CREATED_FIELDS = {"serviceCategory", "purpose", "firstReportDue", "status"}
+REPORT_FIELDS = {"progressReports"}
+
 
 @public_type("a wrapper; the referral is classified on its own")
 class ReferralPayload:
@@ -19,9 +22,14 @@ class ReferralPayload:
     errors: list[UserError]
 
 
-def _payload(result) -> ReferralPayload:
+def _payload(info: Info, result, fields: set[str], mutation: str) -> ReferralPayload:
+    """The payload, and the record that this mutation changed these fields of the referral."""
     view, errors = result
-    return ReferralPayload(referral=referral_node(view) if view else None, errors=errors)
+    if view is None:
+        return ReferralPayload(referral=None, errors=errors)
+    node = referral_node(view)
+    info.context.guard.record_write(node.guard, fields, basis=f"mutation:{mutation}")
+    return ReferralPayload(referral=node, errors=errors)
 
 
 @strawberry.type
@@ -30,6 +38,7 @@ class ReferralMutation:
     async def create_referral(self, info: Info, input: CreateReferralInput) -> ReferralPayload:
         context = info.context
         return _payload(
+            info,
             await attempt(
                 service.create_referral(
                     context.session,
@@ -42,7 +51,9 @@ class ReferralMutation:
                     first_report_due=input.first_report_due,
                     now=context.now,
                 )
-            )
+            ),
+            CREATED_FIELDS,
+            "createReferral",
         )
 
     @strawberry.mutation(description="The partner accepts or declines (with a reason).")
@@ -51,6 +62,7 @@ class ReferralMutation:
     ) -> ReferralPayload:
         context = info.context
         return _payload(
+            info,
             await attempt(
                 service.respond_to_referral(
                     context.session,
@@ -61,7 +73,9 @@ class ReferralMutation:
                     reason=reason,
                     now=context.now,
                 )
-            )
+            ),
+            {"status"},
+            "respondToReferral",
         )
 
     @strawberry.mutation(
@@ -76,6 +90,7 @@ class ReferralMutation:
     ) -> ReferralPayload:
         context = info.context
         return _payload(
+            info,
             await attempt(
                 service.update_referral_status(
                     context.session,
@@ -86,13 +101,16 @@ class ReferralMutation:
                     reason=reason,
                     now=context.now,
                 )
-            )
+            ),
+            {"status"},
+            "updateReferralStatus",
         )
 
     @strawberry.mutation(description="The partner reports back (Rückmeldung).")
     async def report_progress(self, info: Info, input: ReportProgressInput) -> ReferralPayload:
         context = info.context
         return _payload(
+            info,
             await attempt(
                 service.report_progress(
                     context.session,
@@ -106,5 +124,7 @@ class ReferralMutation:
                     status=ReferralStatusEnum(input.status) if input.status else None,
                     now=context.now,
                 )
-            )
+            ),
+            REPORT_FIELDS,
+            "reportProgress",
         )
