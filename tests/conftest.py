@@ -118,3 +118,12 @@ async def dev_settings(owner_url, settings, tmp_path_factory):
         data_dir=tmp_path_factory.mktemp("dev-data"),
         token_public_key_file=None,
     )
+
+
+@pytest.fixture(scope="session")
+async def dev_client(dev_settings):
+    runtime = await start_runtime(dev_settings)
+    transport = httpx.ASGITransport(app=create_app(dev_settings, runtime))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+    await runtime.close()

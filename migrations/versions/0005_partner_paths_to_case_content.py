@@ -20,9 +20,12 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 CASE_CONTENT_TABLES = (
+    "case_profiling_items",
     "assessment_entries",
     "plan_items",
     "integration_agreements",
+    "case_reviews",
+    "aftercare_notes",
     "case_documents",
 )
 

@@ -3,12 +3,9 @@ local key, and with it `me` answers who they are."""
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
-from service.app import create_app
 from service.demo.tokens import DemoUserNotFound, mint_demo_token
-from service.runtime import start_runtime
 from tests.graphql import post_graphql
 
 ME = "{ me { subject kind roles jobcenter { slug } organisation { slug } } }"
@@ -27,15 +24,6 @@ DEMO_USERS = [
     ("kunde.modemann", "CLIENT", ["CLIENT"], "jc-hamburg-mitte", None),
     ("kunde.mustermann", "CLIENT", ["CLIENT"], "jc-musterstadt", None),
 ]
-
-
-@pytest.fixture(scope="session")
-async def dev_client(dev_settings):
-    runtime = await start_runtime(dev_settings)
-    transport = httpx.ASGITransport(app=create_app(dev_settings, runtime))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-        yield http
-    await runtime.close()
 
 
 @pytest.mark.parametrize(("subject", "kind", "roles", "jobcenter", "organisation"), DEMO_USERS)
