@@ -25,8 +25,15 @@ from strawberry.types import Info
 
 from service.errors import Forbidden
 from service.identity.actor import Actor
+from service.identity.roles import ActorKind
 from service.policy.categories import DataCategory
-from service.policy.facts import Access
+from service.policy.facts import (
+    Access,
+    ConsentDirection,
+    ConsentFact,
+    ConsentPurpose,
+    Relation,
+)
 
 ROW_CATEGORY: Final = "row"
 """For types whose rows differ in category (assessment entries): the tag names the category."""
@@ -87,7 +94,8 @@ class RequestGuard:
             raise Forbidden()
 
     def record(self, tag: GuardTag, category: str, field_name: str) -> None:
-        key = ReadKey(tag.subject_id, tag.object_type, tag.object_id, basis_of(tag, category))
+        basis = basis_of(tag, category, self.actor)
+        key = ReadKey(tag.subject_id, tag.object_type, tag.object_id, basis)
         fields = self.reads.get(key)
         if fields is None:
             fields = self.reads[key] = set()
@@ -101,12 +109,29 @@ class RequestGuard:
         self.tenants[key] = tag.tenant_id
 
 
-def basis_of(tag: GuardTag, category: str) -> str:
-    """What allowed a read, for the record: the consent that covers it, else the relations."""
+def basis_of(tag: GuardTag, category: str, actor: Actor) -> str:
+    """What allowed a read, for the record: the consent that covers it for this actor, else the
+    actor's relations. The policy has already allowed the read; this only names the ground."""
     for consent in tag.access.consents:
-        if consent.active and category in consent.categories:
+        if consent.active and _grounds(consent, category, actor, tag.access):
             return f"consent:{consent.id}"
     return "+".join(sorted(tag.access.relations)) or "none"
+
+
+def _grounds(consent: ConsentFact, category: str, actor: Actor, access: Access) -> bool:
+    if actor.kind is ActorKind.PARTNER:
+        return (
+            consent.purpose is ConsentPurpose.REFERRAL
+            and consent.direction is ConsentDirection.TO_PARTNER
+            and consent.grantee_id == actor.organisation_id
+            and category in consent.categories
+        )
+    if consent.purpose is ConsentPurpose.DEPUTY:
+        # Only a deputy stands on the deputy consent; the responsible case manager never needs it.
+        return Relation.RESPONSIBLE_CASE_MANAGER not in access.relations and (
+            Relation.DEPUTY_CASE_MANAGER in access.relations
+        )
+    return consent.direction is ConsentDirection.TO_JOBCENTER and category in consent.categories
 
 
 class FieldGuard(FieldExtension):
