@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from service.clients.models import Client
+from service.demo.cases_seed import seed_cases
 from service.demo.referrals_seed import seed_referrals
 from service.identity.roles import Role
 from service.partners.categories import ServiceCategory
@@ -167,6 +168,10 @@ async def _seed(session: AsyncSession) -> None:
         )
         await session.flush()
     await _bind(session, "app.partner_organisation_id", None)
+    # A case history for the staff portal (service/demo/cases_seed.py).
+    await _bind(session, "app.tenant_id", demo_id("jc-hamburg-mitte"))
+    await seed_cases(session, demo_id)
+    await _bind(session, "app.tenant_id", None)
     # Referrals and consents last: they hang off the cases seeded above.
     await _bind(session, "app.tenant_id", demo_id("jc-hamburg-mitte"))
     await seed_referrals(session, demo_id)
