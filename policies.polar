@@ -22,10 +22,16 @@ allow(user: User, "identity:read", user);
 # Personal data, by data category (service/policy/guard.py asks authorized_fields once per
 # distinct Access in a request and reuses the answer for every row).
 
-# Nobody reads anything of an object past its access-until date (documents).
+# Nobody reads anything of an object past its access-until date (documents), and nobody but
+# the data-protection officer reads the data of a client whose processing is restricted
+# (Sperrung, Art. 18 GDPR).
 allow_field(user: User, "read", access: Access, category: String) if
     not "access_expired" in access.flags and
+    not_restricted_for(user, access) and
     may_read(user, access, category);
+
+not_restricted_for(_user: User, access: Access) if not "restricted" in access.flags;
+not_restricted_for(user: User, _access: Access) if user.has_role("data_protection_officer");
 
 # --- Jobcenter staff
 
@@ -182,4 +188,11 @@ allow(user: User, "case:register_deputy", access: Access) if
 # Aggregated indicators of the jobcenter and its teams, never per employee (domain/002).
 allow(user: User, "indicators:read", access: Access) if
     (user.has_role("controlling") or user.has_role("team_lead")) and
+    "same_jobcenter" in access.relations;
+
+# ---------------------------------------------------------------------------------------------
+# Restriction and erasure (Sperrung, Löschung): the data-protection officer of the jobcenter.
+allow(user: User, action: String, access: Access) if
+    action in ["client:restrict", "client:erase"] and
+    user.has_role("data_protection_officer") and
     "same_jobcenter" in access.relations;

@@ -25,6 +25,18 @@ class Forbidden(ServiceError):
         super().__init__("not allowed", "nicht erlaubt")
 
 
+class Restricted(ServiceError):
+    """The client's processing is restricted: the field exists but nobody may read it now."""
+
+    code = "RESTRICTED"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "processing of this client's data is restricted (Art. 18 GDPR)",
+            "die Verarbeitung der Daten dieser Person ist eingeschränkt (Art. 18 DSGVO)",
+        )
+
+
 class NotFound(ServiceError):
     """Unknown id, or one the actor may not see (another jobcenter's, another partner's): the
     answer is the same, so an id tells nobody whether the thing exists."""

@@ -37,4 +37,6 @@ class Client(Base):
     children_in_household: Mapped[int | None]
     login_subject: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(server_default=text("true"))
+    erased_at: Mapped[datetime | None]
+    """Set when the client's personal data was erased (Löschung); the row stays as a key."""
     created_at: Mapped[datetime] = created_at()

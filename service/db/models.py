@@ -3,6 +3,7 @@
 from service.audit.models import AuditChainHead, AuditEvent
 from service.cases.models import Case
 from service.clients.models import Client
+from service.clients.privacy_models import ClientRestriction
 from service.consent.models import Consent, ConsentRevocation
 from service.db.base import Base
 from service.partners.models import NetworkMembership, PartnerOrganisation, PartnerUser
@@ -16,6 +17,7 @@ __all__ = [
     "Base",
     "Case",
     "Client",
+    "ClientRestriction",
     "Consent",
     "ConsentRevocation",
     "NetworkMembership",

@@ -25,3 +25,5 @@ class Action(StrEnum):
     CASE_REGISTER_DEPUTY = "case:register_deputy"
     CASELOAD_READ = "caseload:read"
     INDICATORS_READ = "indicators:read"
+    CLIENT_RESTRICT = "client:restrict"
+    CLIENT_ERASE = "client:erase"

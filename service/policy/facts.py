@@ -38,6 +38,7 @@ class ConsentDirection(StrEnum):
 class ObjectFlag(StrEnum):
     ACCESS_EXPIRED = "access_expired"  # a document past its access-until date
     VISIBLE_TO_CLIENT = "visible_to_client"
+    RESTRICTED = "restricted"  # the client's processing is restricted (Sperrung)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from strawberry.extensions import FieldExtension
 from strawberry.schema_directive import Location
 from strawberry.types import Info
 
-from service.errors import Forbidden
+from service.errors import Forbidden, Restricted
 from service.identity.actor import Actor
 from service.identity.roles import ActorKind
 from service.policy.categories import DataCategory
@@ -32,6 +32,7 @@ from service.policy.facts import (
     ConsentDirection,
     ConsentFact,
     ConsentPurpose,
+    ObjectFlag,
     Relation,
 )
 
@@ -74,9 +75,16 @@ class ReadKey:
 class RequestGuard:
     """Per request: the policy answers so far, and the reads to be recorded."""
 
-    def __init__(self, actor: Actor, readable_categories: Callable[[Actor, Access], frozenset]):
+    def __init__(
+        self,
+        actor: Actor,
+        readable_categories: Callable[[Actor, Access], frozenset],
+        restricted_subjects: frozenset[uuid.UUID] = frozenset(),
+    ):
         self.actor = actor
         self._ask_policy = readable_categories
+        # Clients whose processing is restricted, read once at the start of the request.
+        self.restricted_subjects = restricted_subjects
         self._answers: dict[Access, frozenset[str]] = {}
         self.reads: dict[ReadKey, set[str]] = {}
         self.tenants: dict[ReadKey, uuid.UUID] = {}
@@ -90,8 +98,11 @@ class RequestGuard:
         return answer
 
     def admit(self, tag: GuardTag, category: str) -> None:
-        if category not in self.readable(tag.access):
-            raise Forbidden()
+        access = tag.access
+        if tag.subject_id in self.restricted_subjects:
+            access = access.with_flags(ObjectFlag.RESTRICTED)
+        if category not in self.readable(access):
+            raise Restricted() if ObjectFlag.RESTRICTED in access.flags else Forbidden()
 
     def record(self, tag: GuardTag, category: str, field_name: str) -> None:
         basis = basis_of(tag, category, self.actor)

@@ -14,6 +14,7 @@ from service.policy.coverage import guard_violations
 from service.policy.guard import PersonalData
 from service.schema.cases.mutations import CasesMutation
 from service.schema.cases.queries import CasesQuery
+from service.schema.clients.mutations import ClientPrivacyMutation
 from service.schema.consent.mutations import ConsentMutation
 from service.schema.consent.queries import ConsentQuery
 from service.schema.errors import ErrorShaping, OperationNaming
@@ -25,7 +26,9 @@ from service.schema.referrals.queries import ReferralQuery
 Query = merge_types(
     "Query", (IdentityQuery, CasesQuery, PartnersQuery, ReferralQuery, ConsentQuery)
 )
-Mutation = merge_types("Mutation", (CasesMutation, ReferralMutation, ConsentMutation))
+Mutation = merge_types(
+    "Mutation", (CasesMutation, ReferralMutation, ConsentMutation, ClientPrivacyMutation)
+)
 
 
 class CaseworkSchema(strawberry.Schema):

@@ -20,6 +20,7 @@ from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 from service.audit.recorder import append, audit_events
+from service.clients.privacy import restricted_subjects
 from service.identity.actor import load_actor, scope_for
 from service.identity.tokens import TokenRejected
 from service.policy.guard import RequestGuard
@@ -79,7 +80,8 @@ class GraphQLEndpoint(GraphQL):
         data_scope = await scope_for(claims, runtime.directory)
         async with runtime.database.session(data_scope) as session:
             actor = await load_actor(session, claims, data_scope)
-            request.state.unit_of_work = (actor, session)
+            restricted = await restricted_subjects(session)
+            request.state.unit_of_work = (actor, session, restricted)
             response = await self.run(request)
             context: Context = request.state.context
             if context.fault_ids:
@@ -100,7 +102,7 @@ class GraphQLEndpoint(GraphQL):
         return response
 
     async def get_context(self, request: Request, response: Response) -> Context:
-        actor, session = request.state.unit_of_work
+        actor, session, restricted = request.state.unit_of_work
         context = Context(
             request=request,
             response=response,
@@ -108,7 +110,7 @@ class GraphQLEndpoint(GraphQL):
             actor=actor,
             session=session,
             authorizer=self.runtime.authorizer,
-            guard=RequestGuard(actor, self.runtime.authorizer.readable_categories),
+            guard=RequestGuard(actor, self.runtime.authorizer.readable_categories, restricted),
             now=datetime.now(UTC),
         )
         request.state.context = context

@@ -1,0 +1,177 @@
+"""Restriction (Sperrung) and erasure (Löschung) of a client's data, by the data-protection
+officer. Restriction refuses reads (the guard adds the fact, the policy decides); erasure
+removes the personal content and keeps the keys, so references and the audit chain still hold
+and the audit can say that data was erased without keeping what it was."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from service.cases.models import Case, CaseStatus
+from service.clients.models import Client
+from service.clients.privacy_models import ClientRestriction
+from service.errors import InvalidTransition, NotFound, required, too_long
+from service.identity.actor import Actor
+from service.identity.roles import ActorKind
+from service.policy.actions import Action
+from service.policy.authorizer import Authorizer
+from service.policy.facts import Access, Relation
+
+REASON_LIMIT = 500
+ERASED = "[gelöscht]"
+# What erasure clears on the client row (GraphQL names, for the audit record).
+ERASED_CLIENT_FIELDS = {
+    "customerNumber",
+    "givenName",
+    "familyName",
+    "dateOfBirth",
+    "street",
+    "postalCode",
+    "city",
+    "phone",
+    "email",
+    "householdSize",
+    "childrenInHousehold",
+}
+# Free texts about the client elsewhere: blanked in place, rows kept.
+_BLANK_TEXTS = (
+    "UPDATE referrals SET purpose = :erased WHERE client_id = :client",
+    "UPDATE progress_reports SET text = :erased, next_appointment = NULL"
+    " WHERE referral_id IN (SELECT id FROM referrals WHERE client_id = :client)",
+    "UPDATE assessment_entries SET subject = :erased, detail = NULL"
+    " WHERE case_id IN (SELECT id FROM cases WHERE client_id = :client)",
+    "UPDATE case_documents SET content = ''::bytea"
+    " WHERE case_id IN (SELECT id FROM cases WHERE client_id = :client)",
+)
+
+
+async def restricted_subjects(session: AsyncSession) -> frozenset[uuid.UUID]:
+    """Clients under an active restriction, as far as the request's scope can see."""
+    rows = await session.scalars(
+        select(ClientRestriction.client_id).where(ClientRestriction.lifted_at.is_(None))
+    )
+    return frozenset(rows)
+
+
+async def _client_for_dpo(
+    session: AsyncSession,
+    actor: Actor,
+    authorizer: Authorizer,
+    client_id: uuid.UUID,
+    action: Action,
+) -> Client:
+    client = await session.scalar(select(Client).where(Client.id == client_id))
+    if client is None:
+        raise NotFound("client")
+    # Staff reach the row only through their own jobcenter's row-level security.
+    relations = (
+        frozenset({Relation.SAME_JOBCENTER}) if actor.kind is ActorKind.STAFF else frozenset()
+    )
+    authorizer.authorize(actor, action, Access(relations))
+    return client
+
+
+async def restrict(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    authorizer: Authorizer,
+    client_id: uuid.UUID,
+    reason: str,
+    now: datetime,
+) -> ClientRestriction:
+    client = await _client_for_dpo(session, actor, authorizer, client_id, Action.CLIENT_RESTRICT)
+    if not reason.strip():
+        raise required("reason")
+    if len(reason) > REASON_LIMIT:
+        raise too_long("reason", REASON_LIMIT)
+    if await _active_restriction(session, client.id) is not None:
+        raise InvalidTransition("already restricted", "bereits gesperrt")
+    restriction = ClientRestriction(
+        tenant_id=client.tenant_id,
+        client_id=client.id,
+        reason=reason.strip(),
+        restricted_by_id=actor.user_id,
+        restricted_at=now,
+    )
+    session.add(restriction)
+    await session.flush()
+    return restriction
+
+
+async def lift_restriction(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    authorizer: Authorizer,
+    client_id: uuid.UUID,
+    now: datetime,
+) -> ClientRestriction:
+    client = await _client_for_dpo(session, actor, authorizer, client_id, Action.CLIENT_RESTRICT)
+    restriction = await _active_restriction(session, client.id)
+    if restriction is None:
+        raise InvalidTransition("not restricted", "nicht gesperrt")
+    restriction.lifted_at, restriction.lifted_by_id = now, actor.user_id
+    await session.flush()
+    return restriction
+
+
+async def _active_restriction(session: AsyncSession, client_id: uuid.UUID):
+    return await session.scalar(
+        select(ClientRestriction).where(
+            ClientRestriction.client_id == client_id, ClientRestriction.lifted_at.is_(None)
+        )
+    )
+
+
+async def erase(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    authorizer: Authorizer,
+    client_id: uuid.UUID,
+    now: datetime,
+) -> Client:
+    """Erase where the law allows: not while a case is open (the data is still needed for it)."""
+    client = await _client_for_dpo(session, actor, authorizer, client_id, Action.CLIENT_ERASE)
+    if client.erased_at is not None:
+        raise InvalidTransition("already erased", "bereits gelöscht")
+    open_case = await session.scalar(
+        select(Case.id).where(
+            Case.client_id == client.id,
+            Case.status.in_([str(CaseStatus.PROPOSED), str(CaseStatus.ADMITTED)]),
+        )
+    )
+    if open_case is not None:
+        raise InvalidTransition(
+            "the client has an open case; erase after it is closed",
+            "es besteht ein offener Fall; Löschung erst nach dem Fallabgang",
+        )
+    await session.execute(
+        update(Client)
+        .where(Client.id == client.id)
+        .values(
+            customer_number=f"GELÖSCHT-{client.id.hex[:8]}",
+            given_name=ERASED,
+            family_name=ERASED,
+            date_of_birth=None,
+            street=None,
+            postal_code=None,
+            city=None,
+            phone=None,
+            email=None,
+            household_size=None,
+            children_in_household=None,
+            login_subject=None,
+            active=False,
+            erased_at=now,
+        )
+    )
+    for statement in _BLANK_TEXTS:
+        await session.execute(text(statement), {"erased": ERASED, "client": client.id})
+    await session.refresh(client)
+    return client

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKeyConstraint, Index, String, text
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from service.db.base import Base, created_at, tenant_key, uuid_pk
+
+
+class ClientRestriction(Base):
+    """Restriction of processing (Sperrung, Art. 18 GDPR): while it is not lifted, nobody but
+    the data-protection officer reads the client's data. Lifting is recorded, not deleted."""
+
+    __tablename__ = "client_restrictions"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "client_id"], ["clients.tenant_id", "clients.id"]),
+        Index(
+            "uq_client_restrictions_one_active",
+            "tenant_id",
+            "client_id",
+            unique=True,
+            postgresql_where=text("lifted_at IS NULL"),
+        ),
+    )
+
+    tenant_id: Mapped[uuid.UUID] = tenant_key()
+    id: Mapped[uuid.UUID] = uuid_pk()
+    client_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    reason: Mapped[str] = mapped_column(String(500))
+    restricted_by_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    restricted_at: Mapped[datetime] = created_at()
+    lifted_at: Mapped[datetime | None]
+    lifted_by_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
