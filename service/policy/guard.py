@@ -113,11 +113,21 @@ class RequestGuard:
             self.tenants[key] = tag.tenant_id
         fields.add(field_name)
 
-    def record_write(self, tag: GuardTag, fields: set[str], *, basis: str) -> None:
-        """A change to a client's data: which fields of what (never the old or new values)."""
-        key = ReadKey(tag.subject_id, tag.object_type, tag.object_id, basis, action="write")
+    def record_change(
+        self,
+        *,
+        tenant_id: uuid.UUID,
+        subject_id: uuid.UUID,
+        object_type: str,
+        object_id: uuid.UUID,
+        fields: set[str],
+        basis: str = "change",
+    ) -> None:
+        """A change to a client's data: which fields of what (never the old or new values).
+        Called for every ORM write by service/audit/writes.py, and by bulk changes directly."""
+        key = ReadKey(subject_id, object_type, object_id, basis, action="write")
         self.reads.setdefault(key, set()).update(fields)
-        self.tenants[key] = tag.tenant_id
+        self.tenants[key] = tenant_id
 
 
 def basis_of(tag: GuardTag, category: str, actor: Actor) -> str:

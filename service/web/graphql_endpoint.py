@@ -20,6 +20,7 @@ from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 from service.audit.recorder import append, audit_events
+from service.audit.writes import GUARD_INFO_KEY
 from service.clients.privacy import restricted_subjects
 from service.identity.actor import load_actor, scope_for
 from service.identity.tokens import TokenRejected
@@ -114,6 +115,8 @@ class GraphQLEndpoint(GraphQL):
             now=datetime.now(UTC),
         )
         request.state.context = context
+        # Every ORM write of this request is recorded through the same guard (audit/writes.py).
+        session.info[GUARD_INFO_KEY] = context.guard
         return context
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from service.clients import privacy
-from service.policy.facts import NO_ACCESS
-from service.policy.guard import GuardTag, public_type
+from service.policy.guard import public_type
 from service.schema.context import Info
 from service.schema.ids import parse_id
 from service.schema.payloads import UserError, attempt
@@ -18,11 +17,6 @@ class PrivacyPayload:
     restricted: bool | None
     erased: bool | None
     errors: list[UserError]
-
-
-def _record(info: Info, tenant_id, client_id, fields: set[str], mutation: str) -> None:
-    tag = GuardTag(tenant_id, client_id, "client", client_id, NO_ACCESS)
-    info.context.guard.record_write(tag, fields, basis=f"mutation:{mutation}")
 
 
 @strawberry.type
@@ -44,7 +38,6 @@ class ClientPrivacyMutation:
         )
         if done is None:
             return PrivacyPayload(client_id=None, restricted=None, erased=None, errors=errors)
-        _record(info, done.tenant_id, done.client_id, {"restriction"}, "restrictClient")
         return PrivacyPayload(client_id=client_id, restricted=True, erased=None, errors=[])
 
     @strawberry.mutation(description="Lift a restriction: reads are allowed again by policy.")
@@ -61,7 +54,6 @@ class ClientPrivacyMutation:
         )
         if done is None:
             return PrivacyPayload(client_id=None, restricted=None, erased=None, errors=errors)
-        _record(info, done.tenant_id, done.client_id, {"restriction"}, "liftRestriction")
         return PrivacyPayload(client_id=client_id, restricted=False, erased=None, errors=[])
 
     @strawberry.mutation(
@@ -81,5 +73,13 @@ class ClientPrivacyMutation:
         )
         if client is None:
             return PrivacyPayload(client_id=None, restricted=None, erased=None, errors=errors)
-        _record(info, client.tenant_id, client.id, privacy.ERASED_CLIENT_FIELDS, "eraseClient")
+        # A bulk update: the flush-time recording (audit/writes.py) does not see it.
+        info.context.guard.record_change(
+            tenant_id=client.tenant_id,
+            subject_id=client.id,
+            object_type="clients",
+            object_id=client.id,
+            fields=privacy.ERASED_CLIENT_FIELDS,
+            basis="erasure",
+        )
         return PrivacyPayload(client_id=client_id, restricted=None, erased=True, errors=[])

@@ -10,19 +10,6 @@ from service.schema.context import Info
 from service.schema.ids import parse_id, parse_optional_id
 from service.schema.payloads import UserError, attempt
 
-RECORDED_FIELDS = {
-    "purpose",
-    "granteeOrganisationId",
-    "referralId",
-    "direction",
-    "categories",
-    "explicitSpecialCategories",
-    "validFrom",
-    "validUntil",
-    "evidenceReference",
-}
-REVOKED_FIELDS = {"revokedAt", "revocationChannel"}
-
 
 @public_type("a wrapper; the consent is classified on its own")
 class ConsentPayload:
@@ -56,7 +43,7 @@ class ConsentMutation:
                 now=context.now,
             )
         )
-        return _payload(info, view, errors, RECORDED_FIELDS, "recordConsent")
+        return _payload(view, errors)
 
     @strawberry.mutation(description="Revoke a consent; effective from the very next request.")
     async def revoke_consent(
@@ -78,12 +65,8 @@ class ConsentMutation:
                 now=context.now,
             )
         )
-        return _payload(info, view, errors, REVOKED_FIELDS, "revokeConsent")
+        return _payload(view, errors)
 
 
-def _payload(info: Info, view, errors, fields: set[str], mutation: str) -> ConsentPayload:
-    if view is None:
-        return ConsentPayload(consent=None, errors=errors)
-    node = consent_node(view)
-    info.context.guard.record_write(node.guard, fields, basis=f"mutation:{mutation}")
-    return ConsentPayload(consent=node, errors=errors)
+def _payload(view, errors) -> ConsentPayload:
+    return ConsentPayload(consent=consent_node(view) if view else None, errors=errors)

@@ -12,9 +12,6 @@ from service.schema.payloads import UserError, attempt
 from service.schema.referrals.inputs import CreateReferralInput, ReportProgressInput
 from service.schema.referrals.types import ReferralNode, ReferralStatus, referral_node
 
-CREATED_FIELDS = {"serviceCategory", "purpose", "firstReportDue", "status"}
-REPORT_FIELDS = {"progressReports"}
-
 
 @public_type("a wrapper; the referral is classified on its own")
 class ReferralPayload:
@@ -22,14 +19,9 @@ class ReferralPayload:
     errors: list[UserError]
 
 
-def _payload(info: Info, result, fields: set[str], mutation: str) -> ReferralPayload:
-    """The payload, and the record that this mutation changed these fields of the referral."""
+def _payload(result) -> ReferralPayload:
     view, errors = result
-    if view is None:
-        return ReferralPayload(referral=None, errors=errors)
-    node = referral_node(view)
-    info.context.guard.record_write(node.guard, fields, basis=f"mutation:{mutation}")
-    return ReferralPayload(referral=node, errors=errors)
+    return ReferralPayload(referral=referral_node(view) if view else None, errors=errors)
 
 
 @strawberry.type
@@ -38,7 +30,6 @@ class ReferralMutation:
     async def create_referral(self, info: Info, input: CreateReferralInput) -> ReferralPayload:
         context = info.context
         return _payload(
-            info,
             await attempt(
                 service.create_referral(
                     context.session,
@@ -51,9 +42,7 @@ class ReferralMutation:
                     first_report_due=input.first_report_due,
                     now=context.now,
                 )
-            ),
-            CREATED_FIELDS,
-            "createReferral",
+            )
         )
 
     @strawberry.mutation(description="The partner accepts or declines (with a reason).")
@@ -62,7 +51,6 @@ class ReferralMutation:
     ) -> ReferralPayload:
         context = info.context
         return _payload(
-            info,
             await attempt(
                 service.respond_to_referral(
                     context.session,
@@ -73,9 +61,7 @@ class ReferralMutation:
                     reason=reason,
                     now=context.now,
                 )
-            ),
-            {"status"},
-            "respondToReferral",
+            )
         )
 
     @strawberry.mutation(
@@ -90,7 +76,6 @@ class ReferralMutation:
     ) -> ReferralPayload:
         context = info.context
         return _payload(
-            info,
             await attempt(
                 service.update_referral_status(
                     context.session,
@@ -101,16 +86,13 @@ class ReferralMutation:
                     reason=reason,
                     now=context.now,
                 )
-            ),
-            {"status"},
-            "updateReferralStatus",
+            )
         )
 
     @strawberry.mutation(description="The partner reports back (Rückmeldung).")
     async def report_progress(self, info: Info, input: ReportProgressInput) -> ReferralPayload:
         context = info.context
         return _payload(
-            info,
             await attempt(
                 service.report_progress(
                     context.session,
@@ -124,7 +106,5 @@ class ReferralMutation:
                     status=ReferralStatusEnum(input.status) if input.status else None,
                     now=context.now,
                 )
-            ),
-            REPORT_FIELDS,
-            "reportProgress",
+            )
         )
