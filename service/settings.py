@@ -40,6 +40,8 @@ class Settings:
     db_pool_size: int
     db_pool_timeout_seconds: float
     db_statement_timeout_ms: int
+    indicators_min_group_size: int
+    """Indicator figures over fewer cases or case managers than this are suppressed."""
 
     @property
     def embedded_database(self) -> bool:
@@ -106,4 +108,13 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         db_pool_size=_int(env, "DB_POOL_SIZE", 10),
         db_pool_timeout_seconds=float(_int(env, "DB_POOL_TIMEOUT_SECONDS", 5)),
         db_statement_timeout_ms=_int(env, "DB_STATEMENT_TIMEOUT_MS", 10_000),
+        indicators_min_group_size=_min_group_size(env),
     )
+
+
+def _min_group_size(env: dict[str, str]) -> int:
+    # Below 2, a figure could describe a single employee or client (domain/002).
+    size = _int(env, "INDICATORS_MIN_GROUP_SIZE", 5)
+    if size < 2:
+        raise SettingsError(f"INDICATORS_MIN_GROUP_SIZE must be at least 2, not {size}")
+    return size

@@ -8,6 +8,8 @@
   and activities, one of them for the debt counselling; agreement no. 1 and the first review.
 - Sabine Beispiel and Erika Musterfrau: admitted cases of fm.koenigstein, without plan yet.
 - Peter Platzhalter: proposed by av.meier, for fm.koenigstein to decide.
+- The team "Fallmanagement 1": both case managers and their team lead. With two case managers
+  its indicators stay suppressed at the default minimum group size of 5 (README).
 
 Dates count back from today, so the demo always looks current. Runs before referrals_seed.py,
 which reuses the admitted cases. The session is bound to jc-hamburg-mitte by the caller.
@@ -20,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.cases.caller import JOBCENTER_TIMEZONE, add_months
@@ -45,11 +48,13 @@ from service.cases.vocabulary import (
     ResponsibleParty,
 )
 from service.cases.work import plan_snapshot
+from service.staff.models import StaffUser, Team
 
 JOBCENTER = "jc-hamburg-mitte"
 CASE_MANAGER = "fm.koenigstein"
 DEPUTY = "fm.drawert"
 PLACEMENT_OFFICER = "av.meier"
+TEAM_LEAD = "tl.schmidt"
 
 DemoId = Callable[..., uuid.UUID]
 
@@ -162,6 +167,7 @@ async def seed_cases(session: AsyncSession, demo_id: DemoId, today: date | None 
     """`demo_id` is seed.demo_id; the session is bound to jc-hamburg-mitte by the caller."""
     today = today or datetime.now(JOBCENTER_TIMEZONE).date()
     ids = _Ids(demo_id)
+    await _team(session, ids)
     michael = _admitted(ids, "kunde.modemann", today - timedelta(days=240), deputy=True)
     michael.intake_reasoning = (
         "Mehrere schwerwiegende Hemmnisse in Rahmenbedingungen und Leistungsfähigkeit "
@@ -185,6 +191,17 @@ async def seed_cases(session: AsyncSession, demo_id: DemoId, today: date | None 
     session.add(_review(ids, michael))
     michael.version = 1 + len(MICHAEL_ASSESSMENT) + len(items) + 2  # every step counted
     await session.flush()
+
+
+async def _team(session: AsyncSession, ids: _Ids) -> None:
+    """One team with the demo case managers and their team lead (indicators per team)."""
+    team = Team(tenant_id=ids.tenant, id=ids.of(JOBCENTER, "team", "1"), name="Fallmanagement 1")
+    session.add(team)
+    await session.flush()
+    members = [ids.staff(subject) for subject in (CASE_MANAGER, DEPUTY, TEAM_LEAD)]
+    await session.execute(
+        update(StaffUser).where(StaffUser.id.in_(members)).values(team_id=team.id)
+    )
 
 
 class _Ids:

@@ -19,12 +19,14 @@ from service.schema.consent.mutations import ConsentMutation
 from service.schema.consent.queries import ConsentQuery
 from service.schema.errors import ErrorShaping, OperationNaming
 from service.schema.identity.queries import IdentityQuery
+from service.schema.indicators.queries import IndicatorsQuery
 from service.schema.partners.queries import PartnersQuery
 from service.schema.referrals.mutations import ReferralMutation
 from service.schema.referrals.queries import ReferralQuery
 
 Query = merge_types(
-    "Query", (IdentityQuery, CasesQuery, PartnersQuery, ReferralQuery, ConsentQuery)
+    "Query",
+    (IdentityQuery, CasesQuery, PartnersQuery, ReferralQuery, ConsentQuery, IndicatorsQuery),
 )
 Mutation = merge_types(
     "Mutation", (CasesMutation, ReferralMutation, ConsentMutation, ClientPrivacyMutation)

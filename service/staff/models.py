@@ -3,7 +3,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ARRAY, String, UniqueConstraint, text
+from sqlalchemy import ARRAY, ForeignKeyConstraint, Index, String, UniqueConstraint, text
+from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db.base import Base, created_at, tenant_key, uuid_pk
@@ -13,7 +14,11 @@ class StaffUser(Base):
     """A jobcenter employee. `subject` is the identity provider's `sub` claim."""
 
     __tablename__ = "staff_users"
-    __table_args__ = (UniqueConstraint("tenant_id", "subject"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "subject"),
+        ForeignKeyConstraint(["tenant_id", "team_id"], ["teams.tenant_id", "teams.id"]),
+        Index("ix_staff_users_tenant_id_team_id", "tenant_id", "team_id"),
+    )
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()
     id: Mapped[uuid.UUID] = uuid_pk()
@@ -21,4 +26,17 @@ class StaffUser(Base):
     display_name: Mapped[str] = mapped_column(String(200))
     roles: Mapped[list[str]] = mapped_column(ARRAY(String(40)), server_default=text("'{}'"))
     active: Mapped[bool] = mapped_column(server_default=text("true"))
+    created_at: Mapped[datetime] = created_at()
+    team_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+
+
+class Team(Base):
+    """A team of the jobcenter, for indicators per team (domain/002: never per employee)."""
+
+    __tablename__ = "teams"
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+
+    tenant_id: Mapped[uuid.UUID] = tenant_key()
+    id: Mapped[uuid.UUID] = uuid_pk()
+    name: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = created_at()

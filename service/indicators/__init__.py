@@ -1,0 +1,1 @@
+"""Indicators for controlling: aggregates per jobcenter or team, never per employee."""

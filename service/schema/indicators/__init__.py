@@ -1,0 +1,1 @@
+"""Indicators for controlling in GraphQL: aggregates only, never per employee."""
