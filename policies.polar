@@ -196,3 +196,18 @@ allow(user: User, action: String, access: Access) if
     action in ["client:restrict", "client:erase"] and
     user.has_role("data_protection_officer") and
     "same_jobcenter" in access.relations;
+
+# ---------------------------------------------------------------------------------------------
+# --- Auskunft (Art. 15 GDPR, § 83 SGB X): who saw which of a client's data, when, on which
+# occasion. The data-protection officer of the client's jobcenter, and the client themselves.
+# The report names fields and categories that were read, never their values; it is itself
+# personal data of the client (category "access_report") and reading it is recorded.
+allow(user: User, "access_report:read", access: Access) if
+    user.has_role("data_protection_officer") and
+    "same_jobcenter" in access.relations;
+allow(user: User, "access_report:read", access: Access) if
+    user.has_role("client") and
+    "data_subject" in access.relations;
+
+may_read(user: User, access: Access, "access_report") if
+    allow(user, "access_report:read", access);

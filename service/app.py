@@ -12,6 +12,7 @@ from starlette.types import Receive, Scope, Send
 from service.runtime import Runtime, start_runtime
 from service.schema import schema
 from service.settings import Settings
+from service.web.auskunft import auskunft_document
 from service.web.graphql_endpoint import GraphQLEndpoint
 from service.web.health import healthz, readyz
 
@@ -36,6 +37,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/graphql", _GraphQLOfApp(), methods=["GET", "POST"]),
+            Route("/auskunft/{client_id}", auskunft_document, methods=["GET"]),
         ],
         lifespan=lifespan,
     )

@@ -1,4 +1,4 @@
-"""`service` command: serve, migrate, seed-demo, token, export-schema.
+"""`service` command: serve, migrate, seed-demo, token, audit, auskunft, export-schema.
 
 Portals and scripts depend on these names and on `token` printing the token as the last line on
 stdout; keep them stable. Progress and logs go to stderr.
@@ -61,6 +61,15 @@ def _parser() -> argparse.ArgumentParser:
         "verify", help="check every tenant's chain; name the first broken record"
     )
     verify.set_defaults(command=_audit_verify)
+
+    auskunft = commands.add_parser(
+        "auskunft", help="write a client's Auskunft as a printable German HTML document"
+    )
+    auskunft.add_argument("client_id", metavar="CLIENT_ID", help="the client's id")
+    auskunft.add_argument("--from", dest="first_day", help="first day, YYYY-MM-DD (3 years back)")
+    auskunft.add_argument("--to", dest="last_day", help="last day, YYYY-MM-DD (default: today)")
+    auskunft.add_argument("--out", type=Path, help="file to write (default: stdout)")
+    auskunft.set_defaults(command=_auskunft)
 
     export = commands.add_parser("export-schema", help="write the GraphQL SDL to schema.graphql")
     export.add_argument("--check", action="store_true", help="fail if schema.graphql is stale")
@@ -146,6 +155,30 @@ def _audit_verify(settings: Settings, _args: argparse.Namespace) -> int:
         )
         print(f"tenant {report.tenant_id}: {report.records_checked} records checked, {status}")
     return 0 if all(report.intact for report in reports) else 1
+
+
+def _auskunft(settings: Settings, args: argparse.Namespace) -> int:
+    from service.audit.auskunft_document import produce_at_console
+    from service.db.location import resolve_database
+    from service.errors import ServiceError
+
+    async def run() -> str:
+        urls = await resolve_database(settings)
+        return await produce_at_console(
+            urls.owner, args.client_id, first_day=args.first_day, last_day=args.last_day
+        )
+
+    try:
+        html = asyncio.run(run())
+    except ServiceError as error:
+        print(f"{args.client_id}: {error.message_de} ({error.message})", file=sys.stderr)
+        return 1
+    if args.out is None:
+        sys.stdout.write(html)
+    else:
+        args.out.write_text(html, encoding="utf-8")
+        print(f"wrote {args.out}", file=sys.stderr)
+    return 0
 
 
 def _export_schema(_settings: Settings, args: argparse.Namespace) -> int:

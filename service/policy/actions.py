@@ -17,6 +17,7 @@ class Action(StrEnum):
     REFERRAL_REPORT = "referral:report"
     CONSENT_RECORD = "consent:record"
     CONSENT_REVOKE = "consent:revoke"
+    ACCESS_REPORT_READ = "access_report:read"  # the Auskunft of one client
     CASE_READ = "case:read"
     CASE_PROPOSE = "case:propose"
     CASE_DECIDE_INTAKE = "case:decide_intake"

@@ -17,7 +17,10 @@ from service.policy.facts import Access, ConsentFact
 POLICY_FILE = Path(__file__).resolve().parents[2] / "policies.polar"
 
 # Everything of a case a case manager works with; partners' report texts need a consent first.
-CASE_CATEGORIES = sorted(ALL_CATEGORIES - {DataCategory.PROGRESS_REPORTS})
+# The Auskunft is no case content: only the client and the data-protection officer read it.
+CASE_CATEGORIES = sorted(
+    ALL_CATEGORIES - {DataCategory.PROGRESS_REPORTS, DataCategory.ACCESS_REPORT}
+)
 
 
 class Authorizer:

@@ -31,6 +31,7 @@ class DataCategory(StrEnum):
     REFERRAL = "referral"
     PROGRESS_REPORTS = "progress_reports"
     CONSENTS = "consents"
+    ACCESS_REPORT = "access_report"
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +117,12 @@ CATEGORIES: dict[DataCategory, CategoryInfo] = {
         "Einwilligungen",
         "Consents",
         "Erteilte und widerrufene Einwilligungen: wem, wozu, in welchem Umfang, wie lange.",
+    ),
+    DataCategory.ACCESS_REPORT: CategoryInfo(
+        "Auskunft",
+        "Access report",
+        "Wer wann bei welcher Gelegenheit welche Daten gelesen hat (Art. 15 DSGVO, § 83 SGB X); "
+        "nur für die Kundin oder den Kunden selbst und die oder den Datenschutzbeauftragten.",
     ),
 }
 

@@ -12,6 +12,7 @@ from strawberry.tools import merge_types
 
 from service.policy.coverage import guard_violations
 from service.policy.guard import PersonalData
+from service.schema.auskunft.queries import AuskunftQuery
 from service.schema.cases.mutations import CasesMutation
 from service.schema.cases.queries import CasesQuery
 from service.schema.clients.mutations import ClientPrivacyMutation
@@ -26,7 +27,15 @@ from service.schema.referrals.queries import ReferralQuery
 
 Query = merge_types(
     "Query",
-    (IdentityQuery, CasesQuery, PartnersQuery, ReferralQuery, ConsentQuery, IndicatorsQuery),
+    (
+        IdentityQuery,
+        CasesQuery,
+        PartnersQuery,
+        ReferralQuery,
+        ConsentQuery,
+        IndicatorsQuery,
+        AuskunftQuery,
+    ),
 )
 Mutation = merge_types(
     "Mutation", (CasesMutation, ReferralMutation, ConsentMutation, ClientPrivacyMutation)

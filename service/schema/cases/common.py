@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import strawberry
 
+from service.cases.caller import JOBCENTER_TIMEZONE
 from service.cases.models import Case
 from service.policy.categories import DataCategory
 from service.policy.facts import Access
 from service.policy.guard import GuardTag, public_type
+from service.schema.context import Info
 from service.staff.models import StaffUser
-
-BERLIN = ZoneInfo("Europe/Berlin")
 
 
 @public_type(
@@ -52,5 +51,6 @@ def tag(
     )
 
 
-def today() -> date:
-    return datetime.now(BERLIN).date()
+def today(info: Info) -> date:
+    """The request's calendar day in the jobcenter (from the request's one instant)."""
+    return info.context.now.astimezone(JOBCENTER_TIMEZONE).date()

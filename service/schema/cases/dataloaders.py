@@ -1,20 +1,20 @@
 """Per-request DataLoaders for case data, so a list of cases costs a constant number of queries.
 
-They live on the request (`request.state`), created on first use and never shared between
-requests: their caches hold rows read under one actor's row-level-security scope. One lock per
-request serialises their queries, because all of them share the request's one AsyncSession,
-which refuses concurrent use (graphql-core resolves sibling fields concurrently).
+One `CaseLoaders` per request, made on first use by the request context (`info.context.loader`)
+and never shared between requests: their caches hold rows read under one actor's row-level-
+security scope. They need no lock of their own: the request session queues concurrent
+statements (service/db/engine.py, RequestSession).
 """
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 from strawberry.dataloader import DataLoader
 
@@ -32,18 +32,9 @@ from service.schema.context import Info
 from service.staff.models import StaffUser
 
 
-def session_lock(info: Info) -> asyncio.Lock:
-    state = info.context.request.state
-    lock = getattr(state, "session_lock", None)
-    if lock is None:
-        lock = state.session_lock = asyncio.Lock()
-    return lock
-
-
 class CaseLoaders:
-    def __init__(self, info: Info) -> None:
-        self._session = info.context.session
-        self._lock = session_lock(info)
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
         self.client_by_id = DataLoader(self._by_id(Client))
         self.staff_by_id = DataLoader(self._by_id(StaffUser))
         self.profiling_items_by_case = DataLoader(
@@ -68,8 +59,7 @@ class CaseLoaders:
 
     def _by_id(self, model: Any) -> Callable[[list[uuid.UUID]], Any]:
         async def load(ids: list[uuid.UUID]) -> Sequence[Any]:
-            async with self._lock:
-                rows = await self._session.scalars(select(model).where(model.id.in_(ids)))
+            rows = await self._session.scalars(select(model).where(model.id.in_(ids)))
             by_id = {row.id: row for row in rows}
             return [by_id.get(key) for key in ids]
 
@@ -77,13 +67,12 @@ class CaseLoaders:
 
     def _by_case(self, model: Any, order: Any, *options: Any) -> Callable[[list[uuid.UUID]], Any]:
         async def load(case_ids: list[uuid.UUID]) -> Sequence[list[Any]]:
-            async with self._lock:
-                rows = await self._session.scalars(
-                    select(model)
-                    .where(model.case_id.in_(case_ids))
-                    .options(*options)
-                    .order_by(order, model.id)
-                )
+            rows = await self._session.scalars(
+                select(model)
+                .where(model.case_id.in_(case_ids))
+                .options(*options)
+                .order_by(order, model.id)
+            )
             by_case: dict[uuid.UUID, list[Any]] = defaultdict(list)
             for row in rows:
                 by_case[row.case_id].append(row)
@@ -92,22 +81,22 @@ class CaseLoaders:
         return load
 
     async def _content_by_id(self, ids: list[uuid.UUID]) -> Sequence[bytes | None]:
-        async with self._lock:
-            rows = await self._session.execute(
-                select(CaseDocument.id, CaseDocument.content).where(CaseDocument.id.in_(ids))
-            )
+        rows = await self._session.execute(
+            select(CaseDocument.id, CaseDocument.content).where(CaseDocument.id.in_(ids))
+        )
         by_id = {row_id: content for row_id, content in rows}
         return [by_id.get(key) for key in ids]
 
+    def clear(self) -> None:
+        for loader in vars(self).values():
+            if isinstance(loader, DataLoader):
+                loader.clear_all()
+
 
 def case_loaders(info: Info) -> CaseLoaders:
-    state = info.context.request.state
-    loaders = getattr(state, "case_loaders", None)
-    if loaders is None:
-        loaders = state.case_loaders = CaseLoaders(info)
-    return loaders
+    return info.context.loader(CaseLoaders)
 
 
 def reset_case_loaders(info: Info) -> None:
     """After a mutation: what was loaded before it may be stale."""
-    info.context.request.state.case_loaders = None
+    case_loaders(info).clear()

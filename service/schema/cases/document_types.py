@@ -76,9 +76,9 @@ class DocumentNode:
         return self.row.size_bytes
 
     @strawberry.field(description="Refused (FORBIDDEN) after the access-until date.")
-    def content(self) -> DocumentContentNode:
+    def content(self, info: Info) -> DocumentContentNode:
         access = self.guard.access
-        if self.row.access_until is not None and self.row.access_until < today():
+        if self.row.access_until is not None and self.row.access_until < today(info):
             access = access.with_flags(ObjectFlag.ACCESS_EXPIRED)
         return DocumentContentNode(
             guard=tag(self.case, access, "document_content", self.row.id), row=self.row

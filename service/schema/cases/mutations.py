@@ -17,7 +17,7 @@ from service.cases import documents, service, work
 from service.cases.service import OnCase
 from service.policy.guard import public_type
 from service.schema.cases import inputs
-from service.schema.cases.dataloaders import reset_case_loaders, session_lock
+from service.schema.cases.dataloaders import reset_case_loaders
 from service.schema.cases.resolving import caller_of, optional_uuid, uuid_of
 from service.schema.cases.types import CaseNode, case_node
 from service.schema.context import Info
@@ -39,8 +39,7 @@ async def _in_savepoint(session: AsyncSession, step: Awaitable[OnCase[Any]]) -> 
 
 
 async def _run(info: Info, step: Callable[[], Awaitable[OnCase[Any]]]) -> CasePayload:
-    async with session_lock(info):
-        result, errors = await attempt(_in_savepoint(info.context.session, step()))
+    result, errors = await attempt(_in_savepoint(info.context.session, step()))
     reset_case_loaders(info)
     if result is None:
         return CasePayload(case=None, changed_id=None, errors=errors)

@@ -10,7 +10,6 @@ from service.cases.vocabulary import CASELOAD_GUIDELINE
 from service.policy.guard import public_type
 from service.schema.cases.common import StaffMember, staff_member
 from service.schema.cases.connection import CaseConnection, CaseEdge, CasePageInfo
-from service.schema.cases.dataloaders import session_lock
 from service.schema.cases.inputs import CaseFilterInput
 from service.schema.cases.resolving import caller_of, optional_uuid, uuid_of
 from service.schema.cases.types import CaseNode, case_node
@@ -33,8 +32,7 @@ class CaseloadEntry:
 class CasesQuery:
     @strawberry.field(description="One case; NOT_FOUND unless the caller may see it.")
     async def case(self, info: Info, id: strawberry.ID) -> CaseNode | None:
-        async with session_lock(info):
-            row, access = await service.get_case(caller_of(info), case_id=uuid_of(id, "case"))
+        row, access = await service.get_case(caller_of(info), case_id=uuid_of(id, "case"))
         return case_node(row, access)
 
     @strawberry.field(description="Cases the caller may see, oldest first.")
@@ -54,10 +52,7 @@ class CasesQuery:
             review_overdue=filter.review_overdue,
             past_two_years=filter.past_two_years,
         )
-        async with session_lock(info):
-            page = await listing.list_cases(
-                caller_of(info), filters=filters, first=first, after=after
-            )
+        page = await listing.list_cases(caller_of(info), filters=filters, first=first, after=after)
         edges = [
             CaseEdge(cursor=cursor, node=case_node(row, access))
             for row, access, cursor in page.rows
@@ -74,8 +69,7 @@ class CasesQuery:
 
     @strawberry.field(description="Admitted cases per case manager, for team leads.")
     async def caseload(self, info: Info) -> list[CaseloadEntry]:
-        async with session_lock(info):
-            rows = await service.caseload(caller_of(info))
+        rows = await service.caseload(caller_of(info))
         return [
             CaseloadEntry(
                 case_manager=staff_member(staff),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
 import strawberry
 
@@ -18,7 +17,7 @@ def caller_of(info: Info) -> Caller:
         session=context.session,
         actor=context.actor,
         authorizer=context.authorizer,
-        now=datetime.now(UTC),
+        now=context.now,  # one instant per request: every rule of the request sees the same
     )
 
 

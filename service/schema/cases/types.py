@@ -166,17 +166,17 @@ class CaseNode:
         return self.row.next_review_due
 
     @personal_field(STATUS)
-    def review_overdue(self) -> bool | None:
+    def review_overdue(self, info: Info) -> bool | None:
         due = self.row.next_review_due
-        return self.row.status == CaseStatus.ADMITTED and due is not None and due < today()
+        return self.row.status == CaseStatus.ADMITTED and due is not None and due < today(info)
 
     @personal_field(STATUS, description="Länger als zwei Jahre im Fallmanagement.")
-    def past_two_years(self) -> bool | None:
+    def past_two_years(self, info: Info) -> bool | None:
         admitted = self.row.admitted_on
         return (
             self.row.status == CaseStatus.ADMITTED
             and admitted is not None
-            and admitted <= add_months(today(), -CASE_DURATION_LIMIT_MONTHS)
+            and admitted <= add_months(today(info), -CASE_DURATION_LIMIT_MONTHS)
         )
 
     @personal_field(STATUS, description="Fallabgang am.")

@@ -1,0 +1,124 @@
+"""The Auskunft as a printable German document (HTML with print styles), from the same report
+the API returns. Everything is escaped: names, organisation names and operation names come from
+users and partners."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+from sqlalchemy.pool import NullPool
+
+from service.audit.auskunft import (
+    CONSOLE_ACTOR,
+    CONSOLE_BASIS,
+    CONSOLE_OPERATION,
+    OBJECT_TYPE,
+    SYSTEM_KIND,
+    AccessReport,
+    build_report,
+)
+from service.audit.recorder import append
+from service.clients.models import Client
+from service.errors import NotFound, ValidationFailed
+from service.schema.ids import parse_id
+from service.tenants.models import Tenant
+
+# Times are shown as the client lives them; the log keeps UTC.
+LOCAL = ZoneInfo("Europe/Berlin")
+DEFAULT_DAYS = 365 * 3  # an Auskunft usually covers the retention period, not one month
+_BIND = text("SELECT set_config('app.tenant_id', :t, true)")
+
+_templates = Environment(
+    loader=PackageLoader("service.audit", "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _local(value: datetime | None, pattern: str = "%d.%m.%Y %H:%M") -> str:
+    return value.astimezone(LOCAL).strftime(pattern) if value else ""
+
+
+_templates.filters["local"] = _local
+
+
+def render_html(report: AccessReport) -> str:
+    return _templates.get_template("auskunft.html").render(report=report)
+
+
+def period_of_days(
+    first_day: date | None, last_day: date | None, *, now: datetime
+) -> tuple[datetime, datetime]:
+    """Whole local days, both included: [first day 00:00, day after the last 00:00)."""
+    today = now.astimezone(LOCAL).date()
+    last_day = last_day or today
+    first_day = first_day or last_day - timedelta(days=DEFAULT_DAYS)
+    start = datetime.combine(first_day, time(), LOCAL).astimezone(UTC)
+    end = datetime.combine(last_day + timedelta(days=1), time(), LOCAL).astimezone(UTC)
+    return start, end
+
+
+def parse_day(value: str | None, field: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationFailed(
+            field, "expected a date like 2026-03-01", "Datum erwartet, z. B. 2026-03-01"
+        ) from None
+
+
+async def produce_at_console(
+    owner_url, client: str, *, first_day: str | None, last_day: str | None
+) -> str:
+    """`service auskunft`: operations produce the document as the database owner, bound to the
+    client's jobcenter (row-level security applies to the owner too), and the production is
+    recorded in the audit log like any other reading of the report."""
+    client_id = parse_id(client, "client")
+    now = datetime.now(UTC)
+    from_, to = period_of_days(parse_day(first_day, "from"), parse_day(last_day, "to"), now=now)
+    engine = create_async_engine(owner_url, poolclass=NullPool)
+    try:
+        async with AsyncSession(engine) as session, session.begin():
+            await _bind_to_tenant_of(session, client_id)
+            report = await build_report(
+                session, client_id=client_id, from_=from_, to=to, first=None, after=None, now=now
+            )
+            html = render_html(report)
+            await append(session, [_console_event(report, now)])
+        return html
+    finally:
+        await engine.dispose()
+
+
+async def _bind_to_tenant_of(session: AsyncSession, client_id) -> None:
+    for tenant_id in await session.scalars(select(Tenant.id)):
+        await session.execute(_BIND, {"t": str(tenant_id)})
+        if await session.scalar(select(Client.id).where(Client.id == client_id)):
+            return
+    raise NotFound("client")
+
+
+def _console_event(report: AccessReport, now: datetime) -> dict[str, object]:
+    return {
+        "tenant_id": str(report.tenant_id),
+        "occurred_at": now.isoformat(),
+        "request_id": str(uuid.uuid4()),
+        "operation": CONSOLE_OPERATION,
+        "action": "read",
+        "actor_kind": SYSTEM_KIND,
+        "actor_id": str(CONSOLE_ACTOR),
+        "actor_organisation_id": None,
+        "subject_id": str(report.client_id),
+        "object_type": OBJECT_TYPE,
+        "object_id": str(report.client_id),
+        "fields": ["document"],
+        "basis": CONSOLE_BASIS,
+    }

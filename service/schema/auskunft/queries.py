@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import datetime
+from typing import Annotated
+
+import strawberry
+
+from service.audit.auskunft import access_report, report_access
+from service.schema.auskunft.types import AccessReportNode, access_report_node
+from service.schema.context import Info
+from service.schema.ids import parse_id
+from service.schema.pagination import page_size
+
+
+@strawberry.type
+class AuskunftQuery:
+    @strawberry.field(
+        description="Auskunft for one client (the data-protection officer, or the client): who "
+        "read which of their data in [from, to), grouped by reader and occasion, newest first; "
+        "their consents and referrals. Reading it is recorded."
+    )
+    async def access_report(
+        self,
+        info: Info,
+        client_id: strawberry.ID,
+        from_: Annotated[datetime.datetime, strawberry.argument(name="from")],
+        to: datetime.datetime,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> AccessReportNode:
+        context = info.context
+        client = parse_id(client_id, "client")
+        report = await access_report(
+            context.session,
+            actor=context.actor,
+            authorizer=context.authorizer,
+            client_id=client,
+            from_=from_,
+            to=to,
+            first=page_size(first),
+            after=after,
+            now=context.now,
+        )
+        return access_report_node(report, report_access(context.actor, client))
