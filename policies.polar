@@ -211,3 +211,8 @@ allow(user: User, "access_report:read", access: Access) if
 
 may_read(user: User, access: Access, "access_report") if
     allow(user, "access_report:read", access);
+
+# ---------------------------------------------------------------------------------------------
+# The audit chain: verified by the jobcenter's data-protection officer.
+allow(user: User, "audit:verify", "audit") if
+    user.kind = "staff" and user.has_role("data_protection_officer");

@@ -28,3 +28,4 @@ class Action(StrEnum):
     INDICATORS_READ = "indicators:read"
     CLIENT_RESTRICT = "client:restrict"
     CLIENT_ERASE = "client:erase"
+    AUDIT_VERIFY = "audit:verify"

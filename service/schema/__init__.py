@@ -12,6 +12,7 @@ from strawberry.tools import merge_types
 
 from service.policy.coverage import guard_violations
 from service.policy.guard import PersonalData
+from service.schema.audit.queries import AuditQuery
 from service.schema.auskunft.queries import AuskunftQuery
 from service.schema.cases.mutations import CasesMutation
 from service.schema.cases.queries import CasesQuery
@@ -34,6 +35,7 @@ Query = merge_types(
         ReferralQuery,
         ConsentQuery,
         IndicatorsQuery,
+        AuditQuery,
         AuskunftQuery,
     ),
 )

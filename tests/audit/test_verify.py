@@ -159,3 +159,43 @@ def test_the_verify_command_names_the_broken_record(server_url, tmp_path):
     assert f"tenant {tenant_id}: 2 records checked, intact" in intact.stdout
     assert broken.returncode == 1
     assert "BROKEN at record 1: content does not match its hash" in broken.stdout
+
+
+AUDIT_VERIFICATION = "{ auditVerification { intact recordsChecked firstBrokenRecord problem } }"
+
+
+async def test_data_protection_officer_verifies_the_chain_through_the_api(
+    client, tokens, factories, owner_url
+):
+    from service.identity.roles import Role
+    from tests.graphql import post_graphql
+
+    jobcenter = await factories.jobcenter()
+    dpo = await factories.staff(jobcenter, Role.DATA_PROTECTION_OFFICER)
+    case_manager = await factories.staff(jobcenter, Role.CASE_MANAGER)
+    engine = create_async_engine(owner_url, poolclass=pool.NullPool)
+    async with engine.begin() as conn:
+        await conn.execute(
+            text("SELECT audit_append(CAST(:e AS jsonb))"),
+            {"e": json.dumps([_event(jobcenter.id, n) for n in range(2)])},
+        )
+
+    intact = await post_graphql(client, AUDIT_VERIFICATION, headers=tokens.headers(dpo))
+    await _tamper(engine, "DELETE FROM audit_log WHERE tenant_id = :t AND seq = 1", t=jobcenter.id)
+    broken = await post_graphql(client, AUDIT_VERIFICATION, headers=tokens.headers(dpo))
+    refused = await post_graphql(client, AUDIT_VERIFICATION, headers=tokens.headers(case_manager))
+    await engine.dispose()
+
+    assert intact.json()["data"]["auditVerification"] == {
+        "intact": True,
+        "recordsChecked": 2,
+        "firstBrokenRecord": None,
+        "problem": None,
+    }
+    assert broken.json()["data"]["auditVerification"] == {
+        "intact": False,
+        "recordsChecked": 0,
+        "firstBrokenRecord": 1,
+        "problem": "record 1 is missing",
+    }
+    assert refused.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
