@@ -27,11 +27,16 @@ allow(user: User, "identity:read", user);
 # (Sperrung, Art. 18 GDPR).
 allow_field(user: User, "read", access: Access, category: String) if
     not "access_expired" in access.flags and
-    not_restricted_for(user, access) and
+    not_restricted_for(user, access, category) and
     may_read(user, access, category);
 
-not_restricted_for(_user: User, access: Access) if not "restricted" in access.flags;
-not_restricted_for(user: User, _access: Access) if user.has_role("data_protection_officer");
+not_restricted_for(_user: User, access: Access, _category: String) if
+    not "restricted" in access.flags;
+not_restricted_for(user: User, _access: Access, _category: String) if
+    user.has_role("data_protection_officer");
+# The client's right of access (Art. 15 GDPR) holds during a restriction too.
+not_restricted_for(user: User, _access: Access, "access_report") if
+    user.has_role("client");
 
 # --- Jobcenter staff
 

@@ -22,7 +22,7 @@ from service.identity.roles import ActorKind
 from service.partners.models import NetworkMembership
 from service.policy.actions import Action
 from service.policy.authorizer import CASE_CATEGORIES, Authorizer
-from service.policy.categories import SPECIAL_CATEGORIES, DataCategory
+from service.policy.categories import CONSENTABLE_CATEGORIES, SPECIAL_CATEGORIES, DataCategory
 from service.policy.facts import Access, ConsentDirection, ConsentPurpose, Relation
 from service.referrals.access import staff_relations
 from service.referrals.models import Referral
@@ -181,8 +181,14 @@ def _scope(purpose: ConsentPurpose, categories: list[str], explicit_special: boo
             "name at least one data category",
             "mindestens eine Datenkategorie angeben",
         )
-    known = {str(category) for category in DataCategory}
+    known = {str(category) for category in CONSENTABLE_CATEGORIES}
     for category in categories:
+        if category == DataCategory.ACCESS_REPORT:
+            raise ValidationFailed(
+                "categories",
+                "the client's own access report cannot be shared",
+                "die Auskunft an die Person selbst kann nicht weitergegeben werden",
+            )
         if category not in known:
             raise ValidationFailed(
                 "categories",

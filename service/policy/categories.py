@@ -128,3 +128,6 @@ CATEGORIES: dict[DataCategory, CategoryInfo] = {
 
 SPECIAL_CATEGORIES = frozenset(c for c, info in CATEGORIES.items() if info.special)
 ALL_CATEGORIES = frozenset(DataCategory)
+# What a client can consent to share: everything but their own access report, which is theirs
+# and the data-protection officer's alone.
+CONSENTABLE_CATEGORIES = ALL_CATEGORIES - {DataCategory.ACCESS_REPORT}

@@ -131,6 +131,11 @@ async def test_revoking_twice_is_an_invalid_state(client, tokens, factories):
         ),
         ({"categories": []}, "categories", "name at least one data category"),
         (
+            {"categories": ["access_report"]},
+            "categories",
+            "the client's own access report cannot be shared",
+        ),
+        (
             {"validUntil": (datetime.now(UTC) - timedelta(days=1)).isoformat()},
             "validUntil",
             "the end date lies in the past",
@@ -152,6 +157,7 @@ async def test_revoking_twice_is_an_invalid_state(client, tokens, factories):
     ids=[
         "unknown-category",
         "no-category",
+        "own-access-report",
         "past-end-date",
         "special-without-explicit",
         "not-informed",

@@ -79,3 +79,8 @@ async def test_migrations_go_down_to_empty_and_up_again(scratch_database):
     assert tables == 0
 
     await upgrade_to_head(scratch_database)
+
+
+def test_the_migrations_have_one_head():
+    # Branches are fine while domains grow side by side; what lands joins them again.
+    assert len(head_revisions()) == 1

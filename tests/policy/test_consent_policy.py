@@ -158,6 +158,18 @@ TABLE = [
         True,
     ),
     (CLIENT, frozenset(), (), (), "consents", False),
+    # --- restriction (Sperrung): everything closed, but the client's own access report
+    (CASE_MANAGER, RESPONSIBLE, (), (ObjectFlag.RESTRICTED,), "identity", False),
+    (COUNSELLOR, RECIPIENT, (consent("identity"),), (ObjectFlag.RESTRICTED,), "identity", False),
+    (CLIENT, frozenset({Relation.DATA_SUBJECT}), (), (ObjectFlag.RESTRICTED,), "identity", False),
+    (
+        CLIENT,
+        frozenset({Relation.DATA_SUBJECT}),
+        (),
+        (ObjectFlag.RESTRICTED,),
+        "access_report",
+        True,
+    ),
 ]
 
 

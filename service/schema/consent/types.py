@@ -6,7 +6,7 @@ import strawberry
 
 from service.consent.service import ConsentView
 from service.consent.service import RevocationChannel as RevocationChannelEnum
-from service.policy.categories import CATEGORIES, DataCategory
+from service.policy.categories import CATEGORIES, CONSENTABLE_CATEGORIES, DataCategory
 from service.policy.facts import ConsentDirection as ConsentDirectionEnum
 from service.policy.facts import ConsentPurpose as ConsentPurposeEnum
 from service.policy.guard import GuardTag, personal_field, personal_type, public_type
@@ -37,6 +37,9 @@ class DataCategoryInfo:
     special: bool = strawberry.field(
         description="Special category (Art. 9 GDPR): needs explicit consent."
     )
+    consentable: bool = strawberry.field(
+        description="Whether a consent may name it (the access report cannot be shared)."
+    )
 
 
 def data_categories() -> list[DataCategoryInfo]:
@@ -47,6 +50,7 @@ def data_categories() -> list[DataCategoryInfo]:
             label_en=info.label_en,
             description_de=info.description_de,
             special=info.special,
+            consentable=category in CONSENTABLE_CATEGORIES,
         )
         for category, info in CATEGORIES.items()
     ]
