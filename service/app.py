@@ -10,7 +10,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from service.runtime import Runtime, start_runtime
-from service.schema import schema
+from service.schema import build_schema
 from service.settings import Settings
 from service.web.auskunft import auskunft_document
 from service.web.graphql_endpoint import GraphQLEndpoint
@@ -48,7 +48,9 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
 
 def _attach(app: Starlette, runtime: Runtime) -> None:
     app.state.runtime = runtime
-    app.state.graphql = GraphQLEndpoint(schema, runtime)
+    app.state.graphql = GraphQLEndpoint(
+        build_schema(introspection=runtime.settings.development), runtime
+    )
 
 
 class _GraphQLOfApp:

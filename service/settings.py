@@ -40,6 +40,7 @@ class Settings:
     db_pool_size: int
     db_pool_timeout_seconds: float
     db_statement_timeout_ms: int
+    max_request_bytes: int
     indicators_min_group_size: int
     """Indicator figures over fewer cases or case managers than this are suppressed."""
 
@@ -108,6 +109,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         db_pool_size=_int(env, "DB_POOL_SIZE", 10),
         db_pool_timeout_seconds=float(_int(env, "DB_POOL_TIMEOUT_SECONDS", 5)),
         db_statement_timeout_ms=_int(env, "DB_STATEMENT_TIMEOUT_MS", 10_000),
+        # Room for one document of 5 MiB, base64-encoded in a JSON body.
+        max_request_bytes=_int(env, "MAX_REQUEST_BYTES", 8 * 1024 * 1024),
         indicators_min_group_size=_min_group_size(env),
     )
 

@@ -7,7 +7,14 @@ module only joins them and fixes the schema-wide extensions.
 from __future__ import annotations
 
 import strawberry
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.tools import merge_types
 
 from service.policy.coverage import guard_violations
@@ -55,7 +62,24 @@ class UnguardedPersonalData(RuntimeError):
     """A field of personal data would bypass the guard: the service must not start."""
 
 
-def build_schema() -> strawberry.Schema:
+# Limits on what one document may ask; the deepest query portals need (a referral's case's
+# assessment entries) is 6 levels, a partner list with all its fields some 400 tokens.
+MAX_DEPTH = 10
+MAX_ALIASES = 20
+MAX_TOKENS = 3000
+
+
+def build_schema(*, introspection: bool = True) -> strawberry.Schema:
+    """The schema; without introspection outside development mode (the SDL is published as
+    schema.graphql instead)."""
+    limits = [
+        # The token limit applies while parsing, before any other work is done.
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+    ]
+    if not introspection:
+        limits.append(DisableIntrospection)
     built = CaseworkSchema(
         query=Query,
         mutation=Mutation,
@@ -64,6 +88,7 @@ def build_schema() -> strawberry.Schema:
             # Parsing and validation were half of a small request's time (FIELD-NOTES.md).
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
+            *limits,
             ErrorShaping,
             OperationNaming,
         ],

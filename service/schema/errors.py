@@ -26,8 +26,8 @@ def shape_error(error: GraphQLError, fault_ids: list[str]) -> GraphQLError:
     """Return the error as the client sees it; append the id of a fault to `fault_ids`."""
     original = error.original_error
     if original is None:
-        # Syntax and validation errors: about the document, never about data.
-        return _with_extensions(error, error.message, {"code": "GRAPHQL_VALIDATION_FAILED"})
+        # Syntax, validation and limit errors: about the document, never about data.
+        return _with_extensions(error, error.message, {"code": document_error_code(error)})
     if isinstance(original, ServiceError):
         return _with_extensions(
             error, original.message, {"code": original.code, "messageDe": original.message_de}
@@ -43,6 +43,22 @@ def shape_error(error: GraphQLError, fault_ids: list[str]) -> GraphQLError:
         "".join(traceback.format_tb(original.__traceback__)),
     )
     return _with_extensions(error, INTERNAL_MESSAGE, {"code": "INTERNAL", "errorId": error_id})
+
+
+# Messages of strawberry's limit extensions → a code a portal can branch on.
+_LIMIT_CODES = (
+    ("exceeds maximum operation depth", "QUERY_TOO_DEEP"),
+    ("aliases found. Allowed", "TOO_MANY_ALIASES"),
+    ("Document contains more than", "QUERY_TOO_LARGE"),
+    ("introspection has been disabled", "INTROSPECTION_DISABLED"),
+)
+
+
+def document_error_code(error: GraphQLError) -> str:
+    for fragment, code in _LIMIT_CODES:
+        if fragment in error.message:
+            return code
+    return "GRAPHQL_VALIDATION_FAILED"
 
 
 def _with_extensions(error: GraphQLError, message: str, extensions: dict) -> GraphQLError:

@@ -13,11 +13,13 @@ import uuid
 from datetime import UTC, datetime
 
 from cross_web import HTTPException  # what strawberry's view raises for a malformed request
+from graphql import GraphQLError
 from sqlalchemy import exc as sa_exc
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.types import ExecutionResult
 
 from service.audit.recorder import append, audit_events
 from service.audit.writes import GUARD_INFO_KEY
@@ -27,7 +29,8 @@ from service.identity.tokens import TokenRejected
 from service.policy.guard import RequestGuard
 from service.runtime import Runtime
 from service.schema.context import Context
-from service.schema.errors import INTERNAL_MESSAGE
+from service.schema.errors import INTERNAL_MESSAGE, document_error_code
+from service.web.limits import BodyTooLarge, read_body, replay
 from service.web.responses import bearer_token, error_response, unauthenticated
 
 log = logging.getLogger(__name__)
@@ -52,8 +55,17 @@ class GraphQLEndpoint(GraphQL):
                 scope, receive, send
             )
             return
-        request = Request(scope, receive)
-        response = await self._respond(request)
+        try:
+            headers = {
+                key.decode("latin-1"): value.decode("latin-1") for key, value in scope["headers"]
+            }
+            body = await read_body(receive, headers, self.runtime.settings.max_request_bytes)
+        except BodyTooLarge as refused:
+            response = error_response(
+                413, "REQUEST_TOO_LARGE", f"request body larger than {refused.limit} bytes"
+            )
+        else:
+            response = await self._respond(Request(scope, replay(body)))
         await response(scope, receive, send)
 
     async def _respond(self, request: Request) -> Response:
@@ -101,6 +113,15 @@ class GraphQLEndpoint(GraphQL):
                     "the request could not be recorded, so no data is returned; try again",
                 )
         return response
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> dict:
+        """Errors raised before execution (a document too large to parse) bypass the schema's
+        extensions; give them their code here, so every error a portal sees has one."""
+        data = await super().process_result(request, result)
+        for error in data.get("errors") or ():
+            extensions = error.setdefault("extensions", {})
+            extensions.setdefault("code", document_error_code(GraphQLError(error["message"])))
+        return data
 
     async def get_context(self, request: Request, response: Response) -> Context:
         actor, session, restricted = request.state.unit_of_work
