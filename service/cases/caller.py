@@ -21,6 +21,8 @@ class Caller:
     actor: Actor
     authorizer: Authorizer
     now: datetime
+    expected_version: int | None = None
+    """The case version the caller's change is based on; a newer case is a conflict."""
 
     @property
     def today(self) -> date:

@@ -40,7 +40,7 @@ from service.cases.vocabulary import (
     ProfilingCategory,
 )
 from service.clients.models import Client
-from service.errors import InvalidTransition, NotFound, ValidationFailed, required
+from service.errors import Conflict, InvalidTransition, NotFound, ValidationFailed, required
 from service.identity.roles import Role
 from service.policy.actions import Action
 from service.policy.facts import Access
@@ -75,6 +75,8 @@ async def case_for(caller: Caller, case_id: uuid.UUID, action: Action) -> tuple[
         raise NotFound("case")
     if action is not Action.CASE_READ:
         caller.authorizer.authorize(caller.actor, action, access)
+        if caller.expected_version is not None and caller.expected_version != case.version:
+            raise Conflict()  # someone changed the case since the caller read it
     return case, access
 
 

@@ -15,7 +15,14 @@ from sqlalchemy import exists, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.cases.models import Case, CaseStatus
-from service.errors import InvalidTransition, NotFound, ValidationFailed, required, too_long
+from service.errors import (
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    ValidationFailed,
+    required,
+    too_long,
+)
 from service.identity.actor import Actor
 from service.identity.roles import ActorKind
 from service.partners.categories import ServiceCategory
@@ -69,10 +76,13 @@ async def get_referral(
     authorizer: Authorizer,
     referral_id: uuid.UUID,
     now: datetime,
+    for_change: bool = False,
 ) -> ReferralView:
     """One referral, or NOT_FOUND — the same answer whether it is another partner's, another
-    jobcenter's, or does not exist."""
-    referral = await session.scalar(select(Referral).where(Referral.id == referral_id))
+    jobcenter's, or does not exist. For a change, the row stays locked until the request ends,
+    so two changes at once happen one after the other."""
+    query = select(Referral).where(Referral.id == referral_id)
+    referral = await session.scalar(query.with_for_update() if for_change else query)
     if referral is None:
         raise NotFound("referral")
     access = (await referral_access(session, actor, [referral], now))[referral.id]
@@ -233,9 +243,10 @@ async def respond_to_referral(
     accept: bool,
     reason: str | None,
     now: datetime,
+    expected_version: int | None = None,
 ) -> ReferralView:
     view = await _referral_for(
-        session, actor, authorizer, referral_id, Action.REFERRAL_RESPOND, now
+        session, actor, authorizer, referral_id, Action.REFERRAL_RESPOND, now, expected_version
     )
     if ReferralStatus(view.row.status) is not ReferralStatus.SENT:
         raise InvalidTransition(
@@ -256,6 +267,7 @@ async def update_referral_status(
     status: ReferralStatus,
     reason: str | None,
     now: datetime,
+    expected_version: int | None = None,
 ) -> ReferralView:
     # The jobcenter may only withdraw (abort) a referral; moving it on is the partner's.
     action = (
@@ -263,7 +275,9 @@ async def update_referral_status(
         if actor.kind is ActorKind.STAFF and status is ReferralStatus.ABORTED
         else Action.REFERRAL_UPDATE_STATUS
     )
-    view = await _referral_for(session, actor, authorizer, referral_id, action, now)
+    view = await _referral_for(
+        session, actor, authorizer, referral_id, action, now, expected_version
+    )
     current = ReferralStatus(view.row.status)
     if current is ReferralStatus.SENT and status in (
         ReferralStatus.ACCEPTED,
@@ -288,8 +302,11 @@ async def report_progress(
     next_appointment: datetime | None,
     status: ReferralStatus | None,
     now: datetime,
+    expected_version: int | None = None,
 ) -> ReferralView:
-    view = await _referral_for(session, actor, authorizer, referral_id, Action.REFERRAL_REPORT, now)
+    view = await _referral_for(
+        session, actor, authorizer, referral_id, Action.REFERRAL_REPORT, now, expected_version
+    )
     current = ReferralStatus(view.row.status)
     if current not in (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS):
         raise InvalidTransition(
@@ -345,11 +362,19 @@ async def _referral_for(
     referral_id: uuid.UUID,
     action: Action,
     now: datetime,
+    expected_version: int | None,
 ) -> ReferralView:
     view = await get_referral(
-        session, actor=actor, authorizer=authorizer, referral_id=referral_id, now=now
+        session,
+        actor=actor,
+        authorizer=authorizer,
+        referral_id=referral_id,
+        now=now,
+        for_change=True,
     )
     authorizer.authorize(actor, action, view.access)
+    if expected_version is not None and expected_version != view.row.version:
+        raise Conflict()
     return view
 
 

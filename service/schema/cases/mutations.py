@@ -8,7 +8,7 @@ changed something before the refusal (DESIGN.md, invariant 5).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +22,14 @@ from service.schema.cases.resolving import caller_of, optional_uuid, uuid_of
 from service.schema.cases.types import CaseNode, case_node
 from service.schema.context import Info
 from service.schema.payloads import UserError, attempt
+
+ExpectedVersion = Annotated[
+    int | None,
+    strawberry.argument(
+        description="The case version the change is based on (Case.version); if the case has "
+        "changed since, nothing is changed and the error code is CONFLICT."
+    ),
+]
 
 
 @public_type("wrapper around a Case, which is guarded itself", name="CasePayload")
@@ -53,11 +61,13 @@ async def _run(info: Info, step: Callable[[], Awaitable[OnCase[Any]]]) -> CasePa
 @strawberry.type
 class CasesMutation:
     @strawberry.mutation(description="Fallzugang: propose a client for case management.")
-    async def propose_case(self, info: Info, input: inputs.ProposeCaseInput) -> CasePayload:
+    async def propose_case(
+        self, info: Info, input: inputs.ProposeCaseInput, expected_version: ExpectedVersion = None
+    ) -> CasePayload:
         return await _run(
             info,
             lambda: service.propose_case(
-                caller_of(info),
+                caller_of(info, expected_version),
                 client_id=uuid_of(input.client_id, "client"),
                 profile=input.profile,
                 profiling_items=[
@@ -70,11 +80,13 @@ class CasesMutation:
         )
 
     @strawberry.mutation(description="Übergabe: admit into case management, or decline.")
-    async def decide_intake(self, info: Info, input: inputs.DecideIntakeInput) -> CasePayload:
+    async def decide_intake(
+        self, info: Info, input: inputs.DecideIntakeInput, expected_version: ExpectedVersion = None
+    ) -> CasePayload:
         return await _run(
             info,
             lambda: service.decide_intake(
-                caller_of(info),
+                caller_of(info, expected_version),
                 case_id=uuid_of(input.case_id, "case"),
                 admit=input.admit,
                 reasoning=input.reasoning,
@@ -84,12 +96,15 @@ class CasesMutation:
 
     @strawberry.mutation(description="Add an assessment entry.")
     async def add_assessment_entry(
-        self, info: Info, input: inputs.AddAssessmentEntryInput
+        self,
+        info: Info,
+        input: inputs.AddAssessmentEntryInput,
+        expected_version: ExpectedVersion = None,
     ) -> CasePayload:
         return await _run(
             info,
             lambda: work.add_assessment_entry(
-                caller_of(info),
+                caller_of(info, expected_version),
                 case_id=uuid_of(input.case_id, "case"),
                 kind=input.kind,
                 subcategory=input.subcategory,
@@ -99,11 +114,13 @@ class CasesMutation:
         )
 
     @strawberry.mutation(description="Re-assess an entry; the old one stays as history.")
-    async def reassess_entry(self, info: Info, input: inputs.ReassessEntryInput) -> CasePayload:
+    async def reassess_entry(
+        self, info: Info, input: inputs.ReassessEntryInput, expected_version: ExpectedVersion = None
+    ) -> CasePayload:
         return await _run(
             info,
             lambda: work.reassess_entry(
-                caller_of(info),
+                caller_of(info, expected_version),
                 entry_id=uuid_of(input.entry_id, "assessment entry"),
                 kind=input.kind,
                 subject=input.subject,
@@ -112,11 +129,13 @@ class CasesMutation:
         )
 
     @strawberry.mutation(description="Add a goal to the integration plan.")
-    async def add_goal(self, info: Info, input: inputs.AddGoalInput) -> CasePayload:
+    async def add_goal(
+        self, info: Info, input: inputs.AddGoalInput, expected_version: ExpectedVersion = None
+    ) -> CasePayload:
         return await _run(
             info,
             lambda: work.add_goal(
-                caller_of(info),
+                caller_of(info, expected_version),
                 case_id=uuid_of(input.case_id, "case"),
                 title=input.title,
                 resources=input.resources,
@@ -124,11 +143,13 @@ class CasesMutation:
         )
 
     @strawberry.mutation(description="Add a sub-goal with its target date to a goal.")
-    async def add_sub_goal(self, info: Info, input: inputs.AddSubGoalInput) -> CasePayload:
+    async def add_sub_goal(
+        self, info: Info, input: inputs.AddSubGoalInput, expected_version: ExpectedVersion = None
+    ) -> CasePayload:
         return await _run(
             info,
             lambda: work.add_sub_goal(
-                caller_of(info),
+                caller_of(info, expected_version),
                 goal_id=uuid_of(input.goal_id, "plan item"),
                 title=input.title,
                 target_date=input.target_date,
@@ -136,11 +157,13 @@ class CasesMutation:
         )
 
     @strawberry.mutation(description="Add an activity to a goal or sub-goal.")
-    async def add_activity(self, info: Info, input: inputs.AddActivityInput) -> CasePayload:
+    async def add_activity(
+        self, info: Info, input: inputs.AddActivityInput, expected_version: ExpectedVersion = None
+    ) -> CasePayload:
         return await _run(
             info,
             lambda: work.add_activity(
-                caller_of(info),
+                caller_of(info, expected_version),
                 parent_id=uuid_of(input.parent_id, "plan item"),
                 title=input.title,
                 responsible=input.responsible,
@@ -152,11 +175,13 @@ class CasesMutation:
         )
 
     @strawberry.mutation(description="Fallsteuerung: record the outcome of a plan item.")
-    async def record_outcome(self, info: Info, input: inputs.RecordOutcomeInput) -> CasePayload:
+    async def record_outcome(
+        self, info: Info, input: inputs.RecordOutcomeInput, expected_version: ExpectedVersion = None
+    ) -> CasePayload:
         return await _run(
             info,
             lambda: work.record_outcome(
-                caller_of(info),
+                caller_of(info, expected_version),
                 item_id=uuid_of(input.item_id, "plan item"),
                 outcome=input.outcome,
                 on=input.on,
@@ -166,12 +191,15 @@ class CasesMutation:
 
     @strawberry.mutation(description="Conclude a new version of the integration agreement.")
     async def conclude_agreement(
-        self, info: Info, input: inputs.ConcludeAgreementInput
+        self,
+        info: Info,
+        input: inputs.ConcludeAgreementInput,
+        expected_version: ExpectedVersion = None,
     ) -> CasePayload:
         return await _run(
             info,
             lambda: work.conclude_agreement(
-                caller_of(info),
+                caller_of(info, expected_version),
                 case_id=uuid_of(input.case_id, "case"),
                 valid_from=input.valid_from,
                 valid_until=input.valid_until,
@@ -179,11 +207,13 @@ class CasesMutation:
         )
 
     @strawberry.mutation(description="Record the six-monthly review.")
-    async def record_review(self, info: Info, input: inputs.RecordReviewInput) -> CasePayload:
+    async def record_review(
+        self, info: Info, input: inputs.RecordReviewInput, expected_version: ExpectedVersion = None
+    ) -> CasePayload:
         return await _run(
             info,
             lambda: service.record_review(
-                caller_of(info),
+                caller_of(info, expected_version),
                 case_id=uuid_of(input.case_id, "case"),
                 reasoning=input.reasoning,
                 prognosis=input.prognosis,
@@ -192,11 +222,13 @@ class CasesMutation:
         )
 
     @strawberry.mutation(description="Fallabgang: close the case.")
-    async def close_case(self, info: Info, input: inputs.CloseCaseInput) -> CasePayload:
+    async def close_case(
+        self, info: Info, input: inputs.CloseCaseInput, expected_version: ExpectedVersion = None
+    ) -> CasePayload:
         return await _run(
             info,
             lambda: service.close_case(
-                caller_of(info),
+                caller_of(info, expected_version),
                 case_id=uuid_of(input.case_id, "case"),
                 reason=input.reason,
                 reasoning=input.reasoning,
@@ -206,45 +238,60 @@ class CasesMutation:
 
     @strawberry.mutation(description="Add an after-care note to a closed case in after-care.")
     async def add_aftercare_note(
-        self, info: Info, input: inputs.AddAftercareNoteInput
+        self,
+        info: Info,
+        input: inputs.AddAftercareNoteInput,
+        expected_version: ExpectedVersion = None,
     ) -> CasePayload:
         return await _run(
             info,
             lambda: service.add_aftercare_note(
-                caller_of(info), case_id=uuid_of(input.case_id, "case"), note=input.note
+                caller_of(info, expected_version),
+                case_id=uuid_of(input.case_id, "case"),
+                note=input.note,
             ),
         )
 
     @strawberry.mutation(description="Team leads: (re)assign the responsible case manager.")
     async def assign_case_manager(
-        self, info: Info, input: inputs.AssignCaseManagerInput
+        self,
+        info: Info,
+        input: inputs.AssignCaseManagerInput,
+        expected_version: ExpectedVersion = None,
     ) -> CasePayload:
         return await _run(
             info,
             lambda: service.assign_case_manager(
-                caller_of(info),
+                caller_of(info, expected_version),
                 case_id=uuid_of(input.case_id, "case"),
                 case_manager_id=uuid_of(input.case_manager_id, "staff member"),
             ),
         )
 
     @strawberry.mutation(description="Register (or remove) the deputy of a case.")
-    async def register_deputy(self, info: Info, input: inputs.RegisterDeputyInput) -> CasePayload:
+    async def register_deputy(
+        self,
+        info: Info,
+        input: inputs.RegisterDeputyInput,
+        expected_version: ExpectedVersion = None,
+    ) -> CasePayload:
         return await _run(
             info,
             lambda: service.register_deputy(
-                caller_of(info),
+                caller_of(info, expected_version),
                 case_id=uuid_of(input.case_id, "case"),
                 deputy_id=optional_uuid(input.deputy_id, "staff member"),
             ),
         )
 
     @strawberry.mutation(description="Add a document to the case file.")
-    async def add_document(self, info: Info, input: inputs.AddDocumentInput) -> CasePayload:
+    async def add_document(
+        self, info: Info, input: inputs.AddDocumentInput, expected_version: ExpectedVersion = None
+    ) -> CasePayload:
         return await _run(
             info,
             lambda: documents.add_document(
-                caller_of(info),
+                caller_of(info, expected_version),
                 case_id=uuid_of(input.case_id, "case"),
                 title=input.title,
                 area=input.area,

@@ -11,13 +11,14 @@ from service.errors import NotFound
 from service.schema.context import Info
 
 
-def caller_of(info: Info) -> Caller:
+def caller_of(info: Info, expected_version: int | None = None) -> Caller:
     context = info.context
     return Caller(
         session=context.session,
         actor=context.actor,
         authorizer=context.authorizer,
         now=context.now,  # one instant per request: every rule of the request sees the same
+        expected_version=expected_version,
     )
 
 

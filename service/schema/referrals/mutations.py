@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from service.policy.guard import public_type
@@ -11,6 +13,14 @@ from service.schema.ids import parse_id
 from service.schema.payloads import UserError, attempt
 from service.schema.referrals.inputs import CreateReferralInput, ReportProgressInput
 from service.schema.referrals.types import ReferralNode, ReferralStatus, referral_node
+
+ExpectedVersion = Annotated[
+    int | None,
+    strawberry.argument(
+        description="The referral version the change is based on (Referral.version); if it has "
+        "changed since, nothing is changed and the error code is CONFLICT."
+    ),
+]
 
 
 @public_type("a wrapper; the referral is classified on its own")
@@ -47,7 +57,12 @@ class ReferralMutation:
 
     @strawberry.mutation(description="The partner accepts or declines (with a reason).")
     async def respond_to_referral(
-        self, info: Info, referral_id: strawberry.ID, accept: bool, reason: str | None = None
+        self,
+        info: Info,
+        referral_id: strawberry.ID,
+        accept: bool,
+        reason: str | None = None,
+        expected_version: ExpectedVersion = None,
     ) -> ReferralPayload:
         context = info.context
         return _payload(
@@ -60,6 +75,7 @@ class ReferralMutation:
                     accept=accept,
                     reason=reason,
                     now=context.now,
+                    expected_version=expected_version,
                 )
             )
         )
@@ -73,6 +89,7 @@ class ReferralMutation:
         referral_id: strawberry.ID,
         status: ReferralStatus,
         reason: str | None = None,
+        expected_version: ExpectedVersion = None,
     ) -> ReferralPayload:
         context = info.context
         return _payload(
@@ -85,12 +102,15 @@ class ReferralMutation:
                     status=ReferralStatusEnum(status),
                     reason=reason,
                     now=context.now,
+                    expected_version=expected_version,
                 )
             )
         )
 
     @strawberry.mutation(description="The partner reports back (Rückmeldung).")
-    async def report_progress(self, info: Info, input: ReportProgressInput) -> ReferralPayload:
+    async def report_progress(
+        self, info: Info, input: ReportProgressInput, expected_version: ExpectedVersion = None
+    ) -> ReferralPayload:
         context = info.context
         return _payload(
             await attempt(
@@ -105,6 +125,7 @@ class ReferralMutation:
                     next_appointment=input.next_appointment,
                     status=ReferralStatusEnum(input.status) if input.status else None,
                     now=context.now,
+                    expected_version=expected_version,
                 )
             )
         )

@@ -126,6 +126,14 @@ class ReferralNode:
     def created_at(self) -> datetime.datetime | None:
         return self.view.row.created_at
 
+    @personal_field(
+        DataCategory.REFERRAL,
+        description="Increases with every change; pass it as "
+        "expectedVersion so a change based on an old view is refused.",
+    )
+    def version(self) -> int | None:
+        return self.view.row.version
+
     @personal_field(DataCategory.REFERRAL, description="No report yet although the first was due.")
     async def overdue(self, info: Info) -> bool | None:
         reports = await info.context.loader(dataloaders.progress_reports_by_referral).load(
