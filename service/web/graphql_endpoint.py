@@ -35,8 +35,9 @@ from service.web.responses import bearer_token, error_response, unauthenticated
 
 log = logging.getLogger(__name__)
 
-# Connection loss, pool timeout, server gone: the database cannot serve this request now.
-UNAVAILABLE_ERRORS = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError, OSError)
+# Connection loss, server gone, refused log-in: the database cannot serve this request now.
+UNAVAILABLE_ERRORS = (sa_exc.DBAPIError, OSError)
+RETRY_AFTER_SECONDS = "2"
 
 
 class GraphQLEndpoint(GraphQL):
@@ -81,11 +82,26 @@ class GraphQLEndpoint(GraphQL):
             return unauthenticated(rejection)
         except HTTPException as problem:
             return error_response(problem.status_code, "BAD_REQUEST", problem.reason)
-        except UNAVAILABLE_ERRORS:
-            log.warning("database unavailable", exc_info=True)
-            return error_response(
-                503, "DATABASE_UNAVAILABLE", "the database is unavailable; try again shortly"
+        except sa_exc.TimeoutError:
+            # Every pooled connection stayed busy for DB_POOL_TIMEOUT_SECONDS: shed the load.
+            log.warning("database pool exhausted")
+            return _retry_later(
+                error_response(
+                    503, "SERVICE_BUSY", "all database connections are busy; try again shortly"
+                )
             )
+        except UNAVAILABLE_ERRORS as error:
+            log.warning("database unavailable (%s)", type(error).__name__)
+            return _retry_later(
+                error_response(
+                    503, "DATABASE_UNAVAILABLE", "the database is unavailable; try again shortly"
+                )
+            )
+        except Exception as error:
+            # Never a stack trace or SQL to the client: an id to quote, the details in the log.
+            error_id = uuid.uuid4().hex
+            log.error("unexpected error %s (%s)", error_id, type(error).__name__, exc_info=True)
+            return error_response(500, "INTERNAL", INTERNAL_MESSAGE, errorId=error_id)
 
     async def _execute(self, request: Request) -> Response:
         runtime = self.runtime
@@ -150,6 +166,11 @@ async def _record(session, context: Context) -> None:
         occurred_at=context.now,
     )
     await append(session, events)
+
+
+def _retry_later(response: Response) -> Response:
+    response.headers["Retry-After"] = RETRY_AFTER_SECONDS
+    return response
 
 
 def _fault_response(fault_ids: list[str]) -> Response:
