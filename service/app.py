@@ -6,12 +6,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from service.runtime import Runtime, start_runtime
 from service.schema import build_schema
 from service.settings import Settings
+from service.telemetry.http import RequestTelemetry
 from service.web.auskunft import auskunft_document
 from service.web.graphql_endpoint import GraphQLEndpoint
 from service.web.health import healthz, readyz
@@ -40,6 +42,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
             Route("/auskunft/{client_id}", auskunft_document, methods=["GET"]),
         ],
         lifespan=lifespan,
+        middleware=[Middleware(RequestTelemetry)],
     )
     if runtime is not None:
         _attach(app, runtime)

@@ -81,9 +81,20 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from service.app import create_app
+    from service.telemetry.logging import configure_json_logging
 
+    # A server's logs are read by machines: one JSON object per line (the other commands keep
+    # readable text). The request middleware writes the access lines, without client addresses.
+    configure_json_logging()
     settings = replace(settings, host=args.host or settings.host, port=args.port or settings.port)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        log_config=None,
+        access_log=False,
+    )
     return 0
 
 

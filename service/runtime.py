@@ -21,6 +21,8 @@ from service.identity.tokens import (
 )
 from service.policy.authorizer import Authorizer
 from service.settings import Settings
+from service.telemetry.database import instrument_engine
+from service.telemetry.setup import configure_from_environment
 from service.tenants.directory import ScopeDirectory
 
 log = logging.getLogger(__name__)
@@ -46,12 +48,14 @@ async def start_runtime(settings: Settings) -> Runtime:
     In development mode an empty database is migrated and seeded first, so `service serve` on a
     fresh data folder is a working demo. Outside it, migrations are a deploy step of their own.
     """
+    configure_from_environment()  # OTEL_* variables; without an endpoint, nothing
     urls = await resolve_database(settings)
     if settings.development:
         await upgrade_to_head(urls.owner, app_password=settings.database_app_password)
         if await seed_demo_if_empty(urls.owner):
             log.info("seeded the demo data")
     database = Database(urls.app, settings)
+    instrument_engine(database.engine)
     await database.assert_row_level_security_applies()
     return Runtime(
         settings=settings,

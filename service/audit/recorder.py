@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.identity.actor import Actor
 from service.policy.guard import RequestGuard
+from service.telemetry.decisions import audit_write
 
 _APPEND = text("SELECT audit_append(CAST(:events AS jsonb))")
 
@@ -48,4 +49,5 @@ def audit_events(
 async def append(session: AsyncSession, events: list[dict[str, object]]) -> int:
     if not events:
         return 0
-    return await session.scalar(_APPEND, {"events": json.dumps(events)})
+    with audit_write(events):
+        return await session.scalar(_APPEND, {"events": json.dumps(events)})

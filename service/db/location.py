@@ -13,6 +13,11 @@ from service.settings import Settings
 async def resolve_database(settings: Settings) -> DatabaseUrls:
     if settings.database_url:
         owner = as_asyncpg(settings.database_url)
+    elif settings.database_app_url and not settings.development:
+        # A deployed service gets only the app role's connection; the owner's is the migration
+        # job's (deploy/). Outside development mode nothing but `service migrate` uses `owner`.
+        app = as_asyncpg(settings.database_app_url)
+        return DatabaseUrls(owner=app, app=app)
     else:
         server = start_embedded_server(settings.embedded_pgdata)
         owner = await ensure_database(server, EMBEDDED_DATABASE)

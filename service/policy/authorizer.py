@@ -13,6 +13,8 @@ from service.identity.actor import Actor
 from service.policy.actions import Action
 from service.policy.categories import ALL_CATEGORIES, SPECIAL_CATEGORIES, DataCategory
 from service.policy.facts import Access, ConsentFact
+from service.telemetry import names
+from service.telemetry.decisions import policy_decision
 
 POLICY_FILE = Path(__file__).resolve().parents[2] / "policies.polar"
 
@@ -35,7 +37,9 @@ class Authorizer:
         self._oso.load_files([str(policy_file)])
 
     def is_allowed(self, actor: Actor, action: Action, resource: object) -> bool:
-        return bool(self._oso.is_allowed(actor, str(action), resource))
+        with policy_decision(names.SPAN_POLICY_IS_ALLOWED, actor, str(action), resource) as asked:
+            asked.allowed = bool(self._oso.is_allowed(actor, str(action), resource))
+        return asked.allowed
 
     def authorize(self, actor: Actor, action: Action, resource: object) -> None:
         if not self.is_allowed(actor, action, resource):
@@ -43,4 +47,8 @@ class Authorizer:
 
     def readable_categories(self, actor: Actor, access: Access) -> frozenset[str]:
         """The data categories `actor` may read where it stands in `access` (allow_field)."""
-        return frozenset(self._oso.authorized_fields(actor, str(Action.READ_FIELD), access))
+        action = str(Action.READ_FIELD)
+        with policy_decision(names.SPAN_POLICY_READABLE_CATEGORIES, actor, action, access) as asked:
+            categories = frozenset(self._oso.authorized_fields(actor, action, access))
+            asked.allowed, asked.categories = bool(categories), len(categories)
+        return categories

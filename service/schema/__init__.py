@@ -32,6 +32,7 @@ from service.schema.indicators.queries import IndicatorsQuery
 from service.schema.partners.queries import PartnersQuery
 from service.schema.referrals.mutations import ReferralMutation
 from service.schema.referrals.queries import ReferralQuery
+from service.telemetry.graphql import OperationTelemetry
 
 Query = merge_types(
     "Query",
@@ -85,6 +86,7 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         mutation=Mutation,
         schema_directives=[PersonalData],
         extensions=[
+            OperationTelemetry,  # outermost: its span covers parsing, validation and execution
             # Parsing and validation were half of a small request's time (FIELD-NOTES.md).
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),

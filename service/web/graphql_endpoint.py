@@ -30,6 +30,7 @@ from service.policy.guard import RequestGuard
 from service.runtime import Runtime
 from service.schema.context import Context
 from service.schema.errors import INTERNAL_MESSAGE, document_error_code
+from service.telemetry.logging import current_request_id
 from service.web.limits import BodyTooLarge, read_body, replay
 from service.web.responses import bearer_token, error_response, unauthenticated
 
@@ -144,7 +145,8 @@ class GraphQLEndpoint(GraphQL):
         context = Context(
             request=request,
             response=response,
-            request_id=uuid.uuid4().hex,
+            # The id the request's log lines carry (service/telemetry/http.py).
+            request_id=current_request_id() or uuid.uuid4().hex,
             actor=actor,
             session=session,
             authorizer=self.runtime.authorizer,
