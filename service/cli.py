@@ -71,6 +71,17 @@ def _parser() -> argparse.ArgumentParser:
     auskunft.add_argument("--out", type=Path, help="file to write (default: stdout)")
     auskunft.set_defaults(command=_auskunft)
 
+    documents = commands.add_parser("documents", help="trusted documents (deploy step)")
+    documents_commands = documents.add_subparsers(required=True, metavar="DOCUMENTS_COMMAND")
+    register = documents_commands.add_parser(
+        "register", help="add GraphQL documents to the trusted-documents manifest"
+    )
+    register.add_argument("files", nargs="+", type=Path, help=".graphql files, one document each")
+    register.add_argument(
+        "--manifest", type=Path, help="default: TRUSTED_DOCUMENTS_FILE or trusted-documents.json"
+    )
+    register.set_defaults(command=_register_documents)
+
     export = commands.add_parser("export-schema", help="write the GraphQL SDL to schema.graphql")
     export.add_argument("--check", action="store_true", help="fail if schema.graphql is stale")
     export.set_defaults(command=_export_schema)
@@ -189,6 +200,16 @@ def _auskunft(settings: Settings, args: argparse.Namespace) -> int:
     else:
         args.out.write_text(html, encoding="utf-8")
         print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+def _register_documents(settings: Settings, args: argparse.Namespace) -> int:
+    from service.web.trusted_documents import register
+
+    manifest = args.manifest or settings.trusted_documents_file or Path("trusted-documents.json")
+    for document, path in register(manifest, args.files):
+        print(f"{document}  {path}")
+    print(f"manifest: {manifest}", file=sys.stderr)
     return 0
 
 

@@ -41,6 +41,8 @@ class Settings:
     db_pool_timeout_seconds: float
     db_statement_timeout_ms: int
     max_request_bytes: int
+    trusted_documents: str
+    trusted_documents_file: Path | None
     indicators_min_group_size: int
     """Indicator figures over fewer cases or case managers than this are suppressed."""
 
@@ -79,6 +81,13 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
         raise SettingsError(f"{name} must be an integer, not {raw!r}") from None
 
 
+def _choice(env: dict[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:
+    raw = (env.get(name) or default).strip().lower()
+    if raw not in allowed:
+        raise SettingsError(f"{name} must be one of {', '.join(allowed)}, not {raw!r}")
+    return raw
+
+
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if env is None else env)
     database_url = env.get("DATABASE_URL") or None
@@ -111,6 +120,10 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         db_statement_timeout_ms=_int(env, "DB_STATEMENT_TIMEOUT_MS", 10_000),
         # Room for one document of 5 MiB, base64-encoded in a JSON body.
         max_request_bytes=_int(env, "MAX_REQUEST_BYTES", 8 * 1024 * 1024),
+        trusted_documents=_choice(env, "TRUSTED_DOCUMENTS", ("off", "partners", "all"), "off"),
+        trusted_documents_file=Path(env["TRUSTED_DOCUMENTS_FILE"])
+        if env.get("TRUSTED_DOCUMENTS_FILE")
+        else None,
         indicators_min_group_size=_min_group_size(env),
     )
 

@@ -126,3 +126,21 @@ def test_serve_answers_me_for_a_demo_token(dev_env):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_documents_register_writes_the_manifest_and_prints_the_ids(dev_env, tmp_path):
+    import json
+
+    from service.web.trusted_documents import document_id
+
+    document = tmp_path / "me.graphql"
+    document.write_text("query Me { me { subject } }\n")
+    manifest = tmp_path / "trusted.json"
+
+    result = _run(["documents", "register", str(document), "--manifest", str(manifest)], dev_env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == document_id(document.read_text())
+    assert json.loads(manifest.read_text()) == {
+        document_id(document.read_text()): document.read_text()
+    }

@@ -8,6 +8,7 @@ instead of the data.
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from datetime import UTC, datetime
@@ -33,6 +34,7 @@ from service.schema.errors import INTERNAL_MESSAGE, document_error_code
 from service.telemetry.logging import current_request_id
 from service.web.limits import BodyTooLarge, read_body, replay
 from service.web.responses import bearer_token, error_response, unauthenticated
+from service.web.trusted_documents import DocumentNotTrusted, TrustedDocuments, TrustMode
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +52,10 @@ class GraphQLEndpoint(GraphQL):
             allow_queries_via_get=False,
         )
         self.runtime = runtime
+        # Loaded at start: a mode without its manifest stops the service, not a request.
+        self.trusted = TrustedDocuments.load(
+            TrustMode(runtime.settings.trusted_documents), runtime.settings.trusted_documents_file
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -83,6 +89,8 @@ class GraphQLEndpoint(GraphQL):
             return unauthenticated(rejection)
         except HTTPException as problem:
             return error_response(problem.status_code, "BAD_REQUEST", problem.reason)
+        except DocumentNotTrusted as refused:
+            return error_response(400, "DOCUMENT_NOT_TRUSTED", refused.message)
         except sa_exc.TimeoutError:
             # Every pooled connection stayed busy for DB_POOL_TIMEOUT_SECONDS: shed the load.
             log.warning("database pool exhausted")
@@ -110,6 +118,8 @@ class GraphQLEndpoint(GraphQL):
         data_scope = await scope_for(claims, runtime.directory)
         async with runtime.database.session(data_scope) as session:
             actor = await load_actor(session, claims, data_scope)
+            if self.trusted.enforced_for(actor):
+                request = await self._with_trusted_document(request)
             restricted = await restricted_subjects(session)
             request.state.unit_of_work = (actor, session, restricted)
             response = await self.run(request)
@@ -130,6 +140,17 @@ class GraphQLEndpoint(GraphQL):
                     "the request could not be recorded, so no data is returned; try again",
                 )
         return response
+
+    async def _with_trusted_document(self, request: Request) -> Request:
+        """The request, its document replaced by the registered one it names or is."""
+        try:
+            body = json.loads(await request.body())
+        except ValueError:
+            raise HTTPException(400, "Unable to parse request body as JSON") from None
+        if not isinstance(body, dict):
+            raise DocumentNotTrusted("send one registered document per request")
+        resolved = json.dumps(self.trusted.resolve(body)).encode()
+        return Request(request.scope, replay(resolved))
 
     async def process_result(self, request: Request, result: ExecutionResult) -> dict:
         """Errors raised before execution (a document too large to parse) bypass the schema's
