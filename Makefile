@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint schema clean-data
+.PHONY: run test test-all lint schema clean-data
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or 3.12 is needed (Oso has no wheels for 3.13)"; exit 1; }
@@ -22,6 +22,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check service tests migrations
 	$(BIN)/pytest
+
+# The same suite with the soak and the fuzzing run long (minutes, not seconds).
+test-all: $(STAMP)
+	$(BIN)/ruff check service tests migrations
+	SOAK_SECONDS=60 FUZZ_EXAMPLES=25 $(BIN)/pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check service tests migrations

@@ -6,13 +6,7 @@ consent for. Bounded: a few examples per operation, on a database of its own (mu
 
 from __future__ import annotations
 
-import asyncio
 import os
-import socket
-import subprocess
-import sys
-import time
-import uuid
 from datetime import UTC
 from pathlib import Path
 
@@ -23,14 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.graphql import nodes
 
-from service.db.admin import drop_database, ensure_database
-from service.db.migrate import upgrade_to_head
-from service.demo.seed import seed_demo
-from service.demo.tokens import mint_demo_token
-from service.settings import load_settings
+from tests.served import served_demo
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema.graphql"
-EXAMPLES_PER_OPERATION = 4
+EXAMPLES_PER_OPERATION = int(os.environ.get("FUZZ_EXAMPLES", "4"))
 # Family names of the demo clients that each fuzzing actor must never see.
 NEVER_SEEN = {
     # fm.koenigstein works in jc-hamburg-mitte: jc-musterstadt's clients are another tenant's.
@@ -49,64 +39,10 @@ schemathesis.graphql.scalar(
 schemathesis.graphql.scalar("JSON", st.text(max_size=20).map(nodes.String))
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def fuzz_service(server_url, tmp_path_factory):
-    """`service serve` in development mode on a fresh, seeded database of its own."""
-    name = f"casework_fuzz_{uuid.uuid4().hex[:8]}"
-    url = asyncio.run(_prepare(server_url, name))
-    data_dir = tmp_path_factory.mktemp("fuzz")
-    env = {key: value for key, value in os.environ.items() if not key.startswith("TOKEN_")}
-    env.update(
-        DATABASE_URL=url.render_as_string(hide_password=False),
-        SERVICE_DEV_MODE="true",
-        SERVICE_DATA_DIR=str(data_dir),
-    )
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(base, server)
-        settings_ = load_settings(env)
-        tokens = {
-            user: asyncio.run(mint_demo_token(settings_, user, tenant_slug=None, lifetime=600))
-            for user in NEVER_SEEN
-        }
-        yield base, tokens
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        asyncio.run(drop_database(server_url, name))
-
-
-async def _prepare(server_url, name):
-    url = await ensure_database(server_url, name)
-    await upgrade_to_head(url)
-    await seed_demo(url)
-    return url
-
-
-def _wait_ready(base: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert server.poll() is None, "service exited"
-        try:
-            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("service did not become ready")
+    with served_demo(server_url, tmp_path_factory.mktemp("fuzz")) as served:
+        yield served.base, {user: served.token(user) for user in NEVER_SEEN}
 
 
 def test_fuzzed_operations_never_fail_or_leak(fuzz_service):
