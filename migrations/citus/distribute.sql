@@ -1,0 +1,38 @@
+-- Distribute the schema on Citus by tenant (jobcenter). Run once, as the owner, on the
+-- coordinator, after `service migrate` has created the schema and before data arrives.
+-- Every table of the database is named here as reference or distributed;
+-- tests/db/test_citus_rules.py fails on a table without a decision. See docs/scale-out.md.
+
+-- The transaction-local tenant setting must reach the workers for row-level security there.
+ALTER SYSTEM SET citus.propagate_set_commands = 'local';
+
+-- Small, global, read everywhere: replicated to every node.
+SELECT create_reference_table('tenants');
+SELECT create_reference_table('partner_organisations');
+SELECT create_reference_table('partner_users');
+
+-- Everything of a jobcenter lives on one shard group: joins and foreign keys stay local.
+SELECT create_distributed_table('staff_users', 'tenant_id');
+SELECT create_distributed_table('teams', 'tenant_id', colocate_with => 'staff_users');
+SELECT create_distributed_table('clients', 'tenant_id', colocate_with => 'staff_users');
+SELECT create_distributed_table('client_restrictions', 'tenant_id', colocate_with => 'staff_users');
+SELECT create_distributed_table('network_memberships', 'tenant_id', colocate_with => 'staff_users');
+SELECT create_distributed_table('cases', 'tenant_id', colocate_with => 'staff_users');
+SELECT create_distributed_table('case_profiling_items', 'tenant_id', colocate_with => 'staff_users');
+SELECT create_distributed_table('assessment_entries', 'tenant_id', colocate_with => 'staff_users');
+SELECT create_distributed_table('plan_items', 'tenant_id', colocate_with => 'staff_users');
+SELECT create_distributed_table('integration_agreements', 'tenant_id', colocate_with => 'staff_users');
+SELECT create_distributed_table('case_reviews', 'tenant_id', colocate_with => 'staff_users');
+SELECT create_distributed_table('aftercare_notes', 'tenant_id', colocate_with => 'staff_users');
+SELECT create_distributed_table('case_documents', 'tenant_id', colocate_with => 'staff_users');
+SELECT create_distributed_table('referrals', 'tenant_id', colocate_with => 'staff_users');
+SELECT create_distributed_table('referral_status_changes', 'tenant_id', colocate_with => 'staff_users');
+SELECT create_distributed_table('progress_reports', 'tenant_id', colocate_with => 'staff_users');
+SELECT create_distributed_table('consents', 'tenant_id', colocate_with => 'staff_users');
+SELECT create_distributed_table('consent_revocations', 'tenant_id', colocate_with => 'staff_users');
+-- The audit log stays partitioned by month on every shard; its chain head beside it.
+SELECT create_distributed_table('audit_log', 'tenant_id', colocate_with => 'staff_users');
+SELECT create_distributed_table('audit_chain_heads', 'tenant_id', colocate_with => 'staff_users');
+
+-- Local to the coordinator: Alembic's bookkeeping.
+-- local: alembic_version
