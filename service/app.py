@@ -14,6 +14,7 @@ from service.runtime import Runtime, start_runtime
 from service.schema import build_schema
 from service.settings import Settings
 from service.telemetry.http import RequestTelemetry
+from service.telemetry.resolvers import request_is_sampled
 from service.web.auskunft import auskunft_document
 from service.web.graphql_endpoint import GraphQLEndpoint
 from service.web.health import healthz, readyz
@@ -51,8 +52,11 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
 
 def _attach(app: Starlette, runtime: Runtime) -> None:
     app.state.runtime = runtime
-    app.state.graphql = GraphQLEndpoint(
-        build_schema(introspection=runtime.settings.development), runtime
+    introspection = runtime.settings.development
+    app.state.graphql = GraphQLEndpoint(build_schema(introspection=introspection), runtime)
+    # The same API with a span per resolver that waits on something: for sampled traces only.
+    app.state.graphql_traced = GraphQLEndpoint(
+        build_schema(introspection=introspection, resolver_spans=True), runtime
     )
 
 
@@ -61,4 +65,6 @@ class _GraphQLOfApp:
     endpoint the lifespan attached, which exists only once the runtime has started."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await scope["app"].state.graphql(scope, receive, send)
+        state = scope["app"].state
+        endpoint = state.graphql_traced if request_is_sampled() else state.graphql
+        await endpoint(scope, receive, send)

@@ -33,6 +33,7 @@ from service.schema.partners.queries import PartnersQuery
 from service.schema.referrals.mutations import ReferralMutation
 from service.schema.referrals.queries import ReferralQuery
 from service.telemetry.graphql import OperationTelemetry
+from service.telemetry.resolvers import ResolverSpans
 
 Query = merge_types(
     "Query",
@@ -70,7 +71,7 @@ MAX_ALIASES = 20
 MAX_TOKENS = 3000
 
 
-def build_schema(*, introspection: bool = True) -> strawberry.Schema:
+def build_schema(*, introspection: bool = True, resolver_spans: bool = False) -> strawberry.Schema:
     """The schema; without introspection outside development mode (the SDL is published as
     schema.graphql instead)."""
     limits = [
@@ -81,6 +82,8 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     ]
     if not introspection:
         limits.append(DisableIntrospection)
+    if resolver_spans:
+        limits.append(ResolverSpans)
     built = CaseworkSchema(
         query=Query,
         mutation=Mutation,

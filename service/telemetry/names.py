@@ -17,6 +17,7 @@ SPAN_GRAPHQL_OPERATION: Final = "graphql.operation"  # renamed to "query Name" o
 SPAN_POLICY_IS_ALLOWED: Final = "policy.is_allowed"
 SPAN_POLICY_READABLE_CATEGORIES: Final = "policy.readable_categories"
 SPAN_AUDIT_APPEND: Final = "audit.append"
+SPAN_RESOLVE: Final = "graphql.resolve"  # renamed to "resolve Type.field"; sampled requests only
 
 # --- metrics
 METRIC_HTTP_REQUESTS: Final = "casework.http.requests"
@@ -38,6 +39,7 @@ GRAPHQL_OPERATION_NAME: Final = "graphql.operation.name"
 GRAPHQL_OPERATION_TYPE: Final = "graphql.operation.type"
 GRAPHQL_OUTCOME: Final = "casework.graphql.outcome"  # ok | error
 GRAPHQL_ERRORS: Final = "casework.graphql.errors"
+GRAPHQL_FIELD_DEPTH: Final = "casework.graphql.field.depth"
 
 ACTOR_KIND: Final = "casework.actor.kind"
 ACTOR_ID: Final = "casework.actor.id"
