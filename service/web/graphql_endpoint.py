@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from datetime import UTC, datetime
 
 from cross_web import HTTPException  # what strawberry's view raises for a malformed request
 from graphql import GraphQLError
@@ -22,19 +21,14 @@ from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.types import ExecutionResult
 
-from service.audit.recorder import append, audit_events
-from service.audit.writes import GUARD_INFO_KEY
-from service.clients.privacy import restricted_subjects
-from service.identity.actor import load_actor, scope_for
 from service.identity.tokens import TokenRejected
-from service.policy.guard import RequestGuard
 from service.runtime import Runtime
 from service.schema.context import Context
 from service.schema.errors import INTERNAL_MESSAGE, document_error_code
-from service.telemetry.logging import current_request_id
 from service.web.limits import BodyTooLarge, read_body, replay
-from service.web.responses import bearer_token, error_response, unauthenticated
+from service.web.responses import error_response, unauthenticated
 from service.web.trusted_documents import DocumentNotTrusted, TrustedDocuments, TrustMode
+from service.web.unit_of_work import record_and_commit, unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -113,33 +107,17 @@ class GraphQLEndpoint(GraphQL):
             return error_response(500, "INTERNAL", INTERNAL_MESSAGE, errorId=error_id)
 
     async def _execute(self, request: Request) -> Response:
-        runtime = self.runtime
-        claims = await runtime.verifier.verify(bearer_token(request.headers.get("authorization")))
-        data_scope = await scope_for(claims, runtime.directory)
-        async with runtime.database.session(data_scope) as session:
-            actor = await load_actor(session, claims, data_scope)
-            if self.trusted.enforced_for(actor):
+        async with unit_of_work(self.runtime, request.headers.get("authorization")) as work:
+            if self.trusted.enforced_for(work.actor):
                 request = await self._with_trusted_document(request)
-            restricted = await restricted_subjects(session)
-            request.state.unit_of_work = (actor, session, restricted)
+            request.state.work = work
             response = await self.run(request)
             context: Context = request.state.context
             if context.fault_ids:
-                await session.rollback()
+                await work.session.rollback()
                 return _fault_response(context.fault_ids)
-            try:
-                await _record(session, context)
-                await session.commit()
-            except Exception:
-                # Nothing may leave that was not recorded (invariant 3): no data, only an error.
-                log.error("audit records could not be written; response withheld", exc_info=True)
-                await session.rollback()
-                return error_response(
-                    503,
-                    "AUDIT_UNAVAILABLE",
-                    "the request could not be recorded, so no data is returned; try again",
-                )
-        return response
+            withheld = await record_and_commit(work, operation=context.operation)
+        return withheld or response
 
     async def _with_trusted_document(self, request: Request) -> Request:
         """The request, its document replaced by the registered one it names or is."""
@@ -162,33 +140,19 @@ class GraphQLEndpoint(GraphQL):
         return data
 
     async def get_context(self, request: Request, response: Response) -> Context:
-        actor, session, restricted = request.state.unit_of_work
+        work = request.state.work
         context = Context(
             request=request,
             response=response,
-            # The id the request's log lines carry (service/telemetry/http.py).
-            request_id=current_request_id() or uuid.uuid4().hex,
-            actor=actor,
-            session=session,
+            request_id=work.request_id,
+            actor=work.actor,
+            session=work.session,
             authorizer=self.runtime.authorizer,
-            guard=RequestGuard(actor, self.runtime.authorizer.readable_categories, restricted),
-            now=datetime.now(UTC),
+            guard=work.guard,
+            now=work.now,
         )
         request.state.context = context
-        # Every ORM write of this request is recorded through the same guard (audit/writes.py).
-        session.info[GUARD_INFO_KEY] = context.guard
         return context
-
-
-async def _record(session, context: Context) -> None:
-    events = audit_events(
-        context.guard,
-        actor=context.actor,
-        request_id=context.request_id,
-        operation=context.operation,
-        occurred_at=context.now,
-    )
-    await append(session, events)
 
 
 def _retry_later(response: Response) -> Response:
