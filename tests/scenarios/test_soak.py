@@ -164,7 +164,8 @@ async def _terminate_under_load(served, headers):
 
     async with httpx.AsyncClient(base_url=served.base, timeout=20) as http:
         requests = [asyncio.create_task(one(http)) for _ in range(24)]
-        await asyncio.sleep(0.05)
+        # Signal once the first answer is back: the other requests are in flight by then.
+        await asyncio.wait(requests, return_when=asyncio.FIRST_COMPLETED)
         served.process.send_signal(signal.SIGTERM)
         await asyncio.gather(*requests)
     return answered
