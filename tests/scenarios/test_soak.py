@@ -145,7 +145,8 @@ def test_sigterm_lets_requests_in_flight_finish_and_be_recorded(server_url, tmp_
             _recorded_reads(served.database, [request_id for request_id, _ in answered])
         )
 
-    assert answered, "no request finished"
+    # All 24 were sent before the signal; graceful shutdown lets every one of them finish.
+    assert len(answered) == 24
     # uvicorn shuts down gracefully, then re-raises the signal it caught.
     assert served.process.returncode in (0, -signal.SIGTERM)
     assert recorded == sum(fields for _, fields in answered)
