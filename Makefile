@@ -32,6 +32,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check service tests migrations
 	$(BIN)/ruff format --check service tests migrations
 
+# The benchmark of issue 8 (bench/): installs wrk (apt-get) and PostGraphile + Node 22 (npm, into
+# bench/.peer/) if missing, generates the data, runs everything on loopback, prints one table.
+# BENCH_ARGS="--scale 0.1" shrinks every size.
+bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
 schema: $(STAMP)
 	$(BIN)/service export-schema
 
