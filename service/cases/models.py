@@ -76,6 +76,13 @@ class Case(Base):
             unique=True,
             postgresql_where=text("status IN ('proposed', 'admitted')"),
         ),
+        # A case manager's own cases, listed on every start page (bench/RESULTS.md).
+        Index(
+            "ix_cases_tenant_id_responsible_case_manager_id",
+            "tenant_id",
+            "responsible_case_manager_id",
+        ),
+        Index("ix_cases_tenant_id_deputy_case_manager_id", "tenant_id", "deputy_case_manager_id"),
     )
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()

@@ -4,7 +4,9 @@ resolvers (Oso is deprecated by its makers, FIELD-NOTES.md). The policy is loade
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from oso import Oso
 
@@ -14,7 +16,7 @@ from service.policy.actions import Action
 from service.policy.categories import ALL_CATEGORIES, SPECIAL_CATEGORIES, DataCategory
 from service.policy.facts import Access, ConsentFact
 from service.telemetry import names
-from service.telemetry.decisions import policy_decision
+from service.telemetry.decisions import Decision, policy_decision
 
 POLICY_FILE = Path(__file__).resolve().parents[2] / "policies.polar"
 
@@ -25,8 +27,16 @@ CASE_CATEGORIES = sorted(
 )
 
 
+# Policy answers kept per process. The policy is fixed for the process's life and every fact it
+# reads is in the (frozen, value-compared) actor and resource, so an answer never goes stale:
+# a revoked or expired consent is a different Access. Bounded; cleared whole when full.
+ANSWER_CACHE_SIZE = 50_000
+T = TypeVar("T")
+
+
 class Authorizer:
     def __init__(self, policy_file: Path = POLICY_FILE) -> None:
+        self._answers: dict[tuple[object, ...], object] = {}
         self._oso = Oso()
         # "Actor" is a Polar built-in; every actor is a signed-in user, so Polar calls it User.
         self._oso.register_class(Actor, name="User")
@@ -38,7 +48,11 @@ class Authorizer:
 
     def is_allowed(self, actor: Actor, action: Action, resource: object) -> bool:
         with policy_decision(names.SPAN_POLICY_IS_ALLOWED, actor, str(action), resource) as asked:
-            asked.allowed = bool(self._oso.is_allowed(actor, str(action), resource))
+            asked.allowed = self._remembered(
+                ("allow", actor, action, resource),
+                lambda: bool(self._oso.is_allowed(actor, str(action), resource)),
+                asked,
+            )
         return asked.allowed
 
     def authorize(self, actor: Actor, action: Action, resource: object) -> None:
@@ -49,6 +63,25 @@ class Authorizer:
         """The data categories `actor` may read where it stands in `access` (allow_field)."""
         action = str(Action.READ_FIELD)
         with policy_decision(names.SPAN_POLICY_READABLE_CATEGORIES, actor, action, access) as asked:
-            categories = frozenset(self._oso.authorized_fields(actor, action, access))
+            categories = self._remembered(
+                ("fields", actor, access),
+                lambda: frozenset(self._oso.authorized_fields(actor, action, access)),
+                asked,
+            )
             asked.allowed, asked.categories = bool(categories), len(categories)
         return categories
+
+    def _remembered(self, key: tuple[object, ...], ask: Callable[[], T], asked: Decision) -> T:
+        try:
+            answer = self._answers[key]
+        except KeyError:
+            pass
+        except TypeError:  # a resource that cannot be a key: ask every time
+            return ask()
+        else:
+            asked.cached = True
+            return answer  # type: ignore[return-value]
+        if len(self._answers) >= ANSWER_CACHE_SIZE:
+            self._answers.clear()
+        answer = self._answers[key] = ask()
+        return answer

@@ -40,6 +40,7 @@ class Referral(Base):
         # A partner's list across jobcenters, and row-level security's EXISTS on clients/cases.
         Index("ix_referrals_partner_organisation_id", "partner_organisation_id", "created_at"),
         Index("ix_referrals_tenant_id_client_id", "tenant_id", "client_id"),
+        Index("ix_referrals_tenant_id_case_id", "tenant_id", "case_id"),
     )
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()

@@ -24,6 +24,7 @@ from service.telemetry.logging import sqlstate_of
 class Decision:
     allowed: bool = False
     categories: int | None = None
+    cached: bool = False  # answered from the authorizer's memory, without asking Oso
 
 
 @contextmanager
@@ -48,6 +49,7 @@ def policy_decision(question: str, actor: Any, action: str, resource: object) ->
             relations = getattr(resource, "relations", None)
             if relations is not None:
                 span.set_attribute(names.POLICY_RELATIONS, sorted(map(str, relations)))
+            span.set_attribute(names.POLICY_CACHED, decision.cached)
             if decision.categories is not None:
                 span.set_attribute(names.POLICY_CATEGORIES_ALLOWED, decision.categories)
 

@@ -55,6 +55,7 @@ POLICY_ACTION: Final = "casework.policy.action"
 POLICY_RESOURCE: Final = "casework.policy.resource"  # a class name, e.g. Access or Case
 POLICY_RELATIONS: Final = "casework.policy.relations"  # relation codes, e.g. consent_grantee
 POLICY_DECISION: Final = "casework.policy.decision"  # allowed | denied
+POLICY_CACHED: Final = "casework.policy.cached"  # answered from memory, Oso not asked
 POLICY_CATEGORIES_ALLOWED: Final = "casework.policy.categories_allowed"
 
 AUDIT_RECORDS: Final = "casework.audit.records"

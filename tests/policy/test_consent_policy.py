@@ -183,3 +183,17 @@ def test_policy_row(authorizer, actor, relations, consents, flags, category, all
     access = Access(frozenset(relations), tuple(consents), frozenset(flags))
 
     assert (category in authorizer.readable_categories(actor, access)) is allowed
+
+
+def test_answers_are_remembered_but_a_changed_consent_is_a_new_question():
+    authorizer = Authorizer()
+    active = Access(RECIPIENT, (consent("identity"),))
+    revoked = Access(RECIPIENT, (consent("identity", active=False),))
+
+    first = authorizer.readable_categories(COUNSELLOR, active)
+    again = authorizer.readable_categories(COUNSELLOR, active)
+    after_revocation = authorizer.readable_categories(COUNSELLOR, revoked)
+
+    assert first == again == {"identity", "referral"}
+    assert after_revocation == {"referral"}
+    assert len(authorizer._answers) == 2
