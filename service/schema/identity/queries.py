@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from typing import TypeVar
+
 import strawberry
 
 from service.identity.service import describe_actor
+from service.partners.models import PartnerOrganisation as PartnerOrganisationRow
 from service.policy.actions import Action
 from service.schema.context import Info
 from service.schema.identity.types import Jobcenter, Me, PartnerOrganisation
+from service.tenants.models import Tenant
 
 
 @strawberry.type
@@ -25,7 +29,12 @@ class IdentityQuery:
         )
 
 
-def _as_type(cls, row):
+OrganisationType = TypeVar("OrganisationType", Jobcenter, PartnerOrganisation)
+
+
+def _as_type(
+    cls: type[OrganisationType], row: Tenant | PartnerOrganisationRow | None
+) -> OrganisationType | None:
     if row is None:
         return None
     return cls(id=strawberry.ID(str(row.id)), slug=row.slug, name=row.name)

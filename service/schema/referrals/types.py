@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import uuid
 
 import strawberry
 
 from service.policy.categories import DataCategory
-from service.policy.facts import Relation
+from service.policy.facts import Access, Relation
 from service.policy.guard import GuardTag, personal_field, personal_type
 from service.referrals.models import Attendance as AttendanceEnum
 from service.referrals.models import ProgressReport, ReferralStatusChange
@@ -28,7 +29,9 @@ ReferralStatus = strawberry.enum(
 Attendance = strawberry.enum(AttendanceEnum, name="Attendance")
 
 
-def _tag(view: ReferralView, object_type: str, object_id, access=None) -> GuardTag:
+def _tag(
+    view: ReferralView, object_type: str, object_id: uuid.UUID, access: Access | None = None
+) -> GuardTag:
     return GuardTag(
         tenant_id=view.row.tenant_id,
         subject_id=view.row.client_id,
