@@ -199,3 +199,20 @@ async def test_data_protection_officer_verifies_the_chain_through_the_api(
         "problem": "record 1 is missing",
     }
     assert refused.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_one_append_for_two_jobcenters_keeps_both_chains(factories, owner_url):
+    # A partner's request reads clients of two jobcenters: one call, two chains.
+    north, south = await factories.jobcenter(), await factories.jobcenter()
+    interleaved = [_event(tenant.id, n) for n in range(3) for tenant in (north, south)]
+    engine = create_async_engine(owner_url, poolclass=pool.NullPool)
+    async with engine.begin() as conn:
+        written = await conn.scalar(
+            text("SELECT audit_append(CAST(:e AS jsonb))"), {"e": json.dumps(interleaved)}
+        )
+
+    reports = [await _verify(engine, tenant.id) for tenant in (north, south)]
+    await engine.dispose()
+
+    assert written == 6
+    assert [(r.intact, r.records_checked) for r in reports] == [(True, 3), (True, 3)]
