@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.db.base import Base, created_at, tenant_key, uuid_pk
+from service.db.base import Base, created_at, row_id, tenant_key, uuid_pk
 
 
 class CaseStatus(StrEnum):
@@ -86,7 +86,7 @@ class Case(Base):
     )
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()
-    id: Mapped[uuid.UUID] = uuid_pk()
+    id: Mapped[uuid.UUID] = row_id()
     client_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
     status: Mapped[str] = mapped_column(String(20), server_default=text("'proposed'"))
     responsible_case_manager_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
@@ -138,7 +138,7 @@ class AssessmentEntry(Base):
     )
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()
-    id: Mapped[uuid.UUID] = uuid_pk()
+    id: Mapped[uuid.UUID] = row_id()
     case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     kind: Mapped[str] = mapped_column(String(20))
     category: Mapped[str] = mapped_column(String(20))
@@ -170,7 +170,7 @@ class PlanItem(Base):
     )
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()
-    id: Mapped[uuid.UUID] = uuid_pk()
+    id: Mapped[uuid.UUID] = row_id()
     case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     kind: Mapped[str] = mapped_column(String(20))
     goal_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
@@ -256,7 +256,7 @@ class CaseDocument(Base):
     )
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()
-    id: Mapped[uuid.UUID] = uuid_pk()
+    id: Mapped[uuid.UUID] = row_id()
     case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     title: Mapped[str] = mapped_column(String(200))
     area: Mapped[str] = mapped_column(String(20))

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.db.base import Base, created_at, tenant_key, uuid_pk
+from service.db.base import Base, created_at, row_id, tenant_key
 
 
 class Client(Base):
@@ -23,7 +23,7 @@ class Client(Base):
     )
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()
-    id: Mapped[uuid.UUID] = uuid_pk()
+    id: Mapped[uuid.UUID] = row_id()
     customer_number: Mapped[str] = mapped_column(String(20))
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100))

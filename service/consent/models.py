@@ -7,7 +7,7 @@ from sqlalchemy import ARRAY, ForeignKey, ForeignKeyConstraint, Index, String, T
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.db.base import Base, created_at, tenant_key, uuid_pk
+from service.db.base import Base, created_at, row_id, tenant_key
 
 
 class Consent(Base):
@@ -23,7 +23,7 @@ class Consent(Base):
     )
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()
-    id: Mapped[uuid.UUID] = uuid_pk()
+    id: Mapped[uuid.UUID] = row_id()
     client_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     purpose: Mapped[str] = mapped_column(String(20))
     grantee_organisation_id: Mapped[uuid.UUID | None] = mapped_column(

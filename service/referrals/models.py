@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, ForeignKeyConstraint, Index, String, Text, te
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.db.base import Base, created_at, tenant_key, uuid_pk
+from service.db.base import Base, created_at, row_id, tenant_key, uuid_pk
 
 
 class ReferralStatus(StrEnum):
@@ -44,7 +44,7 @@ class Referral(Base):
     )
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()
-    id: Mapped[uuid.UUID] = uuid_pk()
+    id: Mapped[uuid.UUID] = row_id()
     case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     client_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     partner_organisation_id: Mapped[uuid.UUID] = mapped_column(

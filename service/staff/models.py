@@ -7,7 +7,7 @@ from sqlalchemy import ARRAY, ForeignKeyConstraint, Index, String, UniqueConstra
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.db.base import Base, created_at, tenant_key, uuid_pk
+from service.db.base import Base, created_at, row_id, tenant_key
 
 
 class StaffUser(Base):
@@ -21,7 +21,7 @@ class StaffUser(Base):
     )
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()
-    id: Mapped[uuid.UUID] = uuid_pk()
+    id: Mapped[uuid.UUID] = row_id()
     subject: Mapped[str] = mapped_column(String(255))
     display_name: Mapped[str] = mapped_column(String(200))
     roles: Mapped[list[str]] = mapped_column(ARRAY(String(40)), server_default=text("'{}'"))
@@ -37,6 +37,6 @@ class Team(Base):
     __table_args__ = (UniqueConstraint("tenant_id", "name"),)
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()
-    id: Mapped[uuid.UUID] = uuid_pk()
+    id: Mapped[uuid.UUID] = row_id()
     name: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = created_at()
