@@ -24,7 +24,7 @@ class Consent(Base):
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()
     id: Mapped[uuid.UUID] = row_id()
-    client_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    client_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
     purpose: Mapped[str] = mapped_column(String(20))
     grantee_organisation_id: Mapped[uuid.UUID | None] = mapped_column(
         UUID(as_uuid=True), ForeignKey("partner_organisations.id"), index=True
