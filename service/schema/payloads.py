@@ -4,8 +4,8 @@ code FORBIDDEN or NOT_FOUND and say nothing about existence."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
-from typing import TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import strawberry
 
@@ -38,3 +38,20 @@ async def attempt(work: Awaitable[T]) -> tuple[T | None, list[UserError]]:
                 message_de=error.message_de,
             )
         ]
+
+
+async def attempt_call(
+    info: Any, change: Callable[..., Awaitable[T]], **arguments: Any
+) -> tuple[T | None, list[UserError]]:
+    """`attempt` a domain service function with the request's session, actor, policy and
+    instant — what every mutation of consents, referrals and clients passes the same way."""
+    context = info.context
+    return await attempt(
+        change(
+            context.session,
+            actor=context.actor,
+            authorizer=context.authorizer,
+            now=context.now,
+            **arguments,
+        )
+    )

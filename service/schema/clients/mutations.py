@@ -8,7 +8,7 @@ from service.clients import privacy
 from service.policy.guard import public_type
 from service.schema.context import Info
 from service.schema.ids import parse_id
-from service.schema.payloads import UserError, attempt
+from service.schema.payloads import UserError, attempt_call
 
 
 @public_type("the outcome of a data-protection officer's action: an id and two flags")
@@ -25,16 +25,11 @@ class ClientPrivacyMutation:
     async def restrict_client(
         self, info: Info, client_id: strawberry.ID, reason: str
     ) -> PrivacyPayload:
-        context = info.context
-        done, errors = await attempt(
-            privacy.restrict(
-                context.session,
-                actor=context.actor,
-                authorizer=context.authorizer,
-                client_id=parse_id(client_id, "client"),
-                reason=reason,
-                now=context.now,
-            )
+        done, errors = await attempt_call(
+            info,
+            privacy.restrict,
+            client_id=parse_id(client_id, "client"),
+            reason=reason,
         )
         if done is None:
             return PrivacyPayload(client_id=None, restricted=None, erased=None, errors=errors)
@@ -42,15 +37,10 @@ class ClientPrivacyMutation:
 
     @strawberry.mutation(description="Lift a restriction: reads are allowed again by policy.")
     async def lift_restriction(self, info: Info, client_id: strawberry.ID) -> PrivacyPayload:
-        context = info.context
-        done, errors = await attempt(
-            privacy.lift_restriction(
-                context.session,
-                actor=context.actor,
-                authorizer=context.authorizer,
-                client_id=parse_id(client_id, "client"),
-                now=context.now,
-            )
+        done, errors = await attempt_call(
+            info,
+            privacy.lift_restriction,
+            client_id=parse_id(client_id, "client"),
         )
         if done is None:
             return PrivacyPayload(client_id=None, restricted=None, erased=None, errors=errors)
@@ -61,15 +51,10 @@ class ClientPrivacyMutation:
         "while a case is open. Keys stay; the audit records that data was erased, not what."
     )
     async def erase_client(self, info: Info, client_id: strawberry.ID) -> PrivacyPayload:
-        context = info.context
-        client, errors = await attempt(
-            privacy.erase(
-                context.session,
-                actor=context.actor,
-                authorizer=context.authorizer,
-                client_id=parse_id(client_id, "client"),
-                now=context.now,
-            )
+        client, errors = await attempt_call(
+            info,
+            privacy.erase,
+            client_id=parse_id(client_id, "client"),
         )
         if client is None:
             return PrivacyPayload(client_id=None, restricted=None, erased=None, errors=errors)

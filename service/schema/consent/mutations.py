@@ -8,7 +8,7 @@ from service.schema.consent.inputs import RecordConsentInput
 from service.schema.consent.types import ConsentNode, RevocationChannel, consent_node
 from service.schema.context import Info
 from service.schema.ids import parse_id, parse_optional_id
-from service.schema.payloads import UserError, attempt
+from service.schema.payloads import UserError, attempt_call
 
 
 @public_type("a wrapper; the consent is classified on its own")
@@ -21,27 +21,22 @@ class ConsentPayload:
 class ConsentMutation:
     @strawberry.mutation(description="Record a consent the client gave (staff or the client).")
     async def record_consent(self, info: Info, input: RecordConsentInput) -> ConsentPayload:
-        context = info.context
-        view, errors = await attempt(
-            service.record_consent(
-                context.session,
-                actor=context.actor,
-                authorizer=context.authorizer,
-                client_id=parse_id(input.client_id, "client"),
-                purpose=input.purpose,
-                grantee_organisation_id=parse_optional_id(
-                    input.grantee_organisation_id, "organisation"
-                ),
-                referral_id=parse_optional_id(input.referral_id, "referral"),
-                direction=input.direction,
-                categories=input.categories,
-                explicit_special_categories=input.explicit_special_categories,
-                valid_from=input.valid_from,
-                valid_until=input.valid_until,
-                evidence_reference=input.evidence_reference,
-                informed=input.informed.to_domain(),
-                now=context.now,
-            )
+        view, errors = await attempt_call(
+            info,
+            service.record_consent,
+            client_id=parse_id(input.client_id, "client"),
+            purpose=input.purpose,
+            grantee_organisation_id=parse_optional_id(
+                input.grantee_organisation_id, "organisation"
+            ),
+            referral_id=parse_optional_id(input.referral_id, "referral"),
+            direction=input.direction,
+            categories=input.categories,
+            explicit_special_categories=input.explicit_special_categories,
+            valid_from=input.valid_from,
+            valid_until=input.valid_until,
+            evidence_reference=input.evidence_reference,
+            informed=input.informed.to_domain(),
         )
         return _payload(view, errors)
 
@@ -53,17 +48,12 @@ class ConsentMutation:
         channel: RevocationChannel,
         note: str | None = None,
     ) -> ConsentPayload:
-        context = info.context
-        view, errors = await attempt(
-            service.revoke_consent(
-                context.session,
-                actor=context.actor,
-                authorizer=context.authorizer,
-                consent_id=parse_id(consent_id, "consent"),
-                channel=channel,
-                note=note,
-                now=context.now,
-            )
+        view, errors = await attempt_call(
+            info,
+            service.revoke_consent,
+            consent_id=parse_id(consent_id, "consent"),
+            channel=channel,
+            note=note,
         )
         return _payload(view, errors)
 

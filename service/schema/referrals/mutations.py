@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
 
 import strawberry
 
@@ -8,9 +9,10 @@ from service.policy.guard import public_type
 from service.referrals import service
 from service.referrals.models import Attendance as AttendanceEnum
 from service.referrals.models import ReferralStatus as ReferralStatusEnum
+from service.referrals.service import ReferralView
 from service.schema.context import Info
 from service.schema.ids import parse_id
-from service.schema.payloads import UserError, attempt
+from service.schema.payloads import UserError, attempt_call
 from service.schema.referrals.inputs import CreateReferralInput, ReportProgressInput
 from service.schema.referrals.types import ReferralNode, ReferralStatus, referral_node
 
@@ -29,6 +31,12 @@ class ReferralPayload:
     errors: list[UserError]
 
 
+async def _run(
+    info: Info, change: Callable[..., Awaitable[ReferralView]], **arguments: Any
+) -> ReferralPayload:
+    return _payload(await attempt_call(info, change, **arguments))
+
+
 def _payload(result) -> ReferralPayload:
     view, errors = result
     return ReferralPayload(referral=referral_node(view) if view else None, errors=errors)
@@ -38,21 +46,14 @@ def _payload(result) -> ReferralPayload:
 class ReferralMutation:
     @strawberry.mutation(description="Refer the client of an admitted case to a network partner.")
     async def create_referral(self, info: Info, input: CreateReferralInput) -> ReferralPayload:
-        context = info.context
-        return _payload(
-            await attempt(
-                service.create_referral(
-                    context.session,
-                    actor=context.actor,
-                    authorizer=context.authorizer,
-                    case_id=parse_id(input.case_id, "case"),
-                    partner_organisation_id=parse_id(input.partner_organisation_id, "organisation"),
-                    service_category=input.service_category,
-                    purpose=input.purpose,
-                    first_report_due=input.first_report_due,
-                    now=context.now,
-                )
-            )
+        return await _run(
+            info,
+            service.create_referral,
+            case_id=parse_id(input.case_id, "case"),
+            partner_organisation_id=parse_id(input.partner_organisation_id, "organisation"),
+            service_category=input.service_category,
+            purpose=input.purpose,
+            first_report_due=input.first_report_due,
         )
 
     @strawberry.mutation(description="The partner accepts or declines (with a reason).")
@@ -64,20 +65,13 @@ class ReferralMutation:
         reason: str | None = None,
         expected_version: ExpectedVersion = None,
     ) -> ReferralPayload:
-        context = info.context
-        return _payload(
-            await attempt(
-                service.respond_to_referral(
-                    context.session,
-                    actor=context.actor,
-                    authorizer=context.authorizer,
-                    referral_id=parse_id(referral_id, "referral"),
-                    accept=accept,
-                    reason=reason,
-                    now=context.now,
-                    expected_version=expected_version,
-                )
-            )
+        return await _run(
+            info,
+            service.respond_to_referral,
+            referral_id=parse_id(referral_id, "referral"),
+            accept=accept,
+            reason=reason,
+            expected_version=expected_version,
         )
 
     @strawberry.mutation(
@@ -91,41 +85,27 @@ class ReferralMutation:
         reason: str | None = None,
         expected_version: ExpectedVersion = None,
     ) -> ReferralPayload:
-        context = info.context
-        return _payload(
-            await attempt(
-                service.update_referral_status(
-                    context.session,
-                    actor=context.actor,
-                    authorizer=context.authorizer,
-                    referral_id=parse_id(referral_id, "referral"),
-                    status=ReferralStatusEnum(status),
-                    reason=reason,
-                    now=context.now,
-                    expected_version=expected_version,
-                )
-            )
+        return await _run(
+            info,
+            service.update_referral_status,
+            referral_id=parse_id(referral_id, "referral"),
+            status=ReferralStatusEnum(status),
+            reason=reason,
+            expected_version=expected_version,
         )
 
     @strawberry.mutation(description="The partner reports back (Rückmeldung).")
     async def report_progress(
         self, info: Info, input: ReportProgressInput, expected_version: ExpectedVersion = None
     ) -> ReferralPayload:
-        context = info.context
-        return _payload(
-            await attempt(
-                service.report_progress(
-                    context.session,
-                    actor=context.actor,
-                    authorizer=context.authorizer,
-                    referral_id=parse_id(input.referral_id, "referral"),
-                    reported_on=input.reported_on,
-                    attendance=AttendanceEnum(input.attendance),
-                    text=input.text,
-                    next_appointment=input.next_appointment,
-                    status=ReferralStatusEnum(input.status) if input.status else None,
-                    now=context.now,
-                    expected_version=expected_version,
-                )
-            )
+        return await _run(
+            info,
+            service.report_progress,
+            referral_id=parse_id(input.referral_id, "referral"),
+            reported_on=input.reported_on,
+            attendance=AttendanceEnum(input.attendance),
+            text=input.text,
+            next_appointment=input.next_appointment,
+            status=ReferralStatusEnum(input.status) if input.status else None,
+            expected_version=expected_version,
         )
