@@ -12,6 +12,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service.cases.access import case_relations
 from service.cases.models import Case
 from service.clients.models import Client
 from service.consent.facts import consent_facts_for_clients, fact_of
@@ -24,7 +25,6 @@ from service.policy.actions import Action
 from service.policy.authorizer import CASE_CATEGORIES, Authorizer
 from service.policy.categories import CONSENTABLE_CATEGORIES, SPECIAL_CATEGORIES, DataCategory
 from service.policy.facts import Access, ConsentDirection, ConsentPurpose, Relation
-from service.referrals.access import staff_relations
 from service.referrals.models import Referral
 
 EVIDENCE_LIMIT = 200
@@ -77,16 +77,12 @@ async def client_access(
         return client, Access(relations)
     if actor.kind is not ActorKind.STAFF:
         raise NotFound("client")
-    relations: set[Relation] = {Relation.SAME_JOBCENTER}
-    cases = await session.execute(
-        select(Case.responsible_case_manager_id, Case.deputy_case_manager_id).where(
-            Case.client_id == client.id
-        )
+    cases = await session.scalars(select(Case).where(Case.client_id == client.id))
+    relations = frozenset({Relation.SAME_JOBCENTER}).union(
+        *(case_relations(actor, case) for case in cases)
     )
-    for responsible, deputy in cases:
-        relations |= staff_relations(actor, responsible, deputy)
     deputy_consents = await consent_facts_for_clients(session, client_ids=[client.id], now=now)
-    return client, Access(frozenset(relations), deputy_consents.get(client.id, ()))
+    return client, Access(relations, deputy_consents.get(client.id, ()))
 
 
 async def list_consents(

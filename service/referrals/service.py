@@ -14,6 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import exists, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service.cases.access import staff_access
 from service.cases.models import Case, CaseStatus
 from service.errors import (
     Conflict,
@@ -30,7 +31,7 @@ from service.partners.models import NetworkMembership
 from service.policy.actions import Action
 from service.policy.authorizer import Authorizer
 from service.policy.facts import Access
-from service.referrals.access import referral_access, staff_case_access
+from service.referrals.access import referral_access
 from service.referrals.models import (
     Attendance,
     ProgressReport,
@@ -168,7 +169,7 @@ async def create_referral(
     case = await session.scalar(select(Case).where(Case.id == case_id))
     if case is None:
         raise NotFound("case")
-    access = await staff_case_access(session, actor, case, now)
+    access = (await staff_access(session, actor, [case], now=now))[case.id]
     authorizer.authorize(actor, Action.REFERRAL_CREATE, access)
     if case.status != CaseStatus.ADMITTED:
         raise InvalidTransition(
