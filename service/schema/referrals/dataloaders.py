@@ -1,11 +1,15 @@
 """Per-request DataLoaders for what hangs off referrals: a page of referrals costs a constant
-number of queries, not one per referral (STYLE.md habit 6)."""
+number of queries, not one per referral (STYLE.md habit 6).
+
+Each loader is a module-level factory, so `context.loader(factory)` makes one per request.
+"""
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,74 +21,49 @@ from service.partners.models import PartnerOrganisation
 from service.referrals.models import ProgressReport, ReferralStatusChange
 from service.tenants.models import Tenant
 
-
-def clients_by_id(session: AsyncSession) -> DataLoader[uuid.UUID, Client | None]:
-    async def load(ids: Sequence[uuid.UUID]) -> list[Client | None]:
-        rows = await session.scalars(select(Client).where(Client.id.in_(ids)))
-        found = {row.id: row for row in rows}
-        return [found.get(key) for key in ids]
-
-    return DataLoader(load_fn=load)
+LoaderFactory = Callable[[AsyncSession], DataLoader]
 
 
-def progress_reports_by_referral(
-    session: AsyncSession,
-) -> DataLoader[uuid.UUID, list[ProgressReport]]:
-    async def load(ids: Sequence[uuid.UUID]) -> list[list[ProgressReport]]:
-        rows = await session.scalars(
-            select(ProgressReport)
-            .where(ProgressReport.referral_id.in_(ids))
-            .order_by(ProgressReport.reported_on, ProgressReport.created_at)
-        )
-        grouped: dict[uuid.UUID, list[ProgressReport]] = defaultdict(list)
-        for row in rows:
-            grouped[row.referral_id].append(row)
-        return [grouped[key] for key in ids]
+def by_id(model: Any) -> LoaderFactory:
+    """Rows of `model` by their id (None where there is none, or none visible)."""
 
-    return DataLoader(load_fn=load)
+    def factory(session: AsyncSession) -> DataLoader:
+        async def load(ids: Sequence[uuid.UUID]) -> list[Any]:
+            found = {
+                row.id: row for row in await session.scalars(select(model).where(model.id.in_(ids)))
+            }
+            return [found.get(key) for key in ids]
+
+        return DataLoader(load_fn=load)
+
+    return factory
 
 
-def status_changes_by_referral(
-    session: AsyncSession,
-) -> DataLoader[uuid.UUID, list[ReferralStatusChange]]:
-    async def load(ids: Sequence[uuid.UUID]) -> list[list[ReferralStatusChange]]:
-        rows = await session.scalars(
-            select(ReferralStatusChange)
-            .where(ReferralStatusChange.referral_id.in_(ids))
-            .order_by(ReferralStatusChange.changed_at, ReferralStatusChange.id)
-        )
-        grouped: dict[uuid.UUID, list[ReferralStatusChange]] = defaultdict(list)
-        for row in rows:
-            grouped[row.referral_id].append(row)
-        return [grouped[key] for key in ids]
+def by_referral(model: Any, *order: Any) -> LoaderFactory:
+    """Rows of `model` per referral, in `order`."""
 
-    return DataLoader(load_fn=load)
+    def factory(session: AsyncSession) -> DataLoader:
+        async def load(ids: Sequence[uuid.UUID]) -> list[list[Any]]:
+            rows = await session.scalars(
+                select(model).where(model.referral_id.in_(ids)).order_by(*order)
+            )
+            grouped: dict[uuid.UUID, list[Any]] = defaultdict(list)
+            for row in rows:
+                grouped[row.referral_id].append(row)
+            return [grouped[key] for key in ids]
 
+        return DataLoader(load_fn=load)
 
-def tenants_by_id(session: AsyncSession) -> DataLoader[uuid.UUID, Tenant | None]:
-    async def load(ids: Sequence[uuid.UUID]) -> list[Tenant | None]:
-        found = {
-            row.id: row for row in await session.scalars(select(Tenant).where(Tenant.id.in_(ids)))
-        }
-        return [found.get(key) for key in ids]
-
-    return DataLoader(load_fn=load)
+    return factory
 
 
-def organisations_by_id(session: AsyncSession) -> DataLoader[uuid.UUID, PartnerOrganisation | None]:
-    async def load(ids: Sequence[uuid.UUID]) -> list[PartnerOrganisation | None]:
-        rows = await session.scalars(
-            select(PartnerOrganisation).where(PartnerOrganisation.id.in_(ids))
-        )
-        found = {row.id: row for row in rows}
-        return [found.get(key) for key in ids]
-
-    return DataLoader(load_fn=load)
-
-
-def cases_by_id(session: AsyncSession) -> DataLoader[uuid.UUID, Case | None]:
-    async def load(ids: Sequence[uuid.UUID]) -> list[Case | None]:
-        found = {row.id: row for row in await session.scalars(select(Case).where(Case.id.in_(ids)))}
-        return [found.get(key) for key in ids]
-
-    return DataLoader(load_fn=load)
+clients_by_id = by_id(Client)
+cases_by_id = by_id(Case)
+tenants_by_id = by_id(Tenant)
+organisations_by_id = by_id(PartnerOrganisation)
+progress_reports_by_referral = by_referral(
+    ProgressReport, ProgressReport.reported_on, ProgressReport.created_at
+)
+status_changes_by_referral = by_referral(
+    ReferralStatusChange, ReferralStatusChange.changed_at, ReferralStatusChange.id
+)
