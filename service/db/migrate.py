@@ -6,7 +6,6 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import pool, text
 from sqlalchemy.engine import URL, Connection
@@ -53,7 +52,3 @@ async def _set_app_password(connection: AsyncConnection, password: str) -> None:
     # ALTER ROLE takes no bind parameters; quote_literal does the escaping inside PostgreSQL.
     literal = await connection.scalar(text("SELECT quote_literal(:p)"), {"p": password})
     await connection.execute(text(f"ALTER ROLE {APP_ROLE} PASSWORD {literal}"))
-
-
-def current_revisions(connection: Connection) -> frozenset[str]:
-    return frozenset(MigrationContext.configure(connection).get_current_heads())
