@@ -69,16 +69,18 @@ def wait_for(url: str, seconds: float = 60) -> None:
 
 
 async def audit_size(url) -> tuple[int, int]:
-    """(bytes, field reads) of the current month's audit partition: only what the run wrote."""
+    """(bytes, field reads) of the current month's audit partitions: only what the run wrote."""
     import asyncpg
 
     _, end = history_window(datetime.now(UTC))
-    partition = f"audit_log_{end:%Y_%m}"
+    requests, entries = f"audit_requests_{end:%Y_%m}", f"audit_entries_{end:%Y_%m}"
     conn = await asyncpg.connect(**_conn_kwargs(url))
     try:
-        size = await conn.fetchval(f"SELECT pg_total_relation_size('{partition}')")
+        size = await conn.fetchval(
+            f"SELECT pg_total_relation_size('{requests}') + pg_total_relation_size('{entries}')"
+        )
         fields = await conn.fetchval(
-            f"SELECT coalesce(sum(cardinality(fields)), 0) FROM {partition}"
+            f"SELECT coalesce(sum(bit_count(fields::bit(64))), 0) FROM {entries}"
         )
         return size, fields
     finally:
@@ -330,7 +332,7 @@ def table(summary: dict) -> str:
     lines = [
         f"casework benchmark {summary['date']}  scale {summary['scale']:g}"
         f"  ({summary['rows']['clients']:,} clients, {summary['rows']['referrals']:,} referrals,"
-        f" {summary['rows']['consents']:,} consents, {summary['rows']['audit_log']:,} audit records)",
+        f" {summary['rows']['consents']:,} consents, {summary['rows']['audit_entries']:,} audit records)",
         "",
         "| workload | server | conc | req/s | p50 ms | p95 ms | p99 ms | errors | DB round trips/req"
         " | × floor | × peer | server CPU | wrk CPU | machine CPU |",

@@ -12,9 +12,9 @@ referrals without asking the database. The shape:
 - partner organisation 0 (the W2 partner) is in every jobcenter's network and gets every tenth
   referral; each referral has its own TO_PARTNER consent (60 % active, 25 % expired, 15 %
   revoked); the remaining consents are deputy consents and TO_JOBCENTER report consents;
-- the audit history: `audit` raw rows written as the owner (not through `audit_append`, so the
-  bulk history carries no valid chain); client 0 is the subject of `subject_records` of them,
-  spread over the whole period; the history ends before the current month, so the current
+- the audit history: `audit` entries, ten a request (`audit_requests` links), written raw as the
+  owner (not through `audit_append`, so the bulk history carries no valid chain); client 0 is the
+  subject of `subject_records` of them, spread over the whole period; the history ends before the current month, so the current
   month's partition holds only what the benchmark itself records.
 """
 
@@ -324,35 +324,74 @@ def _statements(z: Sizes, now: datetime) -> list[tuple[str, str]]:
     ]
 
 
+# Entries per request in the history (a page of the case list reads clients and cases), and
+# the codes every jobcenter's dictionaries get for them (migrations/versions/0016).
+PER_REQUEST = 10
+AUDIT_KINDS = ((1, "read", "client"), (2, "read", "case"))
+AUDIT_FIELDS = {
+    1: ("customerNumber", "familyName", "givenName"),
+    2: ("nextReviewDue", "responsibleCaseManager", "status"),
+}
+AUDIT_BASIS = "responsible_case_manager+same_jobcenter"
+
+
 def _audit_statements(z: Sizes, start: datetime, span: int, A: int, every: int):
-    T, C, M = z.tenants, z.clients, z.case_managers
+    """Request q belongs to tenant q % T (so one link per request) and is that tenant's link
+    q / T + 1; its PER_REQUEST entries alternate a client's own record and the client's case.
+    Client 0 (tenant 0) is the subject of `subject_records` entries spread over the period."""
+    T, C, M, R = z.tenants, z.clients, z.case_managers, PER_REQUEST
+    Q = -(-A // R)
+    block = R * T  # entry numbers n with n % block == 0 are in a request of tenant 0
+    every = max(block, every // block * block)
+    t_of = f"((n / {R}) % {T})"
     subject = f"(CASE WHEN n % {every} = 0 AND n / {every} < {z.subject_records} THEN 0"
-    subject += f" ELSE (n::bigint * 7919) % {C} END)"
+    subject += f" ELSE ((n::bigint * 7919) % {max(1, C // T)}) * {T} + {t_of} END)"
+    at = f"timestamptz '{start.isoformat()}' + make_interval(secs => (q::float8 * {span} / {Q}))"
+    tenants = f"generate_series(0, {T - 1}) t"
+    actor = _id("staff", f"(q % {T}) || '.' || ((q / {T}) % {M})")
+    yield (
+        "audit dictionaries",
+        "INSERT INTO audit_kinds (tenant_id, code, action, object_type)"
+        f" SELECT {_id('tenant', 't')}, k.code, k.action, k.object_type FROM {tenants},"
+        " (VALUES "
+        + ", ".join(f"({code}, '{action}', '{kind}')" for code, action, kind in AUDIT_KINDS)
+        + ") k(code, action, object_type);"
+        "INSERT INTO audit_fields (tenant_id, kind, bit, name)"
+        f" SELECT {_id('tenant', 't')}, f.kind, f.bit, f.name FROM {tenants}, (VALUES "
+        + ", ".join(
+            f"({kind}, {bit}, '{name}')"
+            for kind, names in AUDIT_FIELDS.items()
+            for bit, name in enumerate(names)
+        )
+        + ") f(kind, bit, name);"
+        "INSERT INTO audit_bases (tenant_id, code, name)"
+        f" SELECT {_id('tenant', 't')}, 1, '{AUDIT_BASIS}' FROM {tenants}",
+    )
+    yield (
+        f"audit_requests 0–{Q - 1:,}",
+        "INSERT INTO audit_requests (seq, occurred_at, tenant_id, request_id, actor_id,"
+        " actor_organisation_id, actor_kind, operation, hash)"
+        f" SELECT q / {T} + 1, {at}, {_id('tenant', f'q % {T}')}, {_id('req', 'q')},"
+        f" {actor}, NULL, 'staff', 'CaseList',"
+        f" sha256(q::text::bytea) FROM generate_series(0, {Q - 1}) q",
+    )
     chunk = 1_000_000
-    audit_actor = _id("staff", f"(c % {T}) || '.' || ((c / {T}) % {M})")
     for first in range(0, A, chunk):
         last = min(A, first + chunk) - 1
         yield (
-            f"audit_log {first:,}–{last:,}",
-            f"INSERT INTO audit_log (tenant_id, seq, occurred_at, request_id, operation, action,"
-            f" actor_kind, actor_id, actor_organisation_id, subject_id, object_type, object_id,"
-            f" fields, basis, prev_hash, hash)"
-            f" SELECT {_id('tenant', f'c % {T}')}, n + 1,"
-            f" timestamptz '{start.isoformat()}' + make_interval(secs => (n::float8 * {span} / {A})),"
-            f" {_id('req', 'n')}, 'CaseList', 'read', 'staff',"
-            f" {audit_actor}, NULL,"
-            f" {_id('client', 'c')}, CASE WHEN n % 2 = 0 THEN 'client' ELSE 'case' END,"
-            f" CASE WHEN n % 2 = 0 THEN {_id('client', 'c')} ELSE {_id('case', 'c')} END,"
-            f" CASE WHEN n % 2 = 0 THEN ARRAY['customerNumber','familyName','givenName']"
-            f"  ELSE ARRAY['nextReviewDue','responsibleCaseManager','status'] END,"
-            f" 'responsible_case_manager+same_jobcenter', '\\x'::bytea,"
-            f" sha256(n::text::bytea)"
-            f" FROM (SELECT n, {subject} AS c FROM generate_series({first}, {last}) n) g",
+            f"audit_entries {first:,}–{last:,}",
+            "INSERT INTO audit_entries (seq, occurred_at, fields, tenant_id, subject_id,"
+            " object_id, basis, kind, entry)"
+            f" SELECT q / {T} + 1, {at}, 7, {_id('tenant', f'q % {T}')}, {_id('client', 'c')},"
+            f" CASE WHEN n % 2 = 0 THEN NULL ELSE {_id('case', 'c')} END, 1,"
+            f" CASE WHEN n % 2 = 0 THEN 1 ELSE 2 END, n % {R} + 1"
+            f" FROM (SELECT n, n / {R} AS q, {subject} AS c"
+            f" FROM generate_series({first}, {last}) n) g",
         )
     yield (
         "audit_chain_heads",
         f"INSERT INTO audit_chain_heads (tenant_id, seq, hash)"
-        f" SELECT {_id('tenant', 't')}, {A + 1}, '\\x'::bytea FROM generate_series(0, {T - 1}) t",
+        f" SELECT {_id('tenant', 't')}, {Q // T + 2}, '\\x'::bytea FROM {tenants}",
     )
 
 
@@ -410,7 +449,8 @@ async def counts(url_kwargs: dict) -> dict[str, int]:
             "referrals",
             "consents",
             "consent_revocations",
-            "audit_log",
+            "audit_requests",
+            "audit_entries",
         ):
             result[table] = await conn.fetchval(f"SELECT count(*) FROM {table}")
         return result

@@ -30,8 +30,13 @@ SELECT create_distributed_table('referral_status_changes', 'tenant_id', colocate
 SELECT create_distributed_table('progress_reports', 'tenant_id', colocate_with => 'staff_users');
 SELECT create_distributed_table('consents', 'tenant_id', colocate_with => 'staff_users');
 SELECT create_distributed_table('consent_revocations', 'tenant_id', colocate_with => 'staff_users');
--- The audit log stays partitioned by month on every shard; its chain head beside it.
-SELECT create_distributed_table('audit_log', 'tenant_id', colocate_with => 'staff_users');
+-- The audit log (request links and their entries) stays partitioned by month on every shard;
+-- its code dictionaries and chain head beside it: audit_append writes them in one shard group.
+SELECT create_distributed_table('audit_requests', 'tenant_id', colocate_with => 'staff_users');
+SELECT create_distributed_table('audit_entries', 'tenant_id', colocate_with => 'staff_users');
+SELECT create_distributed_table('audit_kinds', 'tenant_id', colocate_with => 'staff_users');
+SELECT create_distributed_table('audit_fields', 'tenant_id', colocate_with => 'staff_users');
+SELECT create_distributed_table('audit_bases', 'tenant_id', colocate_with => 'staff_users');
 SELECT create_distributed_table('audit_chain_heads', 'tenant_id', colocate_with => 'staff_users');
 
 -- Local to the coordinator: Alembic's bookkeeping.

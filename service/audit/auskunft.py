@@ -12,20 +12,16 @@ then the names of everyone and everything they mention, each looked up once by i
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select, tuple_, type_coerce
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.audit import auskunft_labels as labels
-from service.audit.models import AuditEvent
+from service.audit.auskunft_log import LogRow, decode_cursor, occasion_rows
 from service.cases.models import AssessmentEntry
 from service.clients.models import Client
 from service.consent.models import Consent, ConsentRevocation
@@ -187,7 +183,7 @@ async def build_report(
     client = await session.scalar(select(Client).where(Client.id == client_id))
     if client is None:
         raise NotFound("client")
-    rows = await _occasion_rows(session, client, from_, to, first, decode_cursor(after))
+    rows = await occasion_rows(session, client, from_, to, first, decode_cursor(after))
     has_next = first is not None and len(rows) > first
     rows = rows[:first] if first is not None else rows
     consents = (
@@ -229,80 +225,6 @@ async def build_report(
 
 
 # --- the log, grouped into occasions: one actor's request, on one ground
-
-
-@dataclass(frozen=True, slots=True)
-class _Row:
-    at: datetime
-    request_id: uuid.UUID
-    action: str
-    basis: str
-    operation: str
-    actor_kind: str
-    actor_id: uuid.UUID
-    organisation_id: uuid.UUID | None
-    objects: list[dict]
-
-    @property
-    def cursor(self) -> str:
-        key = [self.at.isoformat(), str(self.request_id), self.action, self.basis]
-        return base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
-
-
-def decode_cursor(cursor: str | None) -> tuple | None:
-    if cursor is None:
-        return None
-    try:
-        at, request_id, action, basis = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return datetime.fromisoformat(at), uuid.UUID(request_id), str(action), str(basis)
-    except (ValueError, TypeError, binascii.Error):
-        raise ValidationFailed("after", "invalid cursor", "ungültiger Cursor") from None
-
-
-async def _occasion_rows(
-    session: AsyncSession,
-    client: Client,
-    from_: datetime,
-    to: datetime,
-    first: int | None,
-    after: tuple | None,
-) -> list[_Row]:
-    log = AuditEvent.__table__
-    key = (log.c.occurred_at, log.c.request_id, log.c.action, log.c.basis)
-    objects = func.jsonb_agg(
-        func.jsonb_build_object(
-            "type", log.c.object_type, "id", log.c.object_id, "fields", log.c.fields
-        )
-    )
-    query = (
-        select(
-            *key,
-            log.c.operation,
-            log.c.actor_kind,
-            log.c.actor_id,
-            log.c.actor_organisation_id,
-            type_coerce(objects, JSONB).label("objects"),
-        )
-        .where(
-            log.c.tenant_id == client.tenant_id,
-            log.c.subject_id == client.id,
-            log.c.occurred_at >= from_,
-            log.c.occurred_at < to,
-        )
-        .group_by(
-            *key,
-            log.c.operation,
-            log.c.actor_kind,
-            log.c.actor_id,
-            log.c.actor_organisation_id,
-        )
-        .order_by(*(column.desc() for column in key))
-    )
-    if after is not None:
-        query = query.where(tuple_(*key) < tuple_(*after))
-    if first is not None:
-        query = query.limit(first + 1)
-    return [_Row(*row) for row in (await session.execute(query)).all()]
 
 
 @dataclass(slots=True)
@@ -350,7 +272,7 @@ async def _by_id(session: AsyncSession, id_column, value_column, ids: Iterable) 
     return {key: value for key, value in result.all()}
 
 
-def _group(rows: list[_Row], names: _Names, consents: dict[uuid.UUID, Consent]) -> list[Reader]:
+def _group(rows: list[LogRow], names: _Names, consents: dict[uuid.UUID, Consent]) -> list[Reader]:
     """Occasions under their reader, readers in the order of their newest occasion."""
     readers: dict[tuple, Reader] = {}
     for row in rows:
@@ -359,7 +281,7 @@ def _group(rows: list[_Row], names: _Names, consents: dict[uuid.UUID, Consent]) 
     return list(readers.values())
 
 
-def _reader_of(row: _Row, names: _Names) -> tuple[tuple, Reader]:
+def _reader_of(row: LogRow, names: _Names) -> tuple[tuple, Reader]:
     if row.actor_kind == ActorKind.PARTNER:
         # Grouped by organisation: its counsellors cannot be told apart by name here.
         organisation = names.organisation(row.organisation_id)
@@ -372,7 +294,7 @@ def _reader_of(row: _Row, names: _Names) -> tuple[tuple, Reader]:
     return (row.actor_kind, row.actor_id), Reader(row.actor_kind, "Betrieb", names.jobcenter)
 
 
-def _occasion(row: _Row, names: _Names, consents: dict[uuid.UUID, Consent]) -> Occasion:
+def _occasion(row: LogRow, names: _Names, consents: dict[uuid.UUID, Consent]) -> Occasion:
     consent_id, referral_id, basis = None, None, row.basis
     if row.basis.startswith("consent:"):
         consent_id = uuid.UUID(row.basis.removeprefix("consent:"))

@@ -1,6 +1,8 @@
-"""Verify the audit chains: recompute every record's hash from its content and its predecessor's
-hash, check the numbering has no gaps and that the chain ends where its head says. The first
-record that does not fit is named, so a data-protection officer can see where tampering began.
+"""Verify the audit chains: walk each jobcenter's request links in seq order, recompute every
+link's hash from its header, its entries (decoded to names) and its predecessor's hash, check the
+numbering of links and of entries has no gaps and that the chain ends where its head says. The
+first link that does not fit is named (and the entry, where the numbering tells it), so a
+data-protection officer can see where tampering began.
 
 What this proves: the records have not been changed, removed or slipped in by anyone who could
 not also recompute the rest of the chain. A database superuser can; anchoring the chain heads
@@ -11,24 +13,26 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from service.audit.models import AuditChainHead, AuditEvent
+from service.audit.codes import FieldNames, UnknownFieldCode
+from service.audit.models import AuditBasis, AuditChainHead, AuditEntry, AuditKind, AuditRequest
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 Executor = AsyncSession | AsyncConnection
-BATCH = 5000
+BATCH = 2000  # links a query; their entries come with one more
 
 
 @dataclass(frozen=True, slots=True)
 class ChainReport:
     tenant_id: uuid.UUID
-    records_checked: int
+    records_checked: int  # request links
     first_broken_seq: int | None = None
     problem: str | None = None
 
@@ -37,38 +41,56 @@ class ChainReport:
         return self.problem is None
 
 
-def canonical(row: Any) -> bytes:
-    """The same text `audit_append` hashes (migrations/versions/0006_audit_log.py)."""
-    micros = (row.occurred_at - EPOCH) // timedelta(microseconds=1)
-    parts = [
-        str(row.tenant_id),
-        str(row.seq),
+def canonical(link: Any, entries: Sequence[Any], names: FieldNames, prev_hash: bytes) -> bytes:
+    """The text `audit_append` hashes (migrations/versions/0016_audit_compact.py): the header,
+    each entry by name in entry order, the previous link's hash."""
+    micros = (link.occurred_at - EPOCH) // timedelta(microseconds=1)
+    header = [
+        str(link.tenant_id),
+        str(link.seq),
         str(micros),
-        str(row.request_id),
-        row.operation,
-        row.action,
-        row.actor_kind,
-        str(row.actor_id),
-        str(row.actor_organisation_id) if row.actor_organisation_id else "",
-        str(row.subject_id),
-        row.object_type,
-        str(row.object_id),
-        ",".join(row.fields),
-        row.basis,
-        row.prev_hash.hex(),
+        str(link.request_id),
+        link.operation,
+        link.actor_kind,
+        str(link.actor_id),
+        str(link.actor_organisation_id) if link.actor_organisation_id else "",
     ]
-    return "|".join(parts).encode()
+    lines = ["|".join(header)]
+    for entry in entries:
+        lines.append(
+            "|".join(
+                [
+                    str(entry.entry),
+                    entry.action,
+                    str(entry.subject_id),
+                    entry.object_type,
+                    str(entry.object_id or entry.subject_id),
+                    ",".join(names.decode(entry.kind, entry.fields)),
+                    entry.basis,
+                ]
+            )
+        )
+    lines.append(prev_hash.hex())
+    return "\n".join(lines).encode()
 
 
 async def verify_tenant(db: Executor, tenant_id: uuid.UUID) -> ChainReport:
-    """Walk one tenant's chain from its first record (as the owner, or as the DPO's session)."""
+    """Walk one tenant's chain from its first link (as the owner, or as the DPO's session)."""
+    names = await FieldNames.load(db, tenant_id)
     expected_seq, expected_prev, checked = 1, b"", 0
-    while rows := (await db.execute(_batch(tenant_id, expected_seq))).all():
-        for row in rows:
-            problem = _problem(row, expected_seq, expected_prev)
+    while links := (await db.execute(_links(tenant_id, expected_seq))).all():
+        entries = await _entries(db, tenant_id, links[0].seq, links[-1].seq)
+        for link in links:
+            problem = _problem(link, entries.get(link.seq, []), names, expected_seq, expected_prev)
             if problem:
                 return ChainReport(tenant_id, checked, expected_seq, problem)
-            expected_seq, expected_prev, checked = row.seq + 1, row.hash, checked + 1
+            expected_seq, expected_prev, checked = link.seq + 1, link.hash, checked + 1
+    return await _check_the_end(db, tenant_id, expected_seq, expected_prev, checked)
+
+
+async def _check_the_end(
+    db: Executor, tenant_id: uuid.UUID, next_seq: int, last_hash: bytes, checked: int
+) -> ChainReport:
     head = (
         await db.execute(
             select(AuditChainHead.seq, AuditChainHead.hash).where(
@@ -76,32 +98,78 @@ async def verify_tenant(db: Executor, tenant_id: uuid.UUID) -> ChainReport:
             )
         )
     ).first()
-    if head is not None and (head.seq, head.hash) != (expected_seq - 1, expected_prev):
+    if head is not None and (head.seq, head.hash) != (next_seq - 1, last_hash):
         return ChainReport(
             tenant_id,
             checked,
-            expected_seq,
-            f"chain ends at record {expected_seq - 1}, but {head.seq} were written",
+            next_seq,
+            f"chain ends at record {next_seq - 1}, but {head.seq} were written",
+        )
+    stray = await db.scalar(
+        select(func.min(AuditEntry.seq)).where(
+            AuditEntry.tenant_id == tenant_id, AuditEntry.seq >= next_seq
+        )
+    )
+    if stray is not None:
+        return ChainReport(
+            tenant_id, checked, stray, f"entries of record {stray}, which is missing"
         )
     return ChainReport(tenant_id, checked)
 
 
-def _batch(tenant_id: uuid.UUID, from_seq: int) -> Select:
-    log = AuditEvent.__table__
+def _links(tenant_id: uuid.UUID, from_seq: int):
     return (
-        select(log)
-        .where(log.c.tenant_id == tenant_id, log.c.seq >= from_seq)
-        .order_by(log.c.seq)
+        select(AuditRequest.__table__)
+        .where(AuditRequest.tenant_id == tenant_id, AuditRequest.seq >= from_seq)
+        .order_by(AuditRequest.seq)
         .limit(BATCH)
     )
 
 
-def _problem(row: Any, expected_seq: int, expected_prev: bytes) -> str | None:
-    if row.seq != expected_seq:
+async def _entries(
+    db: Executor, tenant_id: uuid.UUID, first: int, last: int
+) -> dict[int, list[Any]]:
+    """The entries of links first..last with their kind and basis by name (NULL: code unknown)."""
+    e = AuditEntry.__table__
+    query = (
+        select(
+            *(e.c[name] for name in ("seq", "entry", "occurred_at", "subject_id", "object_id")),
+            e.c.kind,
+            e.c.fields,
+            AuditKind.action,
+            AuditKind.object_type,
+            AuditBasis.name.label("basis"),
+        )
+        .outerjoin(AuditKind, (AuditKind.tenant_id == e.c.tenant_id) & (AuditKind.code == e.c.kind))
+        .outerjoin(
+            AuditBasis, (AuditBasis.tenant_id == e.c.tenant_id) & (AuditBasis.code == e.c.basis)
+        )
+        .where(e.c.tenant_id == tenant_id, e.c.seq.between(first, last))
+        .order_by(e.c.seq, e.c.entry, e.c.occurred_at)
+    )
+    by_link: dict[int, list[Any]] = {}
+    for row in (await db.execute(query)).all():
+        by_link.setdefault(row.seq, []).append(row)
+    return by_link
+
+
+def _problem(
+    link: Any, entries: list[Any], names: FieldNames, expected_seq: int, expected_prev: bytes
+) -> str | None:
+    if link.seq != expected_seq:
         return f"record {expected_seq} is missing"
-    if row.prev_hash != expected_prev:
-        return "does not continue the chain"
-    if hashlib.sha256(canonical(row)).digest() != row.hash:
+    for number, entry in enumerate(entries, start=1):
+        if entry.occurred_at != link.occurred_at or entry.entry < number:
+            return f"entry {entry.entry} does not belong to the record"
+        if entry.entry > number:
+            return f"entry {number} is missing"
+        if entry.action is None or entry.basis is None:
+            return f"entry {number} names an unknown code"
+    try:
+        text = canonical(link, entries, names, expected_prev)
+    except UnknownFieldCode:
+        return "an entry names an unknown field code"
+    if hashlib.sha256(text).digest() != link.hash:
         return "content does not match its hash"
     return None
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, UOWTransaction
 
-from service.audit.models import AuditChainHead, AuditEvent
+from service.audit.models import AUDIT_MODELS
 from service.cases.models import Case
 from service.clients.models import Client
 from service.consent.models import Consent
@@ -22,7 +22,7 @@ from service.referrals.models import Referral
 from service.tenants.binding import ScopedSession
 
 GUARD_INFO_KEY = "casework.guard"
-NOT_CLIENT_DATA = (AuditEvent, AuditChainHead)
+NOT_CLIENT_DATA = AUDIT_MODELS
 # How to find the client an object is about, for objects that do not name it themselves.
 _OWNER_OF: tuple[tuple[str, type, str], ...] = (
     ("case_id", Case, "client_id"),

@@ -1,6 +1,13 @@
 """Imports every ORM model so `Base.metadata` is complete (Alembic, the schema checks)."""
 
-from service.audit.models import AuditChainHead, AuditEvent
+from service.audit.models import (
+    AuditBasis,
+    AuditChainHead,
+    AuditEntry,
+    AuditField,
+    AuditKind,
+    AuditRequest,
+)
 from service.cases.models import Case
 from service.clients.models import Client
 from service.clients.privacy_models import ClientRestriction
@@ -12,8 +19,12 @@ from service.staff.models import StaffUser
 from service.tenants.models import Tenant
 
 __all__ = [
+    "AuditBasis",
     "AuditChainHead",
-    "AuditEvent",
+    "AuditEntry",
+    "AuditField",
+    "AuditKind",
+    "AuditRequest",
     "Base",
     "Case",
     "Client",

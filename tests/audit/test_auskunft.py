@@ -154,7 +154,7 @@ async def test_the_report_request_is_itself_recorded(client, tokens, factories, 
             await conn.execute(
                 text(
                     "SELECT action, actor_id, object_type, object_id, operation, basis, fields"
-                    " FROM audit_log WHERE subject_id = :s AND object_type = 'access_report'"
+                    " FROM audit_records WHERE subject_id = :s AND object_type = 'access_report'"
                 ),
                 {"s": setting.client.id},
             )

@@ -26,7 +26,8 @@ async def _records(owner_url, subject_id: uuid.UUID) -> list[dict]:
         rows = await conn.execute(
             text(
                 "SELECT object_type, fields, basis, operation, action, actor_kind,"
-                " actor_organisation_id FROM audit_log WHERE subject_id = :s ORDER BY seq"
+                " actor_organisation_id FROM audit_records WHERE subject_id = :s"
+                " ORDER BY seq, entry"
             ),
             {"s": subject_id},
         )
@@ -124,9 +125,13 @@ async def test_when_records_cannot_be_written_no_personal_data_leaves(
 async def test_service_role_cannot_alter_or_forge_records(runtime):
     async with runtime.database.engine.connect() as conn:
         for statement in (
-            "UPDATE audit_log SET fields = '{}'",
-            "DELETE FROM audit_log",
-            "TRUNCATE audit_log",
+            "UPDATE audit_entries SET fields = 0",
+            "DELETE FROM audit_entries",
+            "DELETE FROM audit_requests",
+            "TRUNCATE audit_requests",
+            "UPDATE audit_fields SET name = 'email'",
+            "INSERT INTO audit_bases (tenant_id, code, name)"
+            " SELECT tenant_id, 0, 'forged' FROM audit_bases",
             "INSERT INTO audit_chain_heads (tenant_id, seq, hash)"
             " VALUES (gen_random_uuid(), 0, '')",
         ):

@@ -1,5 +1,6 @@
-"""The chain shows tampering: a changed, a deleted and an inserted record are each caught, and
-the first broken record is named."""
+"""The chain shows tampering: a changed, a deleted and an inserted record (request link) or entry
+are each caught, and the first broken record is named (and the entry, where the numbering tells
+it). A changed dictionary is caught too: the chain hashes names, not codes."""
 
 from __future__ import annotations
 
@@ -19,33 +20,46 @@ from service.db.admin import drop_database, ensure_database
 from service.db.migrate import upgrade_to_head
 
 
-def _event(tenant_id: uuid.UUID, n: int) -> dict:
+def _event(tenant_id: uuid.UUID, n: int, request_id: str | None = None, **changes) -> dict:
+    subject = str(uuid.uuid4())
     return {
         "tenant_id": str(tenant_id),
         "occurred_at": datetime.now(UTC).isoformat(),
-        "request_id": str(uuid.uuid4()),
+        "request_id": request_id or str(uuid.uuid4()),
         "operation": f"Read{n}",
         "action": "read",
         "actor_kind": "staff",
         "actor_id": str(uuid.uuid4()),
         "actor_organisation_id": None,
-        "subject_id": str(uuid.uuid4()),
+        "subject_id": subject,
         "object_type": "client",
-        "object_id": str(uuid.uuid4()),
+        "object_id": subject,
         "fields": ["familyName", "givenName"],
         "basis": "responsible_case_manager",
+    } | changes
+
+
+def _request(tenant_id: uuid.UUID, n: int) -> list[dict]:
+    """One request reading a client and its case: one link with two entries."""
+    client = _event(tenant_id, n)
+    case = client | {
+        "object_type": "case",
+        "object_id": str(uuid.uuid4()),
+        "fields": ["status", "nextReviewDue"],
     }
+    return [client, case]
 
 
 @pytest.fixture
 async def chain(factories, owner_url):
-    """A jobcenter with three chained records, and an owner connection to tamper with them."""
+    """A jobcenter with three chained requests of two entries each, and an owner connection to
+    tamper with them."""
     jobcenter = await factories.jobcenter()
     engine = create_async_engine(owner_url, poolclass=pool.NullPool)
     async with engine.begin() as conn:
         await conn.execute(
             text("SELECT audit_append(CAST(:e AS jsonb))"),
-            {"e": json.dumps([_event(jobcenter.id, n) for n in range(3)])},
+            {"e": json.dumps([e for n in range(3) for e in _request(jobcenter.id, n)])},
         )
     yield jobcenter.id, engine
     await engine.dispose()
@@ -56,9 +70,10 @@ async def _verify(engine, tenant_id):
         return await verify_tenant(conn, tenant_id)
 
 
-async def _tamper(engine, statement: str, **params) -> None:
+async def _tamper(engine, *statements: str, **params) -> None:
     async with engine.begin() as conn:
-        await conn.execute(text(statement), params)
+        for statement in statements:
+            await conn.execute(text(statement), params)
 
 
 async def test_an_untouched_chain_is_intact(chain):
@@ -69,31 +84,92 @@ async def test_an_untouched_chain_is_intact(chain):
     assert (report.intact, report.records_checked) == (True, 3)
 
 
-async def test_a_changed_record_is_caught(chain):
+@pytest.mark.parametrize(
+    "statement",
+    [
+        # an entry's fields: givenName no longer among those read
+        "UPDATE audit_entries SET fields = fields & ~2::bigint WHERE tenant_id = :t AND seq = 2"
+        " AND entry = 1",
+        # an entry's object, its ground, its client
+        "UPDATE audit_entries SET object_id = gen_random_uuid() WHERE tenant_id = :t AND seq = 2"
+        " AND entry = 2",
+        "UPDATE audit_entries SET subject_id = gen_random_uuid()"
+        " WHERE tenant_id = :t AND seq = 2 AND entry = 2",
+        # the header: who and what operation
+        "UPDATE audit_requests SET operation = 'Harmless' WHERE tenant_id = :t AND seq = 2",
+        "UPDATE audit_requests SET actor_id = gen_random_uuid() WHERE tenant_id = :t AND seq = 2",
+        # the last entry of a link taken away: the numbering cannot tell, the hash does
+        "DELETE FROM audit_entries WHERE tenant_id = :t AND seq = 2 AND entry = 2",
+        # an entry slipped in at the end of a link
+        "INSERT INTO audit_entries SELECT seq, occurred_at, fields, tenant_id, subject_id,"
+        " object_id, basis, kind, 3 FROM audit_entries WHERE tenant_id = :t AND seq = 2"
+        " AND entry = 1",
+    ],
+    ids=["fields", "object", "subject", "operation", "actor", "last-entry", "added-entry"],
+)
+async def test_a_changed_record_is_caught(chain, statement):
     tenant_id, engine = chain
-    await _tamper(
-        engine,
-        "UPDATE audit_log SET fields = '{givenName}' WHERE tenant_id = :t AND seq = 2",
-        t=tenant_id,
-    )
+    await _tamper(engine, statement, t=tenant_id)
 
     report = await _verify(engine, tenant_id)
 
     assert (report.first_broken_seq, report.problem) == (2, "content does not match its hash")
 
 
+async def test_a_changed_dictionary_is_caught_at_the_first_record_using_it(chain):
+    tenant_id, engine = chain
+    # "givenName" renamed to "email": every mask with that bit now says something else.
+    await _tamper(
+        engine,
+        "UPDATE audit_fields SET name = 'email' WHERE tenant_id = :t AND name = 'givenName'",
+        t=tenant_id,
+    )
+
+    report = await _verify(engine, tenant_id)
+
+    assert (report.first_broken_seq, report.problem) == (1, "content does not match its hash")
+
+
+async def test_a_deleted_dictionary_row_is_named(chain):
+    tenant_id, engine = chain
+    await _tamper(
+        engine, "DELETE FROM audit_fields WHERE tenant_id = :t AND name = 'status'", t=tenant_id
+    )
+
+    report = await _verify(engine, tenant_id)
+
+    assert (report.first_broken_seq, report.problem) == (1, "an entry names an unknown field code")
+
+
 async def test_a_deleted_record_is_caught(chain):
     tenant_id, engine = chain
-    await _tamper(engine, "DELETE FROM audit_log WHERE tenant_id = :t AND seq = 2", t=tenant_id)
+    await _tamper(
+        engine, "DELETE FROM audit_requests WHERE tenant_id = :t AND seq = 2", t=tenant_id
+    )
 
     report = await _verify(engine, tenant_id)
 
     assert (report.first_broken_seq, report.problem) == (2, "record 2 is missing")
 
 
+async def test_a_deleted_entry_is_named(chain):
+    tenant_id, engine = chain
+    await _tamper(
+        engine,
+        "DELETE FROM audit_entries WHERE tenant_id = :t AND seq = 2 AND entry = 1",
+        t=tenant_id,
+    )
+
+    report = await _verify(engine, tenant_id)
+
+    assert (report.first_broken_seq, report.problem) == (2, "entry 1 is missing")
+
+
 async def test_a_deleted_last_record_is_caught_by_the_chain_head(chain):
     tenant_id, engine = chain
-    await _tamper(engine, "DELETE FROM audit_log WHERE tenant_id = :t AND seq = 3", t=tenant_id)
+    await _tamper(
+        engine, "DELETE FROM audit_requests WHERE tenant_id = :t AND seq = 3", t=tenant_id
+    )
 
     report = await _verify(engine, tenant_id)
 
@@ -103,19 +179,34 @@ async def test_a_deleted_last_record_is_caught_by_the_chain_head(chain):
 
 async def test_an_inserted_record_is_caught(chain):
     tenant_id, engine = chain
-    # A forged copy of record 2 slipped in after it, continuing the chain from record 3's hash.
+    # A forged copy of record 2 slipped in after the last one, with its entries.
     await _tamper(
         engine,
-        "INSERT INTO audit_log SELECT tenant_id, 4, occurred_at, request_id, operation, action,"
-        " actor_kind, actor_id, actor_organisation_id, subject_id, object_type, object_id,"
-        " fields, basis, (SELECT hash FROM audit_log WHERE tenant_id = :t AND seq = 3), hash"
-        " FROM audit_log WHERE tenant_id = :t AND seq = 2",
+        "INSERT INTO audit_requests SELECT 4, occurred_at, tenant_id, request_id, actor_id,"
+        " actor_organisation_id, actor_kind, operation, hash FROM audit_requests"
+        " WHERE tenant_id = :t AND seq = 2",
+        "INSERT INTO audit_entries SELECT 4, occurred_at, fields, tenant_id, subject_id,"
+        " object_id, basis, kind, entry FROM audit_entries WHERE tenant_id = :t AND seq = 2",
         t=tenant_id,
     )
 
     report = await _verify(engine, tenant_id)
 
     assert (report.first_broken_seq, report.problem) == (4, "content does not match its hash")
+
+
+async def test_entries_without_their_record_are_caught(chain):
+    tenant_id, engine = chain
+    await _tamper(
+        engine,
+        "INSERT INTO audit_entries SELECT 9, occurred_at, fields, tenant_id, subject_id,"
+        " object_id, basis, kind, entry FROM audit_entries WHERE tenant_id = :t AND seq = 2",
+        t=tenant_id,
+    )
+
+    report = await _verify(engine, tenant_id)
+
+    assert (report.first_broken_seq, report.problem) == (9, "entries of record 9, which is missing")
 
 
 def test_the_verify_command_names_the_broken_record(server_url, tmp_path):
@@ -149,7 +240,7 @@ def test_the_verify_command_names_the_broken_record(server_url, tmp_path):
     command = [sys.executable, "-m", "service.cli", "audit", "verify"]
     try:
         intact = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
-        asyncio.run(_tamper(engine, "UPDATE audit_log SET basis = 'forged' WHERE seq = 1"))
+        asyncio.run(_tamper(engine, "UPDATE audit_bases SET name = 'forged'"))
         broken = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
     finally:
         asyncio.run(engine.dispose())
@@ -181,7 +272,9 @@ async def test_data_protection_officer_verifies_the_chain_through_the_api(
         )
 
     intact = await post_graphql(client, AUDIT_VERIFICATION, headers=tokens.headers(dpo))
-    await _tamper(engine, "DELETE FROM audit_log WHERE tenant_id = :t AND seq = 1", t=jobcenter.id)
+    await _tamper(
+        engine, "DELETE FROM audit_requests WHERE tenant_id = :t AND seq = 1", t=jobcenter.id
+    )
     broken = await post_graphql(client, AUDIT_VERIFICATION, headers=tokens.headers(dpo))
     refused = await post_graphql(client, AUDIT_VERIFICATION, headers=tokens.headers(case_manager))
     await engine.dispose()

@@ -51,7 +51,8 @@ async def test_generator_and_workloads(bench_db, tmp_path):
     rows = await counts(conn)
     assert rows["clients"] == 40 and rows["cases"] == 40
     assert rows["referrals"] == 60 and rows["consents"] == 100
-    assert rows["audit_log"] == 400 and rows["assessment_entries"] == 120
+    assert rows["audit_entries"] == 400 and rows["audit_requests"] == 40
+    assert rows["assessment_entries"] == 120
 
     async with service_client(bench_db, tmp_path) as http:
         key = workloads.bench_key(tmp_path)

@@ -129,7 +129,7 @@ async def test_erasure_removes_the_personal_data_and_the_audit_keeps_working(
         ).one()
         audit_text = await conn.scalar(
             text(
-                "SELECT string_agg(concat_ws(' ', basis, fields::text), ' | ') FROM audit_log"
+                "SELECT string_agg(concat_ws(' ', basis, fields::text), ' | ') FROM audit_records"
                 " WHERE subject_id = :id"
             ),
             {"id": setting.client.id},

@@ -15,7 +15,7 @@ from service.db.admin import drop_database, ensure_database
 from service.db.migrate import alembic_config, head_revisions, upgrade_to_head
 from service.db.models import Base
 
-PARTITION = re.compile(r"^audit_log_\d{4}_\d{2}$")
+PARTITION = re.compile(r"^audit_(requests|entries)_\d{4}_\d{2}$")
 
 
 async def test_database_of_this_run_is_at_head(owner_url):

@@ -64,7 +64,7 @@ async def _recorded_reads(database, request_ids: list[str]) -> int:
     async with engine.connect() as conn:
         total = await conn.scalar(
             text(
-                "SELECT coalesce(sum(cardinality(fields)), 0) FROM audit_log"
+                "SELECT coalesce(sum(cardinality(fields)), 0) FROM audit_records"
                 " WHERE action = 'read' AND request_id = ANY(CAST(:ids AS uuid[]))"
             ),
             {"ids": request_ids},
