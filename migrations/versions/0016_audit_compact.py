@@ -338,13 +338,19 @@ def _convert_up() -> None:
     op.execute("DROP TABLE audit_conversion")
 
 
+# The distinct field sets of this call: a page of 50 clients reads the same fields of each.
+_SHAPES = """
+    SELECT DISTINCT (e->>'tenant_id')::uuid AS tenant_id, e->>'action' AS action,
+           e->>'object_type' AS object_type, e->'fields' AS fields,
+           concat_ws('/', e->>'tenant_id', e->>'action', e->>'object_type', e->'fields') AS shape
+      FROM jsonb_array_elements(events) e
+"""
+
 # The field names of this call that their object kind has no bit for yet.
-_NEW_FIELDS = """
+_NEW_FIELDS = f"""
     SELECT w.tenant_id, k.code AS kind, k.action, k.object_type, w.name
-      FROM (SELECT DISTINCT (e->>'tenant_id')::uuid AS tenant_id, e->>'action' AS action,
-                   e->>'object_type' AS object_type, f.name
-              FROM jsonb_array_elements(events) e
-             CROSS JOIN jsonb_array_elements_text(e->'fields') f(name)) w
+      FROM (SELECT DISTINCT d.tenant_id, d.action, d.object_type, f.name
+              FROM ({_SHAPES}) d CROSS JOIN jsonb_array_elements_text(d.fields) f(name)) w
       JOIN audit_kinds k ON k.tenant_id = w.tenant_id AND k.action = w.action
                         AND k.object_type = w.object_type
      WHERE NOT EXISTS (SELECT 1 FROM audit_fields x WHERE x.tenant_id = w.tenant_id
@@ -368,7 +374,9 @@ _LINKED = """
                    (x.e->>'actor_organisation_id')::uuid AS actor_organisation_id,
                    x.e->>'action' AS action, (x.e->>'subject_id')::uuid AS subject_id,
                    x.e->>'object_type' AS object_type, (x.e->>'object_id')::uuid AS object_id,
-                   x.e->'fields' AS fields, x.e->>'basis' AS basis
+                   x.e->>'basis' AS basis,
+                   concat_ws('/', x.e->>'tenant_id', x.e->>'action', x.e->>'object_type',
+                             x.e->'fields') AS shape
               FROM jsonb_array_elements(events) WITH ORDINALITY x(e, n)) ev
 """
 
@@ -384,6 +392,7 @@ DECLARE
     links bigint[] := '{{}}';
     seqs bigint[] := '{{}}';
     full_kind record;
+    shapes jsonb;
     written integer;
 BEGIN
     -- Lock every head first, in tenant order: two requests touching the same tenants in a
@@ -417,30 +426,43 @@ BEGIN
      WHERE NOT EXISTS (SELECT 1 FROM audit_bases b WHERE b.tenant_id = n.tenant_id
                           AND b.name = n.name);
     -- New field names get the next bits of their kind; beyond the mask none is assigned, and
-    -- the check below refuses the whole call. Names are made distinct before any lookup: a call
-    -- of 500 objects of 12 fields asks the dictionary about 12 names, not 6,000.
-    INSERT INTO audit_fields (tenant_id, kind, bit, name)
-    SELECT n.tenant_id, n.kind, n.bit, n.name
-      FROM (SELECT w.tenant_id, w.kind, w.name,
-                   coalesce(top.bit, -1) + row_number() OVER (PARTITION BY w.tenant_id, w.kind
-                                                              ORDER BY w.name) AS bit
-              FROM ({_NEW_FIELDS}) w
-              LEFT JOIN LATERAL (SELECT max(bit) AS bit FROM audit_fields
-                                  WHERE tenant_id = w.tenant_id AND kind = w.kind) top ON true) n
-     WHERE n.bit < {FIELD_BITS};
+    -- the call is refused below. Names are made distinct before any lookup: a call of 500
+    -- objects of 12 fields asks the dictionary about 12 names, not 6,000.
+    WITH numbered AS (
+        SELECT w.tenant_id, w.kind, w.action, w.object_type, w.name,
+               coalesce(top.bit, -1) + row_number() OVER (PARTITION BY w.tenant_id, w.kind
+                                                          ORDER BY w.name) AS bit
+          FROM ({_NEW_FIELDS}) w
+          LEFT JOIN LATERAL (SELECT max(bit) AS bit FROM audit_fields
+                              WHERE tenant_id = w.tenant_id AND kind = w.kind) top ON true),
+    added AS (
+        INSERT INTO audit_fields (tenant_id, kind, bit, name)
+        SELECT tenant_id, kind, bit, name FROM numbered WHERE bit < {FIELD_BITS} RETURNING 1)
+    SELECT n.object_type, n.action INTO full_kind FROM numbered n WHERE n.bit >= {FIELD_BITS}
+     LIMIT 1;
     -- The 64th field of an object kind: fail the request (no data leaves unrecorded) and say
     -- why, rather than let the bit-range constraint speak.
-    SELECT w.object_type, w.action INTO full_kind FROM ({_NEW_FIELDS}) w LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION 'audit: % of % would need field number %, but a record holds {FIELD_BITS}',
             full_kind.action, full_kind.object_type, {FIELD_BITS + 1}
             USING HINT = 'split the object type or give audit_entries a second field mask';
     END IF;
 
+    -- Per field set: its mask and its names as hashed (sorted by code point, comma-joined).
+    SELECT jsonb_object_agg(d.shape, jsonb_build_array(
+               (SELECT coalesce(bit_or(1::bigint << f.bit), 0) FROM audit_fields f
+                 WHERE f.tenant_id = d.tenant_id AND f.kind = k.code
+                   AND f.name IN (SELECT jsonb_array_elements_text(d.fields))),
+               {SORTED_JSON_FIELDS.format(e="d")}))
+      INTO shapes
+      FROM ({_SHAPES}) d
+      JOIN audit_kinds k ON k.tenant_id = d.tenant_id AND k.action = d.action
+                        AND k.object_type = d.object_type;
+
     FOR link IN
         SELECT l.tenant_id, l.link, l.request_id, l.occurred_at, l.operation, l.actor_kind,
                l.actor_id, l.actor_organisation_id,
-               string_agg({ENTRY_TEXT.format(e="l", fields=SORTED_JSON_FIELDS.format(e="l"))},
+               string_agg({ENTRY_TEXT.format(e="l", fields="shapes->l.shape->>1")},
                           E'\\n' ORDER BY l.entry) AS entries
           FROM ({_LINKED}) l
          GROUP BY l.tenant_id, l.link, l.request_id, l.occurred_at, l.operation, l.actor_kind,
@@ -477,14 +499,8 @@ BEGIN
     INSERT INTO audit_requests SELECT * FROM unnest(headers);
     INSERT INTO audit_entries (seq, occurred_at, fields, tenant_id, subject_id, object_id,
                                basis, kind, entry)
-    WITH bits AS MATERIALIZED (
-        SELECT f.tenant_id, f.kind, f.name, f.bit FROM audit_fields f
-         WHERE f.tenant_id IN (SELECT DISTINCT (e->>'tenant_id')::uuid
-                                 FROM jsonb_array_elements(events) e))
     SELECT s.seq, l.occurred_at,
-           (SELECT coalesce(bit_or(1::bigint << b.bit), 0)
-              FROM jsonb_array_elements_text(l.fields) x(name)
-              JOIN bits b ON b.tenant_id = l.tenant_id AND b.kind = k.code AND b.name = x.name),
+           (shapes->l.shape->>0)::bigint,
            l.tenant_id, l.subject_id, NULLIF(l.object_id, l.subject_id), b.code, k.code, l.entry
       FROM ({_LINKED}) l
       JOIN unnest(links, seqs) s(link, seq) ON s.link = l.link
@@ -520,46 +536,12 @@ SELECT r.tenant_id, r.seq, e.entry, r.occurred_at, r.request_id, r.operation, k.
 def downgrade() -> None:
     op.execute("SET LOCAL lock_timeout = '10s'")
     op.execute("SET LOCAL row_security = off")
-    op.execute(
-        """
-        CREATE TABLE audit_log (
-            tenant_id uuid NOT NULL, seq bigint NOT NULL, occurred_at timestamptz NOT NULL,
-            request_id uuid NOT NULL, operation varchar(100) NOT NULL, action varchar(10) NOT NULL,
-            actor_kind varchar(10) NOT NULL, actor_id uuid NOT NULL, actor_organisation_id uuid,
-            subject_id uuid NOT NULL, object_type varchar(40) NOT NULL, object_id uuid NOT NULL,
-            fields text[] NOT NULL, basis varchar(100) NOT NULL, prev_hash bytea NOT NULL,
-            hash bytea NOT NULL,
-            CONSTRAINT pk_audit_log PRIMARY KEY (tenant_id, seq, occurred_at),
-            CONSTRAINT fk_audit_log_tenant_id_tenants FOREIGN KEY (tenant_id)
-                REFERENCES tenants (id)
-        ) PARTITION BY RANGE (occurred_at)
-        """
-    )
-    op.execute(
-        """
-        DO $$
-        DECLARE part record;
-        BEGIN
-            FOR part IN SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) AS bound
-                          FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-                         WHERE i.inhparent = 'audit_requests'::regclass ORDER BY c.relname LOOP
-                EXECUTE format('CREATE TABLE %I PARTITION OF audit_log %s',
-                               replace(part.relname, 'audit_requests_', 'audit_log_'), part.bound);
-            END LOOP;
-        END
-        $$
-        """
-    )
+    _create_partitioned("audit_log", _OLD_LOG_DDL, "audit_requests")
     op.execute(
         "CREATE INDEX ix_audit_log_tenant_id_subject_id_occurred_at"
         " ON audit_log (tenant_id, subject_id, occurred_at)"
     )
-    op.execute("ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY")
-    op.execute("ALTER TABLE audit_log FORCE ROW LEVEL SECURITY")
-    op.execute(
-        "CREATE POLICY tenant_isolation ON audit_log FOR SELECT"
-        " USING (tenant_id = app_current_tenant())"
-    )
+    _row_level_security("audit_log")
     op.execute("CREATE POLICY append_only ON audit_log FOR INSERT WITH CHECK (true)")
     op.execute(f"GRANT SELECT ON audit_log TO {APP_ROLE}")
     op.execute(
@@ -611,6 +593,20 @@ def downgrade() -> None:
     op.execute("DROP TABLE audit_entries, audit_requests, audit_fields, audit_kinds, audit_bases")
     op.execute("SET LOCAL row_security = on")
 
+
+_OLD_LOG_DDL = """
+        CREATE TABLE audit_log (
+            tenant_id uuid NOT NULL, seq bigint NOT NULL, occurred_at timestamptz NOT NULL,
+            request_id uuid NOT NULL, operation varchar(100) NOT NULL, action varchar(10) NOT NULL,
+            actor_kind varchar(10) NOT NULL, actor_id uuid NOT NULL, actor_organisation_id uuid,
+            subject_id uuid NOT NULL, object_type varchar(40) NOT NULL, object_id uuid NOT NULL,
+            fields text[] NOT NULL, basis varchar(100) NOT NULL, prev_hash bytea NOT NULL,
+            hash bytea NOT NULL,
+            CONSTRAINT pk_audit_log PRIMARY KEY (tenant_id, seq, occurred_at),
+            CONSTRAINT fk_audit_log_tenant_id_tenants FOREIGN KEY (tenant_id)
+                REFERENCES tenants (id)
+        ) PARTITION BY RANGE (occurred_at)
+"""
 
 # 0013's function, word for word (a migration keeps its own copy).
 BATCHED_0013 = """

@@ -1,7 +1,11 @@
 """The audit records of one client, grouped into occasions (one actor's request, on one ground),
-for the Auskunft: entries found by (subject_id, occurred_at), joined to their request's header
-and their codes' names; the field masks decoded here, with the jobcenter's field dictionary
-loaded once."""
+for the Auskunft: the client's entries (index on subject_id) grouped and paged first, then the
+request header of each occasion on the page looked up by its key, and the field masks decoded
+here with the jobcenter's field dictionary, loaded once.
+
+Paging before the header lookup keeps a page of 20 occasions at 20 lookups for a client with
+10,000 records; the cursor therefore orders by the link's seq (not the request id) within
+one instant."""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, tuple_, type_coerce
+from sqlalchemy import func, select, true, tuple_, type_coerce
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,6 +29,7 @@ from service.errors import ValidationFailed
 @dataclass(frozen=True, slots=True)
 class LogRow:
     at: datetime
+    seq: int
     request_id: uuid.UUID
     action: str
     basis: str
@@ -36,7 +41,7 @@ class LogRow:
 
     @property
     def cursor(self) -> str:
-        key = [self.at.isoformat(), str(self.request_id), self.action, self.basis]
+        key = [self.at.isoformat(), self.seq, self.action, self.basis]
         return base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
 
 
@@ -44,8 +49,8 @@ def decode_cursor(cursor: str | None) -> tuple | None:
     if cursor is None:
         return None
     try:
-        at, request_id, action, basis = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return datetime.fromisoformat(at), uuid.UUID(request_id), str(action), str(basis)
+        at, seq, action, basis = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        return datetime.fromisoformat(at), int(seq), str(action), str(basis)
     except (ValueError, TypeError, binascii.Error):
         raise ValidationFailed("after", "invalid cursor", "ungültiger Cursor") from None
 
@@ -60,24 +65,18 @@ async def occasion_rows(
 ) -> list[LogRow]:
     e, r = AuditEntry.__table__, AuditRequest.__table__
     k, b = AuditKind.__table__, AuditBasis.__table__
-    key = (e.c.occurred_at, r.c.request_id, k.c.action, b.c.name)
-    header = (r.c.operation, r.c.actor_kind, r.c.actor_id, r.c.actor_organisation_id)
+    key = (e.c.occurred_at, e.c.seq, k.c.action, b.c.name)
     objects = func.jsonb_agg(
         func.jsonb_build_array(
             k.c.object_type, func.coalesce(e.c.object_id, e.c.subject_id), e.c.kind, e.c.fields
         )
     )
-    query = (
-        select(*key, *header, type_coerce(objects, JSONB).label("objects"))
+    page = (
+        select(e.c.tenant_id, *key, type_coerce(objects, JSONB).label("objects"))
         .select_from(
-            e.join(
-                r,
-                (r.c.tenant_id == e.c.tenant_id)
-                & (r.c.seq == e.c.seq)
-                & (r.c.occurred_at == e.c.occurred_at),
+            e.join(k, (k.c.tenant_id == e.c.tenant_id) & (k.c.code == e.c.kind)).join(
+                b, (b.c.tenant_id == e.c.tenant_id) & (b.c.code == e.c.basis)
             )
-            .join(k, (k.c.tenant_id == e.c.tenant_id) & (k.c.code == e.c.kind))
-            .join(b, (b.c.tenant_id == e.c.tenant_id) & (b.c.code == e.c.basis))
         )
         .where(
             e.c.tenant_id == client.tenant_id,
@@ -85,13 +84,46 @@ async def occasion_rows(
             e.c.occurred_at >= from_,
             e.c.occurred_at < to,
         )
-        .group_by(*key, *header)
+        .group_by(e.c.tenant_id, *key)
         .order_by(*(column.desc() for column in key))
     )
     if after is not None:
-        query = query.where(tuple_(*key) < tuple_(*after))
+        page = page.where(tuple_(*key) < tuple_(*after))
     if first is not None:
-        query = query.limit(first + 1)
+        page = page.limit(first + 1)
+    page = page.subquery("page")
+    # LATERAL with LIMIT (which keeps the planner from turning it into a join): one primary-key
+    # lookup per occasion, its month found at run time, never a scan of every header in the
+    # period (a hash join over them took 50 ms for 50,000 headers).
+    header = (
+        select(r.c.request_id, r.c.operation, r.c.actor_kind, r.c.actor_id)
+        .add_columns(r.c.actor_organisation_id)
+        .where(
+            r.c.tenant_id == page.c.tenant_id,
+            r.c.seq == page.c.seq,
+            r.c.occurred_at == page.c.occurred_at,
+        )
+        .limit(1)
+        .lateral("header")
+    )
+    query = (
+        select(
+            page.c.occurred_at,
+            page.c.seq,
+            header.c.request_id,
+            page.c.action,
+            page.c.name,
+            header.c.operation,
+            header.c.actor_kind,
+            header.c.actor_id,
+            header.c.actor_organisation_id,
+            page.c.objects,
+        )
+        .select_from(page.join(header, true()))
+        .order_by(
+            page.c.occurred_at.desc(), page.c.seq.desc(), page.c.action.desc(), page.c.name.desc()
+        )
+    )
     rows = (await session.execute(query)).all()
     names = await FieldNames.load(session, client.tenant_id)
     return [
