@@ -107,6 +107,11 @@ async def list_referrals(
     security narrows to those). Staff: referrals of the cases they act on; the policy then
     keeps those whose referral data they may read."""
     query = select(Referral).order_by(Referral.created_at.desc(), Referral.id.desc())
+    if actor.kind is ActorKind.PARTNER:
+        # The same rows row-level security allows, said in the query: then the newest come
+        # from the (partner, created_at) index instead of sorting all of the partner's
+        # referrals (30,000 in the benchmark: 16.8 ms → 0.03 ms).
+        query = query.where(Referral.partner_organisation_id == actor.organisation_id)
     if actor.kind is ActorKind.STAFF:
         query = query.join(
             Case, (Case.tenant_id == Referral.tenant_id) & (Case.id == Referral.case_id)
