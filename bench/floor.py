@@ -49,7 +49,7 @@ CLIENTS = (
 REFERRALS = (
     "SELECT tenant_id, id, case_id, client_id, partner_organisation_id, service_category,"
     " purpose, first_report_due, status, created_by_id, created_at, version FROM referrals"
-    " ORDER BY created_at DESC, id DESC LIMIT $1"
+    " WHERE partner_organisation_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
 )
 TENANTS = "SELECT id, slug, name, created_at FROM tenants WHERE id = ANY($1)"
 CASES_BY_ID = CASES.split(" WHERE ")[0] + " WHERE id = ANY($1)"
@@ -216,7 +216,7 @@ class Floor:
             await conn.execute(BIND, "", str(org))
             actor = await conn.fetchrow(ACTOR_PARTNER, claims["sub"])
             restricted = {r[0] for r in await conn.fetch(RESTRICTED)}
-            referrals = (await conn.fetch(REFERRALS, 21))[:20]
+            referrals = (await conn.fetch(REFERRALS, org, 21))[:20]
             consents = await conn.fetch(CONSENTS, [r["client_id"] for r in referrals])
             tenants = {
                 r["id"]: r["name"]

@@ -10,7 +10,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from service.runtime import Runtime, start_runtime
+from service.runtime import Runtime, settle_heap, start_runtime
 from service.schema import build_schema
 from service.settings import Settings
 from service.telemetry.http import RequestTelemetry
@@ -30,6 +30,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
             return
         started = await start_runtime(settings)
         _attach(app, started)
+        settle_heap()
         try:
             yield
         finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from dataclasses import dataclass
 
@@ -86,3 +87,21 @@ def _key_source(settings: Settings) -> KeySource:
     if settings.development:
         keys.append(load_or_create_dev_key(settings.dev_signing_key_file).verification_key)
     return LocalKeys(keys)
+
+
+# Young-generation collections every 10,000 allocations instead of 700: a list of 50 cases
+# allocates some 30,000 short-lived objects (bench/RESULTS.md, sixth run).
+GC_YOUNG_THRESHOLD = 10_000
+
+
+def settle_heap() -> None:
+    """Once the service is started: move what lives for the whole process (modules, the two
+    schemas, the policy) out of the collector's sight, and collect the young generation less
+    often. Measured on the case list (60 requests in one process): the collector's time fell
+    from 9.1 ms to 0.6 ms a request, and the full collections — pauses of 110–125 ms, each
+    landing on one request — from four to none.
+    """
+    gc.collect()
+    gc.freeze()
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, older, oldest)

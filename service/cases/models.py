@@ -49,7 +49,9 @@ def _case_fk() -> ForeignKeyConstraint:
 
 
 def _case_index(table: str) -> Index:
-    return Index(f"ix_{table}_tenant_id_case_id", "tenant_id", "case_id")
+    # Not led by tenant_id: row-level security adds the tenant only as an OR-ed filter, so such
+    # an index cannot serve `case_id IN (…)` (migration 0016).
+    return Index(f"ix_{table}_case_id", "case_id")
 
 
 class Case(Base):
@@ -76,13 +78,12 @@ class Case(Base):
             unique=True,
             postgresql_where=text("status IN ('proposed', 'admitted')"),
         ),
-        # A case manager's own cases, listed on every start page (bench/RESULTS.md).
-        Index(
-            "ix_cases_tenant_id_responsible_case_manager_id",
-            "tenant_id",
-            "responsible_case_manager_id",
-        ),
-        Index("ix_cases_tenant_id_deputy_case_manager_id", "tenant_id", "deputy_case_manager_id"),
+        # A member of staff's own cases (responsible, deputy, proposer), listed on every start
+        # page. Without the tenant: row-level security adds it only as an OR-ed filter, so an
+        # index led by it cannot serve the lookup (migration 0016, bench/RESULTS.md).
+        Index("ix_cases_responsible_case_manager_id", "responsible_case_manager_id"),
+        Index("ix_cases_deputy_case_manager_id", "deputy_case_manager_id"),
+        Index("ix_cases_proposed_by_id", "proposed_by_id"),
     )
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()

@@ -18,8 +18,7 @@ class Consent(Base):
     __table_args__ = (
         ForeignKeyConstraint(["tenant_id", "client_id"], ["clients.tenant_id", "clients.id"]),
         ForeignKeyConstraint(["tenant_id", "referral_id"], ["referrals.tenant_id", "referrals.id"]),
-        Index("ix_consents_tenant_id_client_id", "tenant_id", "client_id"),
-        Index("ix_consents_tenant_id_referral_id", "tenant_id", "referral_id"),
+        Index("ix_consents_referral_id", "referral_id"),
     )
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()

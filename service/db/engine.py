@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import event, exc, text
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -60,6 +60,16 @@ class RequestSession(AsyncSession):
             await super().rollback()
 
 
+def _refuse_closed_connections(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Hand out no connection the server has closed (a restart, a terminated backend): the
+    pool then takes or opens another. SQLAlchemy's pre-ping asked the server instead — BEGIN,
+    a query and ROLLBACK, three of a case list's eleven round trips (bench/RESULTS.md, sixth
+    run). asyncpg notices the server closing an idle connection as it happens; a connection
+    that breaks without notice fails its request, which invalidates the pool's connections."""
+    if dbapi_connection.driver_connection.is_closed():
+        raise exc.DisconnectionError("the server closed this connection")
+
+
 class UnsafeDatabaseRole(RuntimeError):
     """The runtime role could read past row-level security; the service refuses to serve."""
 
@@ -71,7 +81,8 @@ class Database:
             pool_size=settings.db_pool_size,
             max_overflow=0,
             pool_timeout=settings.db_pool_timeout_seconds,
-            pool_pre_ping=True,
+            # Instead of a ping per checkout: see _refuse_closed_connections.
+            pool_pre_ping=False,
             connect_args={
                 "timeout": settings.db_pool_timeout_seconds,
                 "server_settings": {
@@ -80,6 +91,7 @@ class Database:
                 },
             },
         )
+        event.listen(self.engine.sync_engine.pool, "checkout", _refuse_closed_connections)
         self._sessions = async_sessionmaker(
             self.engine,
             class_=RequestSession,

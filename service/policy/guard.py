@@ -16,12 +16,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from inspect import isawaitable
 from typing import Any, Final
 
 import strawberry
+from graphql import GraphQLObjectType, GraphQLResolveInfo
 from strawberry.extensions import FieldExtension
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.schema_directive import Location
 from strawberry.types import Info
+from strawberry.types.field import StrawberryField
 
 from service.errors import Forbidden, Restricted
 from service.identity.actor import Actor
@@ -72,6 +76,13 @@ class ReadKey:
     action: str = "read"
 
 
+@dataclass(frozen=True, slots=True)
+class _Decision:
+    tag: GuardTag  # held so that id(tag) stays this tag's for the request
+    refusal: type[Exception] | None
+    reads: set[str]  # the recorded fields of this object on this basis (shared, see `reads`)
+
+
 class RequestGuard:
     """Per request: the policy answers so far, and the reads to be recorded."""
 
@@ -89,6 +100,10 @@ class RequestGuard:
         self.reads: dict[ReadKey, set[str]] = {}
         self.tenants: dict[ReadKey, uuid.UUID] = {}
         self.policy_questions = 0
+        # One decision per object and category, keyed by the tag's identity: hashing a tag
+        # hashes its consents, and a list of 50 cases asks some 600 times. The entry keeps the
+        # tag alive, so its id cannot be reused within the request.
+        self._decisions: dict[tuple[int, str], _Decision] = {}
 
     def readable(self, access: Access) -> frozenset[str]:
         answer = self._answers.get(access)
@@ -97,21 +112,33 @@ class RequestGuard:
             answer = self._answers[access] = frozenset(self._ask_policy(self.actor, access))
         return answer
 
-    def admit(self, tag: GuardTag, category: str) -> None:
+    def admit(self, tag: GuardTag, category: str) -> set[str]:
+        """Raise FORBIDDEN (or RESTRICTED) unless the actor may read `category` of this object;
+        otherwise return the set its field reads are to be recorded in (see `record`)."""
+        decision = self._decisions.get((id(tag), category))
+        if decision is None:
+            decision = self._decisions[(id(tag), category)] = self._decide(tag, category)
+        if decision.refusal is not None:
+            raise decision.refusal()
+        return decision.reads
+
+    def record(self, tag: GuardTag, category: str, field_name: str) -> None:
+        self.admit(tag, category).add(field_name)
+
+    def _decide(self, tag: GuardTag, category: str) -> _Decision:
         access = tag.access
         if tag.subject_id in self.restricted_subjects:
             access = access.with_flags(ObjectFlag.RESTRICTED)
         if category not in self.readable(access):
-            raise Restricted() if ObjectFlag.RESTRICTED in access.flags else Forbidden()
-
-    def record(self, tag: GuardTag, category: str, field_name: str) -> None:
+            refusal = Restricted if ObjectFlag.RESTRICTED in access.flags else Forbidden
+            return _Decision(tag, refusal, set())
         basis = basis_of(tag, category, self.actor)
         key = ReadKey(tag.subject_id, tag.object_type, tag.object_id, basis)
-        fields = self.reads.get(key)
-        if fields is None:
-            fields = self.reads[key] = set()
+        reads = self.reads.get(key)
+        if reads is None:
+            reads = self.reads[key] = set()
             self.tenants[key] = tag.tenant_id
-        fields.add(field_name)
+        return _Decision(tag, None, reads)
 
     def record_change(
         self,
@@ -167,22 +194,84 @@ class FieldGuard(FieldExtension):
         return self.category
 
     def resolve(self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any) -> Any:
-        guard: RequestGuard = info.context.guard
-        category = self._category_of(source)
-        guard.admit(source.guard, category)
+        reads = info.context.guard.admit(source.guard, self._category_of(source))
         value = next_(source, info, **kwargs)
-        guard.record(source.guard, category, info.field_name)
+        reads.add(info.field_name)
         return value
 
     async def resolve_async(
         self, next_: Callable[..., Awaitable[Any]], source: Any, info: Info, **kwargs: Any
     ) -> Any:
-        guard: RequestGuard = info.context.guard
-        category = self._category_of(source)
-        guard.admit(source.guard, category)
+        reads = info.context.guard.admit(source.guard, self._category_of(source))
         value = await next_(source, info, **kwargs)
-        guard.record(source.guard, category, info.field_name)
+        reads.add(info.field_name)
         return value
+
+
+def resolve_guarded_fields_directly(schema: strawberry.Schema) -> int:
+    """Give every guarded field without GraphQL arguments a resolver that does what `FieldGuard`
+    does (admit, resolve, record), without strawberry's per-field layers around it: the argument
+    conversion, the extension chain and the `Info` it builds for every field whether the
+    resolver asks for one or not. A list of 50 cases resolves some 750 guarded fields.
+
+    Same decisions and records as the extension: only the call path is shorter. Fields with
+    arguments, or with resolvers that ask for `root`/`parent`, keep strawberry's path (and so
+    the extension). Returns how many fields were given the direct resolver."""
+    converted = 0
+    for graphql_type in schema._schema.type_map.values():
+        if not isinstance(graphql_type, GraphQLObjectType):
+            continue
+        for graphql_field in graphql_type.fields.values():
+            field = (graphql_field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+            direct = _direct_resolver(field, schema) if field is not None else None
+            if direct is not None:
+                graphql_field.resolve = direct
+                converted += 1
+    return converted
+
+
+def _direct_resolver(field: StrawberryField, schema: strawberry.Schema) -> Any:
+    if field.arguments or len(field.extensions) != 1:
+        return None
+    (guard_of,) = field.extensions
+    value_of = _value_getter(field, schema) if isinstance(guard_of, FieldGuard) else None
+    if value_of is None:
+        return None
+
+    def resolve(source: Any, info: GraphQLResolveInfo) -> Any:
+        reads = info.context.guard.admit(source.guard, guard_of._category_of(source))
+        value = value_of(source, info)
+        if isawaitable(value):
+            return _record_when_resolved(value, reads, info.field_name)
+        reads.add(info.field_name)
+        return value
+
+    return resolve
+
+
+def _value_getter(field: StrawberryField, schema: strawberry.Schema) -> Any:
+    """How the field's value is got from its object, as strawberry would; None where it needs
+    more than the object and (optionally) `info`."""
+    resolver = field.base_resolver
+    if resolver is None:
+        name = field.python_name
+        return lambda source, _info: getattr(source, name)
+    if resolver.root_parameter or resolver.parent_parameter or not resolver.self_parameter:
+        return None
+    function = resolver._unbound_wrapped_func
+    if resolver.info_parameter is None:
+        return lambda source, _info: function(source)
+    info_name = resolver.info_parameter.name
+    info_class = schema.config.info_class
+    return lambda source, info: function(
+        source, **{info_name: info_class(_raw_info=info, _field=field)}
+    )
+
+
+async def _record_when_resolved(value: Awaitable[Any], reads: set[str], field_name: str) -> Any:
+    resolved = await value
+    reads.add(field_name)
+    return resolved
 
 
 def personal_field(

@@ -39,8 +39,8 @@ class Referral(Base):
         ),
         # A partner's list across jobcenters, and row-level security's EXISTS on clients/cases.
         Index("ix_referrals_partner_organisation_id", "partner_organisation_id", "created_at"),
-        Index("ix_referrals_tenant_id_client_id", "tenant_id", "client_id"),
-        Index("ix_referrals_tenant_id_case_id", "tenant_id", "case_id"),
+        Index("ix_referrals_client_id", "client_id"),
+        Index("ix_referrals_case_id", "case_id"),
     )
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()
@@ -65,7 +65,7 @@ class ReferralStatusChange(Base):
     __tablename__ = "referral_status_changes"
     __table_args__ = (
         ForeignKeyConstraint(["tenant_id", "referral_id"], ["referrals.tenant_id", "referrals.id"]),
-        Index("ix_referral_status_changes_tenant_id_referral_id", "tenant_id", "referral_id"),
+        Index("ix_referral_status_changes_referral_id", "referral_id"),
     )
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()
@@ -85,7 +85,7 @@ class ProgressReport(Base):
     __tablename__ = "progress_reports"
     __table_args__ = (
         ForeignKeyConstraint(["tenant_id", "referral_id"], ["referrals.tenant_id", "referrals.id"]),
-        Index("ix_progress_reports_tenant_id_referral_id", "tenant_id", "referral_id"),
+        Index("ix_progress_reports_referral_id", "referral_id"),
     )
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()

@@ -103,10 +103,14 @@ async def list_referrals(
     after: tuple[datetime, uuid.UUID] | None = None,
     limit: int,
 ) -> list[ReferralView]:
-    """Newest first. Partners: every referral made to them, by any jobcenter (row-level
-    security narrows to those). Staff: referrals of the cases they act on; the policy then
-    keeps those whose referral data they may read."""
+    """Newest first, at most `limit`. Partners: every referral made to them, by any jobcenter.
+    Staff: referrals of the cases they act on that the policy lets them read."""
     query = select(Referral).order_by(Referral.created_at.desc(), Referral.id.desc())
+    if actor.kind is ActorKind.PARTNER:
+        # The same rows row-level security allows, said in the query: then the newest come
+        # from the (partner, created_at) index instead of sorting all of the partner's
+        # referrals (30,000 in the benchmark: 16.8 ms → 0.03 ms).
+        query = query.where(Referral.partner_organisation_id == actor.organisation_id)
     if actor.kind is ActorKind.STAFF:
         query = query.join(
             Case, (Case.tenant_id == Referral.tenant_id) & (Case.id == Referral.case_id)
@@ -120,15 +124,26 @@ async def list_referrals(
         query = query.where(
             _overdue_clause(now.date()) if overdue else ~_overdue_clause(now.date())
         )
-    if after is not None:
-        query = query.where(tuple_(Referral.created_at, Referral.id) < tuple_(*after))
-    rows = list(await session.scalars(query.limit(limit)))
-    access = await referral_access(session, actor, rows, now)
-    return [
-        ReferralView(row, access[row.id])
-        for row in rows
-        if authorizer.is_allowed(actor, Action.REFERRAL_READ, access[row.id])
-    ]
+    # The policy decides per referral (a deputy reads only under the client's deputy consent),
+    # so a batch can hold rows the reader may not see: read on until the page is full.
+    views: list[ReferralView] = []
+    while len(views) < limit:
+        batch = (
+            query
+            if after is None
+            else query.where(tuple_(Referral.created_at, Referral.id) < tuple_(*after))
+        )
+        rows = list(await session.scalars(batch.limit(limit)))
+        access = await referral_access(session, actor, rows, now)
+        views += [
+            ReferralView(row, access[row.id])
+            for row in rows
+            if authorizer.is_allowed(actor, Action.REFERRAL_READ, access[row.id])
+        ]
+        if len(rows) < limit:
+            break
+        after = (rows[-1].created_at, rows[-1].id)
+    return views[:limit]
 
 
 def _overdue_clause(today: date):

@@ -19,7 +19,7 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from strawberry.tools import merge_types
 
 from service.policy.coverage import guard_violations
-from service.policy.guard import PersonalData
+from service.policy.guard import PersonalData, resolve_guarded_fields_directly
 from service.schema.audit.queries import AuditQuery
 from service.schema.auskunft.queries import AuskunftQuery
 from service.schema.cases.mutations import CasesMutation
@@ -115,6 +115,7 @@ def build_schema(*, introspection: bool = True, resolver_spans: bool = False) ->
     problems = guard_violations(built)
     if problems:
         raise UnguardedPersonalData("; ".join(problems))
+    resolve_guarded_fields_directly(built)
     return built
 
 

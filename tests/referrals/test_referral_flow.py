@@ -3,7 +3,8 @@ and reports back; the jobcenter reads report texts only under a consent in its d
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -12,7 +13,7 @@ from service.partners.categories import ServiceCategory
 from service.referrals.models import ReferralStatus
 from tests.graphql import post_graphql
 from tests.graphql_errors import errors_by_path, forbidden_paths
-from tests.referral_factories import consent, referral, referral_setting
+from tests.referral_factories import admitted_case, consent, referral, referral_setting
 
 CREATE_REFERRAL = """
 mutation Create($input: CreateReferralInput!) {
@@ -346,6 +347,34 @@ async def test_pages_follow_each_other_without_gaps(client, tokens, factories):
     seen = [edge["node"]["id"] for edge in first["edges"] + second["edges"]]
     assert sorted(seen) == sorted(made)
     assert (first["pageInfo"]["hasNextPage"], second["pageInfo"]["hasNextPage"]) == (True, False)
+
+
+async def test_a_page_is_filled_past_referrals_the_reader_may_not_see(client, tokens, factories):
+    """A deputy without the client's deputy consent may not read that case's referrals; the
+    page is filled from the next readable ones instead of coming back short."""
+    setting = await referral_setting(factories)
+    colleague = await factories.staff(setting.jobcenter, Role.CASE_MANAGER)
+    other_client = await factories.client(setting.jobcenter, family_name="Vertretungsfall")
+    deputised = replace(
+        setting,
+        client=other_client,
+        case_id=await admitted_case(
+            factories, setting.jobcenter, other_client, colleague, deputy=setting.case_manager
+        ),
+    )
+    start = datetime.now(UTC) - timedelta(hours=1)
+    own = [
+        str(await referral(factories, setting, created_at=start + timedelta(minutes=n)))
+        for n in (1, 2)
+    ]
+    for n in (3, 4, 5):  # newer, and not the case manager's to read
+        await referral(factories, deputised, created_at=start + timedelta(minutes=n))
+    page = "{ referrals(first: 2) { edges { node { id } } pageInfo { hasNextPage } } }"
+
+    body = await _call(client, tokens, setting.case_manager, page)
+
+    assert [edge["node"]["id"] for edge in body["data"]["referrals"]["edges"]] == own[::-1]
+    assert body["data"]["referrals"]["pageInfo"]["hasNextPage"] is False
 
 
 async def test_staff_see_their_network_and_partners_their_memberships(client, tokens, factories):

@@ -4,19 +4,21 @@ wait ends in a clear 503 too."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import shutil
 import time
 import uuid
 from pathlib import Path
 
+import asyncpg
 import httpx
 import pgserver
 import pytest
 
 from service.app import create_app
 from service.db.admin import ensure_database
-from service.db.engine import Database
+from service.db.engine import APPLICATION_NAME, Database
 from service.db.migrate import upgrade_to_head
 from service.db.urls import as_asyncpg
 from service.identity.roles import Role
@@ -75,6 +77,27 @@ async def test_database_stop_gives_fast_503_and_the_service_recovers(own_server,
     assert (not_ready.status_code, not_ready.json()["reason"]) == (503, "database unreachable")
     assert up.json() == {"data": {"me": {"subject": person.subject}}}
     assert ready.status_code == 200
+
+
+async def test_connections_the_server_closed_are_not_handed_out(own_server, tokens):
+    """A backend terminated while idle in the pool (an administrator, a failover): the next
+    request gets another connection and succeeds — without a ping on every checkout."""
+    _pgdata, server, own_settings, runtime, person = own_server
+    owner = await asyncpg.connect(server.get_uri(), database="casework")
+    async with _http(create_app(own_settings, runtime)) as http:
+        before = await post_graphql(http, ME, headers=tokens.headers(person))
+        terminated = await owner.fetchval(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE application_name = $1",
+            APPLICATION_NAME,
+        )
+        await asyncio.sleep(0.2)  # the pooled connection hears the server close it
+        after = await post_graphql(http, ME, headers=tokens.headers(person))
+    await owner.close()
+
+    assert before.status_code == 200
+    assert terminated >= 1
+    assert after.json() == {"data": {"me": {"subject": person.subject}}}
 
 
 async def test_exhausted_pool_ends_in_a_clear_503_after_a_bounded_wait(

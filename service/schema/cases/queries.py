@@ -10,6 +10,7 @@ from service.cases.vocabulary import CASELOAD_GUIDELINE
 from service.policy.guard import public_type
 from service.schema.cases.common import StaffMember, staff_member
 from service.schema.cases.connection import CaseConnection, CaseEdge, CasePageInfo
+from service.schema.cases.dataloaders import prefetch_for_cases
 from service.schema.cases.inputs import CaseFilterInput
 from service.schema.cases.resolving import caller_of, optional_uuid, uuid_of
 from service.schema.cases.types import CaseNode, case_node
@@ -53,6 +54,7 @@ class CasesQuery:
             past_two_years=filter.past_two_years,
         )
         page = await listing.list_cases(caller_of(info), filters=filters, first=first, after=after)
+        await prefetch_for_cases(info, [row for row, _, _ in page.rows])
         edges = [
             CaseEdge(cursor=cursor, node=case_node(row, access))
             for row, access, cursor in page.rows

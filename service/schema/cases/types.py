@@ -6,6 +6,7 @@ loaders (dataloaders.py): a list of cases costs a constant number of queries.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import date, datetime
 
 import strawberry
@@ -23,7 +24,7 @@ from service.policy.guard import GuardTag, personal_field, personal_type
 from service.schema.cases import enums
 from service.schema.cases.assessment_types import AssessmentNode
 from service.schema.cases.common import StaffMember, staff_member, tag, today
-from service.schema.cases.dataloaders import case_loaders
+from service.schema.cases.dataloaders import case_loaders, loaded
 from service.schema.cases.document_types import DocumentNode, document_node
 from service.schema.cases.plan_types import (
     AftercareNoteNode,
@@ -64,8 +65,8 @@ class IntakeNode:
         return self.case.created_at
 
     @personal_field(INTAKE, description="Veranlasser der Übergabe.")
-    async def proposed_by(self, info: Info) -> StaffMember | None:
-        return await _staff(info, self.case.proposed_by_id)
+    def proposed_by(self, info: Info) -> StaffMember | None:
+        return _staff(info, self.case.proposed_by_id)
 
     @personal_field(INTAKE)
     async def profiling_items(self, info: Info) -> list[ProfilingItemNode] | None:
@@ -100,8 +101,8 @@ class IntakeNode:
         return self.case.decided_at
 
     @personal_field(INTAKE)
-    async def decided_by(self, info: Info) -> StaffMember | None:
-        return await _staff(info, self.case.decided_by_id)
+    def decided_by(self, info: Info) -> StaffMember | None:
+        return _staff(info, self.case.decided_by_id)
 
     @personal_field(INTAKE, description="Entscheidungsbegründung (höchstens 1000 Zeichen).")
     def decision_reasoning(self) -> str | None:
@@ -112,10 +113,10 @@ class IntakeNode:
         return self.case.decline_reason
 
 
-async def _staff(info: Info, staff_id) -> StaffMember | None:
+def _staff(info: Info, staff_id) -> StaffMember | Awaitable[StaffMember | None] | None:
     if staff_id is None:
         return None
-    return staff_member(await case_loaders(info).staff_by_id.load(staff_id))
+    return loaded(case_loaders(info).staff_by_id, staff_id, staff_member)
 
 
 @personal_type(name="Case", description="Ein Fall im beschäftigungsorientierten Fallmanagement.")
@@ -128,9 +129,13 @@ class CaseNode:
         return strawberry.ID(str(self.row.id))
 
     @strawberry.field(description="The client; each of their fields under its own category.")
-    async def client(self, info: Info) -> ClientNode:
-        row = await case_loaders(info).client_by_id.load(self.row.client_id)
-        return client_node(row, self.guard.access)
+    def client(self, info: Info) -> ClientNode:
+        access = self.guard.access
+        return loaded(
+            case_loaders(info).client_by_id,
+            self.row.client_id,
+            lambda row: client_node(row, access),
+        )
 
     @personal_field(STATUS)
     def status(self) -> enums.CaseStatus | None:
@@ -150,12 +155,12 @@ class CaseNode:
         return None if variant is None else enums.CareVariant(variant)
 
     @personal_field(STATUS, description="Zuständige Fachkraft.")
-    async def responsible_case_manager(self, info: Info) -> StaffMember | None:
-        return await _staff(info, self.row.responsible_case_manager_id)
+    def responsible_case_manager(self, info: Info) -> StaffMember | None:
+        return _staff(info, self.row.responsible_case_manager_id)
 
     @personal_field(STATUS, description="Vertretung (handelt nur mit Einwilligung).")
-    async def deputy_case_manager(self, info: Info) -> StaffMember | None:
-        return await _staff(info, self.row.deputy_case_manager_id)
+    def deputy_case_manager(self, info: Info) -> StaffMember | None:
+        return _staff(info, self.row.deputy_case_manager_id)
 
     @personal_field(STATUS, description="Aufnahme ins Fallmanagement.")
     def admitted_on(self) -> date | None:
