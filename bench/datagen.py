@@ -325,7 +325,7 @@ def _statements(z: Sizes, now: datetime) -> list[tuple[str, str]]:
 
 
 # Entries per request in the history (a page of the case list reads clients and cases), and
-# the codes every jobcenter's dictionaries get for them (migrations/versions/0016).
+# the codes every jobcenter's dictionaries get for them (migrations/versions/0017_audit_compact.py).
 PER_REQUEST = 10
 AUDIT_KINDS = ((1, "read", "client"), (2, "read", "case"))
 AUDIT_FIELDS = {

@@ -1,4 +1,4 @@
-"""The audit log, compact (migrations/versions/0016_audit_compact.py).
+"""The audit log, compact (migrations/versions/0017_audit_compact.py).
 
 One chain link per request and jobcenter (`AuditRequest`: who, when, which operation, the hash),
 and one small row per object read or written (`AuditEntry`): which client, which object, on what
@@ -62,7 +62,7 @@ class AuditEntry(Base):
     action and object type together, `fields` is a bitmask into `AuditField`. The Auskunft finds
     a client's entries by subject_id alone: subject ids are UUIDs, unique across jobcenters,
     row-level security adds the tenant and the monthly partitions bound the time; equal keys let
-    B-tree deduplication keep the index at ≈ 9 bytes an entry (0016_audit_compact.py).
+    B-tree deduplication keep the index at ≈ 9 bytes an entry (0017_audit_compact.py).
     """
 
     __tablename__ = "audit_entries"

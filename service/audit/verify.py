@@ -42,7 +42,7 @@ class ChainReport:
 
 
 def canonical(link: Any, entries: Sequence[Any], names: FieldNames, prev_hash: bytes) -> bytes:
-    """The text `audit_append` hashes (migrations/versions/0016_audit_compact.py): the header,
+    """The text `audit_append` hashes (migrations/versions/0017_audit_compact.py): the header,
     each entry by name in entry order, the previous link's hash."""
     micros = (link.occurred_at - EPOCH) // timedelta(microseconds=1)
     header = [

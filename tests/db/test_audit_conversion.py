@@ -1,4 +1,4 @@
-"""Migration 0016 converts the audit log both ways and the chains verify at both revisions: up,
+"""Migration 0017 converts the audit log both ways and the chains verify at both revisions: up,
 old records become one link per request (in the old order) with coded entries; down, one
 record per entry again, chained as 0006 chains them. A broken old chain is refused, not
 re-chained (that would hide the tampering)."""
@@ -18,8 +18,8 @@ from service.audit.verify import verify_tenant
 from service.db.admin import drop_database, ensure_database
 from service.db.migrate import alembic_config
 
-BEFORE = "0015_consents_by_client"
-COMPACT = "0016_audit_compact"
+BEFORE = "0016_indexes_without_tenant"
+COMPACT = "0017_audit_compact"
 OLD_RECORDS = (
     "SELECT tenant_id, request_id, operation, action, actor_kind, actor_id, subject_id,"
     " object_type, object_id, fields, basis FROM {table} ORDER BY tenant_id, seq{entry}"

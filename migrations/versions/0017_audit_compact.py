@@ -22,11 +22,12 @@ codes, are hashed: a changed dictionary is caught like a changed record.
 Upgrade: checks the old chain first (re-chaining a tampered log would launder it), then groups
 the old records by request (in the old seq order per tenant) and chains them anew. Downgrade
 does the reverse, one record per entry, chained with 0006's canonical text. Both walk each
-tenant's chain once in plpgsql: minutes per ten million records, inside the migration's
-transaction; a large live database converts month by month beforehand instead.
+tenant's chain once in plpgsql inside the migration's transaction: 37 µs a record up, 26 down
+(50,000 records, embedded PostgreSQL), so about 6 minutes per ten million records; a large live
+database converts closed months beforehand instead.
 
-Revision ID: 0016_audit_compact
-Revises: 0015_consents_by_client
+Revision ID: 0017_audit_compact
+Revises: 0016_indexes_without_tenant
 Create Date: 2026-11-23
 """
 
@@ -34,8 +35,9 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0016_audit_compact"
-down_revision: str | None = "0015_consents_by_client"
+revision: str = "0017_audit_compact"
+# After main's 0016 (indexes without the tenant), so the merge keeps one head.
+down_revision: str | None = "0016_indexes_without_tenant"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
