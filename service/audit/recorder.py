@@ -3,10 +3,10 @@ leaves (DESIGN.md, invariant 3). If this fails, the endpoint answers with an err
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import datetime
 
+import orjson
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -50,4 +50,4 @@ async def append(session: AsyncSession, events: list[dict[str, object]]) -> int:
     if not events:
         return 0
     with audit_write(events):
-        return await session.scalar(_APPEND, {"events": json.dumps(events)})
+        return await session.scalar(_APPEND, {"events": orjson.dumps(events).decode()})
