@@ -4,16 +4,13 @@ The policy is asked once per relation, not once per row (STYLE.md, gitclub's dat
 "may someone who is only of the same jobcenter read a case?" (team leads: yes → every case of the
 jobcenter), "…who is its responsible case manager?", "…its proposer?". Each yes becomes a SQL
 predicate. Deputy cases depend on each client's consent, so those rows are checked one Access at
-a time after the fetch; a page can then hold fewer rows than asked for.
+a time after the fetch, reading on until the page is full.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, false, not_, or_, select, true, tuple_
 
@@ -23,6 +20,7 @@ from service.cases.models import Case, CaseStatus
 from service.cases.vocabulary import CASE_DURATION_LIMIT_MONTHS
 from service.errors import ValidationFailed
 from service.identity.roles import ActorKind
+from service.paging import decode_cursor, encode_cursor
 from service.policy.actions import Action
 from service.policy.facts import Access, ConsentDirection, ConsentFact, ConsentPurpose, Relation
 
@@ -53,19 +51,28 @@ async def list_cases(
         select(Case)
         .where(visible_to(caller), *_filter_clauses(caller, filters))
         .order_by(Case.created_at, Case.id)
-        .limit(first + 1)
     )
-    if after is not None:
-        query = query.where(tuple_(Case.created_at, Case.id) > decode_cursor(after))
-    cases = list(await caller.session.scalars(query))
-    has_next = len(cases) > first
-    cases = cases[:first]
-    access = await staff_access(caller.session, caller.actor, cases, now=caller.now)
-    readable = _readable(caller, access)
+    # Deputy cases are readable only under the client's deputy consent, decided per row after
+    # the fetch: read on past the unreadable ones until the page (and one more) is full.
+    rows: list[tuple[Case, Access, str]] = []
+    position = decode_cursor(after)
+    while len(rows) <= first:
+        batch = (
+            query if position is None else query.where(tuple_(Case.created_at, Case.id) > position)
+        )
+        cases = list(await caller.session.scalars(batch.limit(first + 1)))
+        access = await staff_access(caller.session, caller.actor, cases, now=caller.now)
+        readable = _readable(caller, access)
+        rows += [
+            (case, access[case.id], encode_cursor(case.created_at, case.id))
+            for case in cases
+            if readable(case.id)
+        ]
+        if len(cases) <= first:
+            break
+        position = (cases[-1].created_at, cases[-1].id)
     return CasePage(
-        rows=[(case, access[case.id], encode_cursor(case)) for case in cases if readable(case.id)],
-        has_next_page=has_next,
-        has_previous_page=after is not None,
+        rows=rows[:first], has_next_page=len(rows) > first, has_previous_page=after is not None
     )
 
 
@@ -136,16 +143,3 @@ def _filter_clauses(caller: Caller, filters: CaseFilter) -> list[ColumnElement[b
 def _is(condition: ColumnElement[bool], wanted: bool) -> ColumnElement[bool]:
     # Columns in the conditions can be NULL; compare the condition as a whole, NULL as false.
     return condition.is_(True) if wanted else not_(condition.is_(True))
-
-
-def encode_cursor(case: Case) -> str:
-    raw = f"{case.created_at.isoformat()}|{case.id}".encode()
-    return base64.urlsafe_b64encode(raw).decode()
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        created, case_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return datetime.fromisoformat(created), uuid.UUID(case_id)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise ValidationFailed("after", "not a valid cursor", "ungültiger Cursor") from None

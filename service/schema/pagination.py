@@ -1,16 +1,17 @@
-"""Relay-style connections with opaque keyset cursors (created_at, id): stable under inserts,
-and a page costs the same however deep it is."""
+"""Relay-style connections over keyset cursors (service/paging.py)."""
 
 from __future__ import annotations
 
-import base64
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Generic, TypeVar
 
 from service.errors import ValidationFailed
+from service.paging import decode_cursor, encode_cursor
 from service.policy.guard import public_type
+
+__all__ = ["Connection", "Edge", "PageInfo", "connection", "decode_cursor", "page_size"]
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -46,20 +47,6 @@ def page_size(first: int | None) -> int:
             f"Seitengröße muss zwischen 1 und {MAX_PAGE_SIZE} liegen",
         )
     return size
-
-
-def encode_cursor(created_at: datetime, row_id: uuid.UUID) -> str:
-    return base64.urlsafe_b64encode(f"{created_at.isoformat()}|{row_id}".encode()).decode()
-
-
-def decode_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
-    if cursor is None:
-        return None
-    try:
-        stamp, row_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return datetime.fromisoformat(stamp), uuid.UUID(row_id)
-    except ValueError:
-        raise ValidationFailed("after", "invalid cursor", "ungültiger Cursor") from None
 
 
 def connection(

@@ -141,6 +141,36 @@ async def test_case_manager_lists_their_own_cases_only(world, case_factories, fa
     assert [edge["node"]["id"] for edge in body["data"]["cases"]["edges"]] == [str(mine)]
 
 
+async def test_a_page_of_cases_is_filled_past_cases_the_reader_may_not_see(
+    world, case_factories, factories
+):
+    """Older cases where the colleague is a deputy without the client's consent come first in
+    the order; the page is filled from the readable ones after them, not returned empty."""
+    for _ in range(3):
+        someone = await factories.client(world.jobcenter)
+        await case_factories.case(
+            world.jobcenter, someone, case_manager=world.case_manager, deputy=world.colleague
+        )
+    own = []
+    for _ in range(2):
+        someone = await factories.client(world.jobcenter)
+        own.append(
+            str(await case_factories.case(world.jobcenter, someone, case_manager=world.colleague))
+        )
+
+    body = await world.as_(world.colleague, CASES, first=2)
+
+    assert [edge["node"]["id"] for edge in body["data"]["cases"]["edges"]] == own
+    assert body["data"]["cases"]["pageInfo"]["hasNextPage"] is False
+
+
+async def test_a_cursor_that_is_not_one_is_refused(world):
+    body = await world.as_(world.case_manager, CASES, after="bm90IGEgY3Vyc29y")
+
+    assert graphql_error(body) == (("cases",), "VALIDATION")
+    assert body["errors"][0]["message"] == "invalid cursor"
+
+
 async def test_team_lead_pages_through_all_cases_of_the_jobcenter(world, case_factories, factories):
     case_ids = []
     for _ in range(3):
