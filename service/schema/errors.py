@@ -62,15 +62,12 @@ def document_error_code(error: GraphQLError) -> str:
 
 
 def _with_extensions(error: GraphQLError, message: str, extensions: dict) -> GraphQLError:
-    return GraphQLError(
-        message=message,
-        nodes=error.nodes,
-        source=error.source,
-        positions=error.positions,
-        path=error.path,
-        original_error=None,
-        extensions=extensions,
-    )
+    """The same error, reworded. Changed in place: a new GraphQLError would work out its
+    locations from the document again (5 % of a partner list's CPU with its 60 FORBIDDEN)."""
+    error.message = message
+    error.extensions = extensions
+    error.original_error = None
+    return error
 
 
 class ErrorShaping(SchemaExtension):
