@@ -102,7 +102,7 @@ async def test_an_untouched_chain_is_intact(chain):
         "DELETE FROM audit_entries WHERE tenant_id = :t AND seq = 2 AND entry = 2",
         # an entry slipped in at the end of a link
         "INSERT INTO audit_entries SELECT seq, occurred_at, fields, tenant_id, subject_id,"
-        " object_id, basis, kind, 3 FROM audit_entries WHERE tenant_id = :t AND seq = 2"
+        " object_id, basis, kind, 3, lane FROM audit_entries WHERE tenant_id = :t AND seq = 2"
         " AND entry = 1",
     ],
     ids=["fields", "object", "subject", "operation", "actor", "last-entry", "added-entry"],
@@ -113,7 +113,10 @@ async def test_a_changed_record_is_caught(chain, statement):
 
     report = await _verify(engine, tenant_id)
 
-    assert (report.first_broken_seq, report.problem) == (2, "content does not match its hash")
+    assert (report.first_broken_seq, report.problem) == (
+        2,
+        "lane 0: content does not match its hash",
+    )
 
 
 async def test_a_changed_dictionary_is_caught_at_the_first_record_using_it(chain):
@@ -127,7 +130,10 @@ async def test_a_changed_dictionary_is_caught_at_the_first_record_using_it(chain
 
     report = await _verify(engine, tenant_id)
 
-    assert (report.first_broken_seq, report.problem) == (1, "content does not match its hash")
+    assert (report.first_broken_seq, report.problem) == (
+        1,
+        "lane 0: content does not match its hash",
+    )
 
 
 async def test_a_deleted_dictionary_row_is_named(chain):
@@ -138,7 +144,10 @@ async def test_a_deleted_dictionary_row_is_named(chain):
 
     report = await _verify(engine, tenant_id)
 
-    assert (report.first_broken_seq, report.problem) == (1, "an entry names an unknown field code")
+    assert (report.first_broken_seq, report.problem) == (
+        1,
+        "lane 0: an entry names an unknown field code",
+    )
 
 
 async def test_a_deleted_record_is_caught(chain):
@@ -149,7 +158,7 @@ async def test_a_deleted_record_is_caught(chain):
 
     report = await _verify(engine, tenant_id)
 
-    assert (report.first_broken_seq, report.problem) == (2, "record 2 is missing")
+    assert (report.first_broken_seq, report.problem) == (2, "lane 0: record 2 is missing")
 
 
 async def test_a_deleted_entry_is_named(chain):
@@ -162,7 +171,7 @@ async def test_a_deleted_entry_is_named(chain):
 
     report = await _verify(engine, tenant_id)
 
-    assert (report.first_broken_seq, report.problem) == (2, "entry 1 is missing")
+    assert (report.first_broken_seq, report.problem) == (2, "lane 0: entry 1 is missing")
 
 
 async def test_a_deleted_last_record_is_caught_by_the_chain_head(chain):
@@ -174,7 +183,7 @@ async def test_a_deleted_last_record_is_caught_by_the_chain_head(chain):
     report = await _verify(engine, tenant_id)
 
     assert report.first_broken_seq == 3
-    assert report.problem == "chain ends at record 2, but 3 were written"
+    assert report.problem == "lane 0: chain ends at record 2, but 3 were written"
 
 
 async def test_an_inserted_record_is_caught(chain):
@@ -183,16 +192,19 @@ async def test_an_inserted_record_is_caught(chain):
     await _tamper(
         engine,
         "INSERT INTO audit_requests SELECT 4, occurred_at, tenant_id, request_id, actor_id,"
-        " actor_organisation_id, actor_kind, operation, hash FROM audit_requests"
+        " actor_organisation_id, actor_kind, operation, hash, lane FROM audit_requests"
         " WHERE tenant_id = :t AND seq = 2",
         "INSERT INTO audit_entries SELECT 4, occurred_at, fields, tenant_id, subject_id,"
-        " object_id, basis, kind, entry FROM audit_entries WHERE tenant_id = :t AND seq = 2",
+        " object_id, basis, kind, entry, lane FROM audit_entries WHERE tenant_id = :t AND seq = 2",
         t=tenant_id,
     )
 
     report = await _verify(engine, tenant_id)
 
-    assert (report.first_broken_seq, report.problem) == (4, "content does not match its hash")
+    assert (report.first_broken_seq, report.problem) == (
+        4,
+        "lane 0: content does not match its hash",
+    )
 
 
 async def test_entries_without_their_record_are_caught(chain):
@@ -200,13 +212,16 @@ async def test_entries_without_their_record_are_caught(chain):
     await _tamper(
         engine,
         "INSERT INTO audit_entries SELECT 9, occurred_at, fields, tenant_id, subject_id,"
-        " object_id, basis, kind, entry FROM audit_entries WHERE tenant_id = :t AND seq = 2",
+        " object_id, basis, kind, entry, lane FROM audit_entries WHERE tenant_id = :t AND seq = 2",
         t=tenant_id,
     )
 
     report = await _verify(engine, tenant_id)
 
-    assert (report.first_broken_seq, report.problem) == (9, "entries of record 9, which is missing")
+    assert (report.first_broken_seq, report.problem) == (
+        9,
+        "lane 0: entries of record 9, which is missing",
+    )
 
 
 def test_the_verify_command_names_the_broken_record(server_url, tmp_path):
@@ -249,7 +264,7 @@ def test_the_verify_command_names_the_broken_record(server_url, tmp_path):
     assert intact.returncode == 0, intact.stderr
     assert f"tenant {tenant_id}: 2 records checked, intact" in intact.stdout
     assert broken.returncode == 1
-    assert "BROKEN at record 1: content does not match its hash" in broken.stdout
+    assert "BROKEN at record 1: lane 0: content does not match its hash" in broken.stdout
 
 
 AUDIT_VERIFICATION = "{ auditVerification { intact recordsChecked firstBrokenRecord problem } }"
@@ -289,7 +304,7 @@ async def test_data_protection_officer_verifies_the_chain_through_the_api(
         "intact": False,
         "recordsChecked": 0,
         "firstBrokenRecord": 1,
-        "problem": "record 1 is missing",
+        "problem": "lane 0: record 1 is missing",
     }
     assert refused.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 

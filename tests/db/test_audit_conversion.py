@@ -1,7 +1,8 @@
 """Migration 0017 converts the audit log both ways and the chains verify at both revisions: up,
 old records become one link per request (in the old order) with coded entries; down, one
 record per entry again, chained as 0006 chains them. A broken old chain is refused, not
-re-chained (that would hide the tampering)."""
+re-chained (that would hide the tampering). Verification is today's (lanes, 0018), so the
+compact log is verified at head: converted links are lane 0 and keep their hashes."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from service.db.migrate import alembic_config
 
 BEFORE = "0016_indexes_without_tenant"
 COMPACT = "0017_audit_compact"
+HEAD = "head"
 OLD_RECORDS = (
     "SELECT tenant_id, request_id, operation, action, actor_kind, actor_id, subject_id,"
     " object_type, object_id, fields, basis FROM {table} ORDER BY tenant_id, seq{entry}"
@@ -108,7 +110,7 @@ async def test_records_convert_up_and_down_and_the_chains_verify_at_both(databas
     await _append(database, [_event(north, second, client, action="write", fields=["phone"])])
     old = await _sql(database, OLD_RECORDS.format(table="audit_log", entry=""))
 
-    await _migrate(database, "upgrade", COMPACT)
+    await _migrate(database, "upgrade", HEAD)
     links = await _sql(
         database,
         "SELECT seq, request_id, count(*) AS entries FROM audit_records WHERE tenant_id = :t"
@@ -137,7 +139,7 @@ async def test_records_convert_up_and_down_and_the_chains_verify_at_both(databas
     assert heads == {north: 4, south: 1}
 
     # Upgrading again re-checks the old chain first (0006's hashes): it passes.
-    await _migrate(database, "upgrade", COMPACT)
+    await _migrate(database, "upgrade", HEAD)
     assert (await _verify(database, north)).records_checked == 3
 
 
