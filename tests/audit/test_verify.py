@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from service.audit.verify import verify_tenant
 from service.db.admin import drop_database, ensure_database
 from service.db.migrate import upgrade_to_head
+from tests.audit.lanes import APPEND, lanes_held
 
 
 def _event(tenant_id: uuid.UUID, n: int, request_id: str | None = None, **changes) -> dict:
@@ -63,6 +64,18 @@ async def chain(factories, owner_url):
         )
     yield jobcenter.id, engine
     await engine.dispose()
+
+
+@pytest.fixture
+async def two_lanes(chain):
+    """The chain of three links in lane 0, and three more requests appended in lane 1 while
+    another transaction held lane 0 (as a request not yet committed holds it)."""
+    tenant_id, engine = chain
+    async with lanes_held(engine, tenant_id, [0]), engine.begin() as conn:
+        await conn.execute(
+            APPEND, {"e": json.dumps([e for n in range(3, 6) for e in _request(tenant_id, n)])}
+        )
+    return tenant_id, engine
 
 
 async def _verify(engine, tenant_id):
@@ -222,6 +235,66 @@ async def test_entries_without_their_record_are_caught(chain):
         9,
         "lane 0: entries of record 9, which is missing",
     )
+
+
+async def test_two_lanes_are_intact_and_both_counted(two_lanes):
+    tenant_id, engine = two_lanes
+
+    report = await _verify(engine, tenant_id)
+
+    assert (report.intact, report.records_checked) == (True, 6)
+
+
+async def test_a_missing_link_in_another_lane_is_named_by_lane_and_seq(two_lanes):
+    tenant_id, engine = two_lanes
+    await _tamper(
+        engine,
+        "DELETE FROM audit_requests WHERE tenant_id = :t AND lane = 1 AND seq = 2",
+        t=tenant_id,
+    )
+
+    report = await _verify(engine, tenant_id)
+
+    # Lane 0 (3 links) and the first link of lane 1 checked before the gap.
+    assert (report.first_broken_lane, report.first_broken_seq, report.records_checked) == (1, 2, 4)
+    assert report.problem == "lane 1: record 2 is missing"
+
+
+async def test_a_link_moved_to_another_lane_is_caught_by_its_hash(two_lanes):
+    tenant_id, engine = two_lanes
+    # The last link of lane 1 moved, with its entries, to start lane 2; both heads made to fit.
+    await _tamper(
+        engine,
+        "UPDATE audit_requests SET lane = 2, seq = 1 WHERE tenant_id = :t AND lane = 1 AND seq = 3",
+        "UPDATE audit_entries SET lane = 2, seq = 1 WHERE tenant_id = :t AND lane = 1 AND seq = 3",
+        "UPDATE audit_chain_heads h SET seq = r.seq, hash = r.hash FROM audit_requests r"
+        " WHERE h.tenant_id = :t AND r.tenant_id = :t AND (h.lane, r.lane, r.seq) IN"
+        " ((1, 1, 2), (2, 2, 1))",
+        t=tenant_id,
+    )
+
+    report = await _verify(engine, tenant_id)
+
+    # Numbering and heads fit; only the hash, which covers the lane, tells.
+    assert (report.first_broken_lane, report.first_broken_seq) == (2, 1)
+    assert report.problem == "lane 2: content does not match its hash"
+
+
+async def test_links_beyond_the_lanes_are_caught(two_lanes):
+    tenant_id, engine = two_lanes
+    await _tamper(
+        engine,
+        "UPDATE audit_requests SET lane = 16 WHERE tenant_id = :t AND lane = 1",
+        "UPDATE audit_entries SET lane = 16 WHERE tenant_id = :t AND lane = 1",
+        "UPDATE audit_chain_heads SET lane = 16 WHERE tenant_id = :t AND lane = 1",
+        "INSERT INTO audit_chain_heads (tenant_id, lane, seq, hash) VALUES (:t, 1, 0, '')",
+        t=tenant_id,
+    )
+
+    report = await _verify(engine, tenant_id)
+
+    assert (report.first_broken_lane, report.first_broken_seq) == (16, 1)
+    assert report.problem == "lane 16: not one of the 16 lanes"
 
 
 def test_the_verify_command_names_the_broken_record(server_url, tmp_path):
