@@ -56,7 +56,7 @@ class AuditRequest(Base):
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()
     lane: Mapped[int] = _lane()
-    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     occurred_at: Mapped[datetime] = mapped_column(primary_key=True)
     request_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     operation: Mapped[str] = mapped_column(String(100))
@@ -85,7 +85,7 @@ class AuditEntry(Base):
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()
     lane: Mapped[int] = _lane()
-    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     occurred_at: Mapped[datetime] = mapped_column(primary_key=True)
     entry: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
     fields: Mapped[int] = mapped_column(BigInteger)
@@ -141,7 +141,7 @@ class AuditChainHead(Base):
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()
     lane: Mapped[int] = _lane()
-    seq: Mapped[int] = mapped_column(BigInteger)
+    seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[bytes] = mapped_column(LargeBinary)
 
 

@@ -114,7 +114,9 @@ async def test_an_untouched_chain_is_intact(chain):
         # the last entry of a link taken away: the numbering cannot tell, the hash does
         "DELETE FROM audit_entries WHERE tenant_id = :t AND seq = 2 AND entry = 2",
         # an entry slipped in at the end of a link
-        "INSERT INTO audit_entries SELECT seq, occurred_at, fields, tenant_id, subject_id,"
+        "INSERT INTO audit_entries"
+        " (seq, occurred_at, fields, tenant_id, subject_id, object_id, basis, kind, entry, lane)"
+        " SELECT seq, occurred_at, fields, tenant_id, subject_id,"
         " object_id, basis, kind, 3, lane FROM audit_entries WHERE tenant_id = :t AND seq = 2"
         " AND entry = 1",
     ],
@@ -204,10 +206,14 @@ async def test_an_inserted_record_is_caught(chain):
     # A forged copy of record 2 slipped in after the last one, with its entries.
     await _tamper(
         engine,
-        "INSERT INTO audit_requests SELECT 4, occurred_at, tenant_id, request_id, actor_id,"
+        "INSERT INTO audit_requests (seq, occurred_at, tenant_id, request_id, actor_id,"
+        " actor_organisation_id, actor_kind, operation, hash, lane)"
+        " SELECT 4, occurred_at, tenant_id, request_id, actor_id,"
         " actor_organisation_id, actor_kind, operation, hash, lane FROM audit_requests"
         " WHERE tenant_id = :t AND seq = 2",
-        "INSERT INTO audit_entries SELECT 4, occurred_at, fields, tenant_id, subject_id,"
+        "INSERT INTO audit_entries"
+        " (seq, occurred_at, fields, tenant_id, subject_id, object_id, basis, kind, entry, lane)"
+        " SELECT 4, occurred_at, fields, tenant_id, subject_id,"
         " object_id, basis, kind, entry, lane FROM audit_entries WHERE tenant_id = :t AND seq = 2",
         t=tenant_id,
     )
@@ -224,7 +230,9 @@ async def test_entries_without_their_record_are_caught(chain):
     tenant_id, engine = chain
     await _tamper(
         engine,
-        "INSERT INTO audit_entries SELECT 9, occurred_at, fields, tenant_id, subject_id,"
+        "INSERT INTO audit_entries"
+        " (seq, occurred_at, fields, tenant_id, subject_id, object_id, basis, kind, entry, lane)"
+        " SELECT 9, occurred_at, fields, tenant_id, subject_id,"
         " object_id, basis, kind, entry, lane FROM audit_entries WHERE tenant_id = :t AND seq = 2",
         t=tenant_id,
     )
