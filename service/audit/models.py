@@ -67,8 +67,8 @@ class AuditRequest(Base):
 
 
 class AuditEntry(Base):
-    """One object's worth of fields read (or written) in one request: 112 bytes a row (104
-    before the lane: its 2 bytes cross an 8-byte boundary).
+    """One object's worth of fields read (or written) in one request: 104 bytes a row (seq an
+    integer per lane since 0018, so the lane's 2 bytes fit without crossing an 8-byte boundary).
 
     `object_id` is NULL when the object is the client itself (the client record), `kind` names
     action and object type together, `fields` is a bitmask into `AuditField`. The Auskunft finds
