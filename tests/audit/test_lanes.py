@@ -10,39 +10,16 @@ import json
 import uuid
 
 import pytest
-from sqlalchemy import pool, text
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from service.audit.models import LANES
 from service.audit.verify import verify_tenant
-from tests.audit.lanes import APPEND, lane_of, lanes_held, open_append
+from tests.audit.chains import APPEND, event, lane_of, lanes_held, open_append
 
 
 def _event(tenant_id: uuid.UUID, request_id: str, **changes) -> dict:
-    subject = str(uuid.uuid4())
-    return {
-        "tenant_id": str(tenant_id),
-        "occurred_at": "2026-11-23T10:00:00.123456+00:00",
-        "request_id": request_id,
-        "operation": "CaseList",
-        "action": "read",
-        "actor_kind": "staff",
-        "actor_id": str(uuid.UUID(int=7)),
-        "actor_organisation_id": None,
-        "subject_id": subject,
-        "object_type": "client",
-        "object_id": subject,
-        "fields": ["familyName", "givenName"],
-        "basis": "responsible_case_manager",
-    } | changes
-
-
-@pytest.fixture
-async def owner(owner_url):
-    engine = create_async_engine(owner_url, poolclass=pool.NullPool)
-    yield engine
-    await engine.dispose()
+    return event(tenant_id, request_id, uuid.uuid4(), **changes)
 
 
 @pytest.fixture

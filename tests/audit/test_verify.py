@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from service.audit.verify import verify_tenant
 from service.db.admin import drop_database, ensure_database
 from service.db.migrate import upgrade_to_head
-from tests.audit.lanes import APPEND, lanes_held
+from tests.audit.chains import APPEND, lanes_held
 
 
 def _event(tenant_id: uuid.UUID, n: int, request_id: str | None = None, **changes) -> dict:
@@ -49,6 +49,16 @@ def _request(tenant_id: uuid.UUID, n: int) -> list[dict]:
         "fields": ["status", "nextReviewDue"],
     }
     return [client, case]
+
+
+def _entries_of_record_2_copied(seq: str, entry: str = "entry") -> str:
+    """Forgery: record 2's entries inserted again, as record `seq` with entry number `entry`."""
+    return (
+        "INSERT INTO audit_entries"
+        " (seq, occurred_at, fields, tenant_id, subject_id, object_id, basis, kind, entry, lane)"
+        f" SELECT {seq}, occurred_at, fields, tenant_id, subject_id, object_id, basis, kind,"
+        f" {entry}, lane FROM audit_entries WHERE tenant_id = :t AND seq = 2"
+    )
 
 
 @pytest.fixture
@@ -114,11 +124,7 @@ async def test_an_untouched_chain_is_intact(chain):
         # the last entry of a link taken away: the numbering cannot tell, the hash does
         "DELETE FROM audit_entries WHERE tenant_id = :t AND seq = 2 AND entry = 2",
         # an entry slipped in at the end of a link
-        "INSERT INTO audit_entries"
-        " (seq, occurred_at, fields, tenant_id, subject_id, object_id, basis, kind, entry, lane)"
-        " SELECT seq, occurred_at, fields, tenant_id, subject_id,"
-        " object_id, basis, kind, 3, lane FROM audit_entries WHERE tenant_id = :t AND seq = 2"
-        " AND entry = 1",
+        _entries_of_record_2_copied(seq="seq", entry="3") + " AND entry = 1",
     ],
     ids=["fields", "object", "subject", "operation", "actor", "last-entry", "added-entry"],
 )
@@ -211,10 +217,7 @@ async def test_an_inserted_record_is_caught(chain):
         " SELECT 4, occurred_at, tenant_id, request_id, actor_id,"
         " actor_organisation_id, actor_kind, operation, hash, lane FROM audit_requests"
         " WHERE tenant_id = :t AND seq = 2",
-        "INSERT INTO audit_entries"
-        " (seq, occurred_at, fields, tenant_id, subject_id, object_id, basis, kind, entry, lane)"
-        " SELECT 4, occurred_at, fields, tenant_id, subject_id,"
-        " object_id, basis, kind, entry, lane FROM audit_entries WHERE tenant_id = :t AND seq = 2",
+        _entries_of_record_2_copied(seq="4"),
         t=tenant_id,
     )
 
@@ -230,10 +233,7 @@ async def test_entries_without_their_record_are_caught(chain):
     tenant_id, engine = chain
     await _tamper(
         engine,
-        "INSERT INTO audit_entries"
-        " (seq, occurred_at, fields, tenant_id, subject_id, object_id, basis, kind, entry, lane)"
-        " SELECT 9, occurred_at, fields, tenant_id, subject_id,"
-        " object_id, basis, kind, entry, lane FROM audit_entries WHERE tenant_id = :t AND seq = 2",
+        _entries_of_record_2_copied(seq="9"),
         t=tenant_id,
     )
 

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from service.audit.verify import verify_tenant
 from service.db.admin import drop_database, ensure_database
 from service.db.migrate import alembic_config
-from tests.audit.lanes import lanes_held
+from tests.audit.chains import lanes_held
 
 BEFORE = "0016_indexes_without_tenant"
 COMPACT = "0017_audit_compact"

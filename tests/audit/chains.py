@@ -1,5 +1,5 @@
-"""Helpers for tests of the chain's lanes (0018_audit_lanes.py): open transactions that hold
-lanes the way requests not yet committed hold them."""
+"""Helpers for tests of the audit chains: an event as `audit_append` takes it, and open
+transactions that hold lanes (0018_audit_lanes.py) the way requests not yet committed hold them."""
 
 from __future__ import annotations
 
@@ -12,6 +12,25 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 APPEND = text("SELECT audit_append(CAST(:e AS jsonb))")
+
+
+def event(tenant_id, request_id, subject, **changes) -> dict:
+    """One object read: a staff member's case list showing a client's name."""
+    return {
+        "tenant_id": str(tenant_id),
+        "occurred_at": "2026-11-23T10:00:00.123456+00:00",
+        "request_id": str(request_id),
+        "operation": "CaseList",
+        "action": "read",
+        "actor_kind": "staff",
+        "actor_id": str(uuid.UUID(int=7)),
+        "actor_organisation_id": None,
+        "subject_id": str(subject),
+        "object_type": "client",
+        "object_id": str(subject),
+        "fields": ["givenName", "familyName"],
+        "basis": "responsible_case_manager",
+    } | changes
 
 
 @asynccontextmanager
