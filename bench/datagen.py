@@ -370,10 +370,10 @@ def _audit_statements(z: Sizes, start: datetime, span: int, A: int, every: int):
     yield (
         f"audit_requests 0–{Q - 1:,}",
         "INSERT INTO audit_requests (seq, occurred_at, tenant_id, request_id, actor_id,"
-        " actor_organisation_id, actor_kind, operation, hash)"
+        " actor_organisation_id, actor_kind, operation, hash, lane)"
         f" SELECT q / {T} + 1, {at}, {_id('tenant', f'q % {T}')}, {_id('req', 'q')},"
         f" {actor}, NULL, 'staff', 'CaseList',"
-        f" sha256(q::text::bytea) FROM generate_series(0, {Q - 1}) q",
+        f" sha256(q::text::bytea), 0 FROM generate_series(0, {Q - 1}) q",
     )
     chunk = 1_000_000
     for first in range(0, A, chunk):
@@ -381,17 +381,18 @@ def _audit_statements(z: Sizes, start: datetime, span: int, A: int, every: int):
         yield (
             f"audit_entries {first:,}–{last:,}",
             "INSERT INTO audit_entries (seq, occurred_at, fields, tenant_id, subject_id,"
-            " object_id, basis, kind, entry)"
+            " object_id, basis, kind, entry, lane)"
             f" SELECT q / {T} + 1, {at}, 7, {_id('tenant', f'q % {T}')}, {_id('client', 'c')},"
             f" CASE WHEN n % 2 = 0 THEN NULL ELSE {_id('case', 'c')} END, 1,"
-            f" CASE WHEN n % 2 = 0 THEN 1 ELSE 2 END, n % {R} + 1"
+            f" CASE WHEN n % 2 = 0 THEN 1 ELSE 2 END, n % {R} + 1, 0"
             f" FROM (SELECT n, n / {R} AS q, {subject} AS c"
             f" FROM generate_series({first}, {last}) n) g",
         )
     yield (
         "audit_chain_heads",
-        f"INSERT INTO audit_chain_heads (tenant_id, seq, hash)"
-        f" SELECT {_id('tenant', 't')}, {Q // T + 2}, '\\x'::bytea FROM {tenants}",
+        # The history is lane 0; audit_append makes the other lanes on first use.
+        f"INSERT INTO audit_chain_heads (tenant_id, lane, seq, hash)"
+        f" SELECT {_id('tenant', 't')}, 0, {Q // T + 2}, '\\x'::bytea FROM {tenants}",
     )
 
 

@@ -31,7 +31,8 @@ SELECT create_distributed_table('progress_reports', 'tenant_id', colocate_with =
 SELECT create_distributed_table('consents', 'tenant_id', colocate_with => 'staff_users');
 SELECT create_distributed_table('consent_revocations', 'tenant_id', colocate_with => 'staff_users');
 -- The audit log (request links and their entries) stays partitioned by month on every shard;
--- its code dictionaries and chain head beside it: audit_append writes them in one shard group.
+-- its code dictionaries and chain heads (16 lanes a jobcenter) beside it: audit_append writes them
+-- in one shard group.
 SELECT create_distributed_table('audit_requests', 'tenant_id', colocate_with => 'staff_users');
 SELECT create_distributed_table('audit_entries', 'tenant_id', colocate_with => 'staff_users');
 SELECT create_distributed_table('audit_kinds', 'tenant_id', colocate_with => 'staff_users');

@@ -4,8 +4,8 @@ request header of each occasion on the page looked up by its key, and the field 
 here with the jobcenter's field dictionary, loaded once.
 
 Paging before the header lookup keeps a page of 20 occasions at 20 lookups for a client with
-10,000 records; the cursor therefore orders by the link's seq (not the request id) within
-one instant."""
+10,000 records; the cursor therefore orders by the link's lane and seq (not the request id)
+within one instant (links are (tenant, lane, seq) since 0018_audit_lanes.py)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from service.errors import ValidationFailed
 @dataclass(frozen=True, slots=True)
 class LogRow:
     at: datetime
+    lane: int
     seq: int
     request_id: uuid.UUID
     action: str
@@ -41,7 +42,7 @@ class LogRow:
 
     @property
     def cursor(self) -> str:
-        key = [self.at.isoformat(), self.seq, self.action, self.basis]
+        key = [self.at.isoformat(), self.lane, self.seq, self.action, self.basis]
         return base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
 
 
@@ -49,8 +50,8 @@ def decode_cursor(cursor: str | None) -> tuple | None:
     if cursor is None:
         return None
     try:
-        at, seq, action, basis = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return datetime.fromisoformat(at), int(seq), str(action), str(basis)
+        at, lane, seq, action, basis = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        return datetime.fromisoformat(at), int(lane), int(seq), str(action), str(basis)
     except (ValueError, TypeError, binascii.Error):
         raise ValidationFailed("after", "invalid cursor", "ungültiger Cursor") from None
 
@@ -65,7 +66,7 @@ async def occasion_rows(
 ) -> list[LogRow]:
     e, r = AuditEntry.__table__, AuditRequest.__table__
     k, b = AuditKind.__table__, AuditBasis.__table__
-    key = (e.c.occurred_at, e.c.seq, k.c.action, b.c.name)
+    key = (e.c.occurred_at, e.c.lane, e.c.seq, k.c.action, b.c.name)
     objects = func.jsonb_agg(
         func.jsonb_build_array(
             k.c.object_type, func.coalesce(e.c.object_id, e.c.subject_id), e.c.kind, e.c.fields
@@ -100,6 +101,7 @@ async def occasion_rows(
         .add_columns(r.c.actor_organisation_id)
         .where(
             r.c.tenant_id == page.c.tenant_id,
+            r.c.lane == page.c.lane,
             r.c.seq == page.c.seq,
             r.c.occurred_at == page.c.occurred_at,
         )
@@ -109,6 +111,7 @@ async def occasion_rows(
     query = (
         select(
             page.c.occurred_at,
+            page.c.lane,
             page.c.seq,
             header.c.request_id,
             page.c.action,
@@ -120,9 +123,7 @@ async def occasion_rows(
             page.c.objects,
         )
         .select_from(page.join(header, true()))
-        .order_by(
-            page.c.occurred_at.desc(), page.c.seq.desc(), page.c.action.desc(), page.c.name.desc()
-        )
+        .order_by(*(page.c[column.name].desc() for column in key))
     )
     rows = (await session.execute(query)).all()
     names = await FieldNames.load(session, client.tenant_id)

@@ -1,4 +1,4 @@
-"""The audit log, compact (migrations/versions/0017_audit_compact.py).
+"""The audit log, compact (migrations/versions/0017_audit_compact.py), in lanes (0018).
 
 One chain link per request and jobcenter (`AuditRequest`: who, when, which operation, the hash),
 and one small row per object read or written (`AuditEntry`): which client, which object, on what
@@ -9,6 +9,9 @@ Partitioned by month, so retention detaches and archives whole months rather tha
 Append-only: the service's role may only read these tables; records are added through the
 `audit_append` function (SECURITY DEFINER), which also assigns new codes and chains the links
 (each link's hash covers its header, its entries by name and the previous link's hash).
+
+A jobcenter's chain is `LANES` parallel chains: a request appends to a lane no other transaction
+holds, so requests of one jobcenter no longer queue on one row lock until they commit.
 """
 
 from __future__ import annotations
@@ -35,17 +38,25 @@ from service.db.base import Base, tenant_key
 # the request loudly (audit_append raises; fail closed) rather than spilling into a second mask:
 # the widest type today has far fewer (tests/audit/test_codes.py counts them).
 FIELD_BITS = 63
+# Parallel chains per jobcenter (0018_audit_lanes.py); verification walks each.
+LANES = 16
+
+
+def _lane() -> Mapped[int]:
+    return mapped_column(SmallInteger, primary_key=True, autoincrement=False)
 
 
 class AuditRequest(Base):
-    """One link of a jobcenter's chain: one request's header. Its hash covers this row, all its
-    entries (by name, in entry order) and the previous link's hash (`seq - 1`)."""
+    """One link of a jobcenter's chain: one request's header, in one lane. Its hash covers this
+    row (the lane only when not 0), all its entries (by name, in entry order) and the previous
+    link's hash (`seq - 1` of the same lane)."""
 
     __tablename__ = "audit_requests"
     __table_args__ = ({"postgresql_partition_by": "RANGE (occurred_at)"},)
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()
-    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    lane: Mapped[int] = _lane()
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     occurred_at: Mapped[datetime] = mapped_column(primary_key=True)
     request_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     operation: Mapped[str] = mapped_column(String(100))
@@ -56,7 +67,8 @@ class AuditRequest(Base):
 
 
 class AuditEntry(Base):
-    """One object's worth of fields read (or written) in one request: 104 bytes a row.
+    """One object's worth of fields read (or written) in one request: 104 bytes a row (seq an
+    integer per lane since 0018, so the lane's 2 bytes fit without crossing an 8-byte boundary).
 
     `object_id` is NULL when the object is the client itself (the client record), `kind` names
     action and object type together, `fields` is a bitmask into `AuditField`. The Auskunft finds
@@ -72,7 +84,8 @@ class AuditEntry(Base):
     )
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()
-    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    lane: Mapped[int] = _lane()
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     occurred_at: Mapped[datetime] = mapped_column(primary_key=True)
     entry: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
     fields: Mapped[int] = mapped_column(BigInteger)
@@ -121,12 +134,14 @@ class AuditBasis(Base):
 
 
 class AuditChainHead(Base):
-    """The last link of each tenant's chain: where the next request continues it."""
+    """The last link of each lane of a tenant's chain: where the next request in that lane
+    continues it. The row is locked by the appending transaction until it commits."""
 
     __tablename__ = "audit_chain_heads"
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()
-    seq: Mapped[int] = mapped_column(BigInteger)
+    lane: Mapped[int] = _lane()
+    seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[bytes] = mapped_column(LargeBinary)
 
 

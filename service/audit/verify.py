@@ -1,8 +1,10 @@
-"""Verify the audit chains: walk each jobcenter's request links in seq order, recompute every
+"""Verify the audit chains: walk each lane of each jobcenter's chain (LANES parallel chains,
+0018_audit_lanes.py) in seq order, recompute every
 link's hash from its header, its entries (decoded to names) and its predecessor's hash, check the
-numbering of links and of entries has no gaps and that the chain ends where its head says. The
-first link that does not fit is named (and the entry, where the numbering tells it), so a
-data-protection officer can see where tampering began.
+numbering of links and of entries has no gaps and that each lane ends where its head says. The
+first link that does not fit is named by lane and seq (and the entry, where the numbering tells
+it), so a data-protection officer can see where tampering began. A link moved to another lane
+breaks both: the lane is hashed (from lane 1 on) and the seq numbering of each lane has a gap.
 
 What this proves: the records have not been changed, removed or slipped in by anyone who could
 not also recompute the rest of the chain. A database superuser can; anchoring the chain heads
@@ -22,7 +24,14 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from service.audit.codes import FieldNames, UnknownFieldCode
-from service.audit.models import AuditBasis, AuditChainHead, AuditEntry, AuditKind, AuditRequest
+from service.audit.models import (
+    LANES,
+    AuditBasis,
+    AuditChainHead,
+    AuditEntry,
+    AuditKind,
+    AuditRequest,
+)
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 Executor = AsyncSession | AsyncConnection
@@ -33,8 +42,9 @@ BATCH = 2000  # links a query; their entries come with one more
 class ChainReport:
     tenant_id: uuid.UUID
     records_checked: int  # request links
-    first_broken_seq: int | None = None
-    problem: str | None = None
+    first_broken_seq: int | None = None  # within its lane
+    problem: str | None = None  # names the lane
+    first_broken_lane: int | None = None
 
     @property
     def intact(self) -> bool:
@@ -42,11 +52,13 @@ class ChainReport:
 
 
 def canonical(link: Any, entries: Sequence[Any], names: FieldNames, prev_hash: bytes) -> bytes:
-    """The text `audit_append` hashes (migrations/versions/0017_audit_compact.py): the header,
-    each entry by name in entry order, the previous link's hash."""
+    """The text `audit_append` hashes (migrations/versions/0017_audit_compact.py, with the lane
+    from 0018): the header, each entry by name in entry order, the previous link's hash."""
     micros = (link.occurred_at - EPOCH) // timedelta(microseconds=1)
     header = [
         str(link.tenant_id),
+        # Lane 0 is not spelled out: links written before lanes (0018) keep their hashes.
+        *([str(link.lane)] if link.lane else []),
         str(link.seq),
         str(micros),
         str(link.request_id),
@@ -75,61 +87,88 @@ def canonical(link: Any, entries: Sequence[Any], names: FieldNames, prev_hash: b
 
 
 async def verify_tenant(db: Executor, tenant_id: uuid.UUID) -> ChainReport:
-    """Walk one tenant's chain from its first link (as the owner, or as the DPO's session)."""
+    """Walk each lane of one tenant's chain from its first link (as the owner, or as the DPO's
+    session); report the first broken link, lanes in order."""
     names = await FieldNames.load(db, tenant_id)
-    expected_seq, expected_prev, checked = 1, b"", 0
-    while links := (await db.execute(_links(tenant_id, expected_seq))).all():
-        entries = await _entries(db, tenant_id, links[0].seq, links[-1].seq)
-        for link in links:
-            problem = _problem(link, entries.get(link.seq, []), names, expected_seq, expected_prev)
-            if problem:
-                return ChainReport(tenant_id, checked, expected_seq, problem)
-            expected_seq, expected_prev, checked = link.seq + 1, link.hash, checked + 1
-    return await _check_the_end(db, tenant_id, expected_seq, expected_prev, checked)
-
-
-async def _check_the_end(
-    db: Executor, tenant_id: uuid.UUID, next_seq: int, last_hash: bytes, checked: int
-) -> ChainReport:
-    head = (
-        await db.execute(
-            select(AuditChainHead.seq, AuditChainHead.hash).where(
+    heads = {
+        row.lane: row
+        for row in await db.execute(
+            select(AuditChainHead.lane, AuditChainHead.seq, AuditChainHead.hash).where(
                 AuditChainHead.tenant_id == tenant_id
             )
         )
-    ).first()
-    if head is not None and (head.seq, head.hash) != (next_seq - 1, last_hash):
-        return ChainReport(
-            tenant_id,
-            checked,
-            next_seq,
-            f"chain ends at record {next_seq - 1}, but {head.seq} were written",
-        )
-    stray = await db.scalar(
-        select(func.min(AuditEntry.seq)).where(
-            AuditEntry.tenant_id == tenant_id, AuditEntry.seq >= next_seq
-        )
-    )
-    if stray is not None:
-        return ChainReport(
-            tenant_id, checked, stray, f"entries of record {stray}, which is missing"
-        )
+    }
+    checked = 0
+    for lane in sorted(set(range(LANES)) | set(heads) | await _lanes_beyond(db, tenant_id)):
+        walked, broken = await _walk_lane(db, tenant_id, lane, heads.get(lane), names)
+        checked += walked
+        if broken is not None:
+            seq, problem = broken
+            return ChainReport(tenant_id, checked, seq, f"lane {lane}: {problem}", lane)
     return ChainReport(tenant_id, checked)
 
 
-def _links(tenant_id: uuid.UUID, from_seq: int):
+async def _walk_lane(
+    db: Executor, tenant_id: uuid.UUID, lane: int, head: Any, names: FieldNames
+) -> tuple[int, tuple[int, str] | None]:
+    """Links checked in this lane, and where and why it breaks (None: intact)."""
+    expected_seq, expected_prev, checked = 1, b"", 0
+    if not 0 <= lane < LANES:
+        return 0, (1, f"not one of the {LANES} lanes")
+    while links := (await db.execute(_links(tenant_id, lane, expected_seq))).all():
+        entries = await _entries(db, tenant_id, lane, links[0].seq, links[-1].seq)
+        for link in links:
+            problem = _problem(link, entries.get(link.seq, []), names, expected_seq, expected_prev)
+            if problem:
+                return checked, (expected_seq, problem)
+            expected_seq, expected_prev, checked = link.seq + 1, link.hash, checked + 1
+    # A lane without a head row has written nothing: its links, if any, were slipped in.
+    written = (head.seq, head.hash) if head is not None else (0, b"")
+    if written != (expected_seq - 1, expected_prev):
+        return checked, (
+            expected_seq,
+            f"chain ends at record {expected_seq - 1}, but {written[0]} were written",
+        )
+    stray = await db.scalar(
+        select(func.min(AuditEntry.seq)).where(
+            AuditEntry.tenant_id == tenant_id,
+            AuditEntry.lane == lane,
+            AuditEntry.seq >= expected_seq,
+        )
+    )
+    if stray is not None:
+        return checked, (stray, f"entries of record {stray}, which is missing")
+    return checked, None
+
+
+async def _lanes_beyond(db: Executor, tenant_id: uuid.UUID) -> set[int]:
+    """Lanes outside 0..LANES-1 that links or entries name (only forgery puts them there)."""
+    found: set[int] = set()
+    for table in (AuditRequest.__table__, AuditEntry.__table__):
+        beyond = (table.c.lane < 0) | (table.c.lane >= LANES)
+        query = select(table.c.lane).where(table.c.tenant_id == tenant_id, beyond).distinct()
+        found |= set(await db.scalars(query))
+    return found
+
+
+def _links(tenant_id: uuid.UUID, lane: int, from_seq: int):
     return (
         select(AuditRequest.__table__)
-        .where(AuditRequest.tenant_id == tenant_id, AuditRequest.seq >= from_seq)
+        .where(
+            AuditRequest.tenant_id == tenant_id,
+            AuditRequest.lane == lane,
+            AuditRequest.seq >= from_seq,
+        )
         .order_by(AuditRequest.seq)
         .limit(BATCH)
     )
 
 
 async def _entries(
-    db: Executor, tenant_id: uuid.UUID, first: int, last: int
+    db: Executor, tenant_id: uuid.UUID, lane: int, first: int, last: int
 ) -> dict[int, list[Any]]:
-    """The entries of links first..last with their kind and basis by name (NULL: code unknown)."""
+    """The entries of links first..last of a lane with their kind and basis by name (NULL: code
+    unknown)."""
     e = AuditEntry.__table__
     query = (
         select(
@@ -144,7 +183,7 @@ async def _entries(
         .outerjoin(
             AuditBasis, (AuditBasis.tenant_id == e.c.tenant_id) & (AuditBasis.code == e.c.basis)
         )
-        .where(e.c.tenant_id == tenant_id, e.c.seq.between(first, last))
+        .where(e.c.tenant_id == tenant_id, e.c.lane == lane, e.c.seq.between(first, last))
         .order_by(e.c.seq, e.c.entry, e.c.occurred_at)
     )
     by_link: dict[int, list[Any]] = {}
@@ -175,5 +214,7 @@ def _problem(
 
 
 async def tenants_with_records(db: Executor) -> list[uuid.UUID]:
-    result = await db.execute(select(AuditChainHead.tenant_id).order_by(AuditChainHead.tenant_id))
+    result = await db.execute(
+        select(AuditChainHead.tenant_id).distinct().order_by(AuditChainHead.tenant_id)
+    )
     return list(result.scalars())

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from service.audit.verify import verify_tenant
 from service.db.admin import drop_database, ensure_database
 from service.db.migrate import upgrade_to_head
+from tests.audit.chains import APPEND, lanes_held
 
 
 def _event(tenant_id: uuid.UUID, n: int, request_id: str | None = None, **changes) -> dict:
@@ -50,6 +51,16 @@ def _request(tenant_id: uuid.UUID, n: int) -> list[dict]:
     return [client, case]
 
 
+def _entries_of_record_2_copied(seq: str, entry: str = "entry") -> str:
+    """Forgery: record 2's entries inserted again, as record `seq` with entry number `entry`."""
+    return (
+        "INSERT INTO audit_entries"
+        " (seq, occurred_at, fields, tenant_id, subject_id, object_id, basis, kind, entry, lane)"
+        f" SELECT {seq}, occurred_at, fields, tenant_id, subject_id, object_id, basis, kind,"
+        f" {entry}, lane FROM audit_entries WHERE tenant_id = :t AND seq = 2"
+    )
+
+
 @pytest.fixture
 async def chain(factories, owner_url):
     """A jobcenter with three chained requests of two entries each, and an owner connection to
@@ -63,6 +74,18 @@ async def chain(factories, owner_url):
         )
     yield jobcenter.id, engine
     await engine.dispose()
+
+
+@pytest.fixture
+async def two_lanes(chain):
+    """The chain of three links in lane 0, and three more requests appended in lane 1 while
+    another transaction held lane 0 (as a request not yet committed holds it)."""
+    tenant_id, engine = chain
+    async with lanes_held(engine, tenant_id, [0]), engine.begin() as conn:
+        await conn.execute(
+            APPEND, {"e": json.dumps([e for n in range(3, 6) for e in _request(tenant_id, n)])}
+        )
+    return tenant_id, engine
 
 
 async def _verify(engine, tenant_id):
@@ -101,9 +124,7 @@ async def test_an_untouched_chain_is_intact(chain):
         # the last entry of a link taken away: the numbering cannot tell, the hash does
         "DELETE FROM audit_entries WHERE tenant_id = :t AND seq = 2 AND entry = 2",
         # an entry slipped in at the end of a link
-        "INSERT INTO audit_entries SELECT seq, occurred_at, fields, tenant_id, subject_id,"
-        " object_id, basis, kind, 3 FROM audit_entries WHERE tenant_id = :t AND seq = 2"
-        " AND entry = 1",
+        _entries_of_record_2_copied(seq="seq", entry="3") + " AND entry = 1",
     ],
     ids=["fields", "object", "subject", "operation", "actor", "last-entry", "added-entry"],
 )
@@ -113,7 +134,10 @@ async def test_a_changed_record_is_caught(chain, statement):
 
     report = await _verify(engine, tenant_id)
 
-    assert (report.first_broken_seq, report.problem) == (2, "content does not match its hash")
+    assert (report.first_broken_seq, report.problem) == (
+        2,
+        "lane 0: content does not match its hash",
+    )
 
 
 async def test_a_changed_dictionary_is_caught_at_the_first_record_using_it(chain):
@@ -127,7 +151,10 @@ async def test_a_changed_dictionary_is_caught_at_the_first_record_using_it(chain
 
     report = await _verify(engine, tenant_id)
 
-    assert (report.first_broken_seq, report.problem) == (1, "content does not match its hash")
+    assert (report.first_broken_seq, report.problem) == (
+        1,
+        "lane 0: content does not match its hash",
+    )
 
 
 async def test_a_deleted_dictionary_row_is_named(chain):
@@ -138,7 +165,10 @@ async def test_a_deleted_dictionary_row_is_named(chain):
 
     report = await _verify(engine, tenant_id)
 
-    assert (report.first_broken_seq, report.problem) == (1, "an entry names an unknown field code")
+    assert (report.first_broken_seq, report.problem) == (
+        1,
+        "lane 0: an entry names an unknown field code",
+    )
 
 
 async def test_a_deleted_record_is_caught(chain):
@@ -149,7 +179,7 @@ async def test_a_deleted_record_is_caught(chain):
 
     report = await _verify(engine, tenant_id)
 
-    assert (report.first_broken_seq, report.problem) == (2, "record 2 is missing")
+    assert (report.first_broken_seq, report.problem) == (2, "lane 0: record 2 is missing")
 
 
 async def test_a_deleted_entry_is_named(chain):
@@ -162,7 +192,7 @@ async def test_a_deleted_entry_is_named(chain):
 
     report = await _verify(engine, tenant_id)
 
-    assert (report.first_broken_seq, report.problem) == (2, "entry 1 is missing")
+    assert (report.first_broken_seq, report.problem) == (2, "lane 0: entry 1 is missing")
 
 
 async def test_a_deleted_last_record_is_caught_by_the_chain_head(chain):
@@ -174,7 +204,7 @@ async def test_a_deleted_last_record_is_caught_by_the_chain_head(chain):
     report = await _verify(engine, tenant_id)
 
     assert report.first_broken_seq == 3
-    assert report.problem == "chain ends at record 2, but 3 were written"
+    assert report.problem == "lane 0: chain ends at record 2, but 3 were written"
 
 
 async def test_an_inserted_record_is_caught(chain):
@@ -182,31 +212,97 @@ async def test_an_inserted_record_is_caught(chain):
     # A forged copy of record 2 slipped in after the last one, with its entries.
     await _tamper(
         engine,
-        "INSERT INTO audit_requests SELECT 4, occurred_at, tenant_id, request_id, actor_id,"
-        " actor_organisation_id, actor_kind, operation, hash FROM audit_requests"
+        "INSERT INTO audit_requests (seq, occurred_at, tenant_id, request_id, actor_id,"
+        " actor_organisation_id, actor_kind, operation, hash, lane)"
+        " SELECT 4, occurred_at, tenant_id, request_id, actor_id,"
+        " actor_organisation_id, actor_kind, operation, hash, lane FROM audit_requests"
         " WHERE tenant_id = :t AND seq = 2",
-        "INSERT INTO audit_entries SELECT 4, occurred_at, fields, tenant_id, subject_id,"
-        " object_id, basis, kind, entry FROM audit_entries WHERE tenant_id = :t AND seq = 2",
+        _entries_of_record_2_copied(seq="4"),
         t=tenant_id,
     )
 
     report = await _verify(engine, tenant_id)
 
-    assert (report.first_broken_seq, report.problem) == (4, "content does not match its hash")
+    assert (report.first_broken_seq, report.problem) == (
+        4,
+        "lane 0: content does not match its hash",
+    )
 
 
 async def test_entries_without_their_record_are_caught(chain):
     tenant_id, engine = chain
     await _tamper(
         engine,
-        "INSERT INTO audit_entries SELECT 9, occurred_at, fields, tenant_id, subject_id,"
-        " object_id, basis, kind, entry FROM audit_entries WHERE tenant_id = :t AND seq = 2",
+        _entries_of_record_2_copied(seq="9"),
         t=tenant_id,
     )
 
     report = await _verify(engine, tenant_id)
 
-    assert (report.first_broken_seq, report.problem) == (9, "entries of record 9, which is missing")
+    assert (report.first_broken_seq, report.problem) == (
+        9,
+        "lane 0: entries of record 9, which is missing",
+    )
+
+
+async def test_two_lanes_are_intact_and_both_counted(two_lanes):
+    tenant_id, engine = two_lanes
+
+    report = await _verify(engine, tenant_id)
+
+    assert (report.intact, report.records_checked) == (True, 6)
+
+
+async def test_a_missing_link_in_another_lane_is_named_by_lane_and_seq(two_lanes):
+    tenant_id, engine = two_lanes
+    await _tamper(
+        engine,
+        "DELETE FROM audit_requests WHERE tenant_id = :t AND lane = 1 AND seq = 2",
+        t=tenant_id,
+    )
+
+    report = await _verify(engine, tenant_id)
+
+    # Lane 0 (3 links) and the first link of lane 1 checked before the gap.
+    assert (report.first_broken_lane, report.first_broken_seq, report.records_checked) == (1, 2, 4)
+    assert report.problem == "lane 1: record 2 is missing"
+
+
+async def test_a_link_moved_to_another_lane_is_caught_by_its_hash(two_lanes):
+    tenant_id, engine = two_lanes
+    # The last link of lane 1 moved, with its entries, to start lane 2; both heads made to fit.
+    await _tamper(
+        engine,
+        "UPDATE audit_requests SET lane = 2, seq = 1 WHERE tenant_id = :t AND lane = 1 AND seq = 3",
+        "UPDATE audit_entries SET lane = 2, seq = 1 WHERE tenant_id = :t AND lane = 1 AND seq = 3",
+        "UPDATE audit_chain_heads h SET seq = r.seq, hash = r.hash FROM audit_requests r"
+        " WHERE h.tenant_id = :t AND r.tenant_id = :t AND (h.lane, r.lane, r.seq) IN"
+        " ((1, 1, 2), (2, 2, 1))",
+        t=tenant_id,
+    )
+
+    report = await _verify(engine, tenant_id)
+
+    # Numbering and heads fit; only the hash, which covers the lane, tells.
+    assert (report.first_broken_lane, report.first_broken_seq) == (2, 1)
+    assert report.problem == "lane 2: content does not match its hash"
+
+
+async def test_links_beyond_the_lanes_are_caught(two_lanes):
+    tenant_id, engine = two_lanes
+    await _tamper(
+        engine,
+        "UPDATE audit_requests SET lane = 16 WHERE tenant_id = :t AND lane = 1",
+        "UPDATE audit_entries SET lane = 16 WHERE tenant_id = :t AND lane = 1",
+        "UPDATE audit_chain_heads SET lane = 16 WHERE tenant_id = :t AND lane = 1",
+        "INSERT INTO audit_chain_heads (tenant_id, lane, seq, hash) VALUES (:t, 1, 0, '')",
+        t=tenant_id,
+    )
+
+    report = await _verify(engine, tenant_id)
+
+    assert (report.first_broken_lane, report.first_broken_seq) == (16, 1)
+    assert report.problem == "lane 16: not one of the 16 lanes"
 
 
 def test_the_verify_command_names_the_broken_record(server_url, tmp_path):
@@ -249,7 +345,7 @@ def test_the_verify_command_names_the_broken_record(server_url, tmp_path):
     assert intact.returncode == 0, intact.stderr
     assert f"tenant {tenant_id}: 2 records checked, intact" in intact.stdout
     assert broken.returncode == 1
-    assert "BROKEN at record 1: content does not match its hash" in broken.stdout
+    assert "BROKEN at record 1: lane 0: content does not match its hash" in broken.stdout
 
 
 AUDIT_VERIFICATION = "{ auditVerification { intact recordsChecked firstBrokenRecord problem } }"
@@ -289,7 +385,7 @@ async def test_data_protection_officer_verifies_the_chain_through_the_api(
         "intact": False,
         "recordsChecked": 0,
         "firstBrokenRecord": 1,
-        "problem": "record 1 is missing",
+        "problem": "lane 0: record 1 is missing",
     }
     assert refused.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 

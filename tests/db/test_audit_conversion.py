@@ -1,7 +1,9 @@
 """Migration 0017 converts the audit log both ways and the chains verify at both revisions: up,
 old records become one link per request (in the old order) with coded entries; down, one
 record per entry again, chained as 0006 chains them. A broken old chain is refused, not
-re-chained (that would hide the tampering)."""
+re-chained (that would hide the tampering). Verification is today's (lanes, 0018), so the
+compact log is verified at head: converted links are lane 0 and keep their hashes. 0018 goes
+down only while every link is in lane 0 (folding lanes into one chain would rehash it)."""
 
 from __future__ import annotations
 
@@ -17,9 +19,11 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from service.audit.verify import verify_tenant
 from service.db.admin import drop_database, ensure_database
 from service.db.migrate import alembic_config
+from tests.audit.chains import lanes_held
 
 BEFORE = "0016_indexes_without_tenant"
 COMPACT = "0017_audit_compact"
+HEAD = "head"
 OLD_RECORDS = (
     "SELECT tenant_id, request_id, operation, action, actor_kind, actor_id, subject_id,"
     " object_type, object_id, fields, basis FROM {table} ORDER BY tenant_id, seq{entry}"
@@ -108,7 +112,7 @@ async def test_records_convert_up_and_down_and_the_chains_verify_at_both(databas
     await _append(database, [_event(north, second, client, action="write", fields=["phone"])])
     old = await _sql(database, OLD_RECORDS.format(table="audit_log", entry=""))
 
-    await _migrate(database, "upgrade", COMPACT)
+    await _migrate(database, "upgrade", HEAD)
     links = await _sql(
         database,
         "SELECT seq, request_id, count(*) AS entries FROM audit_records WHERE tenant_id = :t"
@@ -137,7 +141,7 @@ async def test_records_convert_up_and_down_and_the_chains_verify_at_both(databas
     assert heads == {north: 4, south: 1}
 
     # Upgrading again re-checks the old chain first (0006's hashes): it passes.
-    await _migrate(database, "upgrade", COMPACT)
+    await _migrate(database, "upgrade", HEAD)
     assert (await _verify(database, north)).records_checked == 3
 
 
@@ -153,3 +157,34 @@ async def test_a_broken_old_chain_is_refused_not_re_chained(database):
     assert f"audit chain of tenant {north} is broken at record 2" in str(refused.value)
     tables = await _sql(database, "SELECT to_regclass('audit_log') IS NOT NULL AS kept")
     assert tables[0].kept
+
+
+async def test_lanes_go_down_to_one_chain_only_while_every_link_is_in_lane_0(database):
+    await _migrate(database, "upgrade", HEAD)
+    north, _ = await _jobcenters(database)
+    await _append(database, [_event(north, uuid.uuid4(), uuid.uuid4())])
+    # Lane 0 held by an open transaction: the next request's link goes to lane 1.
+    async with lanes_held(database, north, [0]):
+        await _append(database, [_event(north, uuid.uuid4(), uuid.uuid4())])
+
+    with pytest.raises(DBAPIError) as refused:
+        await _migrate(database, "downgrade", COMPACT)
+
+    assert f"audit chain of tenant {north} has links in lane 1" in str(refused.value)
+    assert (await _verify(database, north)).records_checked == 2  # nothing changed
+
+
+async def test_a_chain_in_lane_0_goes_down_and_up_again_unchanged(database):
+    await _migrate(database, "upgrade", HEAD)
+    north, _ = await _jobcenters(database)
+    await _append(database, [_event(north, uuid.uuid4(), uuid.uuid4()) for _ in range(2)])
+    before = await _sql(database, "SELECT seq, hash FROM audit_requests ORDER BY seq")
+
+    await _migrate(database, "downgrade", COMPACT)
+    at_compact = await _sql(database, "SELECT seq, hash FROM audit_requests ORDER BY seq")
+    heads = await _sql(database, "SELECT seq FROM audit_chain_heads")
+    await _migrate(database, "upgrade", HEAD)
+
+    assert at_compact == before  # lane 0 was never hashed: the hashes are 0017's
+    assert [h.seq for h in heads] == [2]  # one head per jobcenter again
+    assert (await _verify(database, north)).records_checked == 2

@@ -15,7 +15,8 @@ class AuditVerification:
     intact: bool
     records_checked: int
     first_broken_record: int | None = strawberry.field(
-        description="Position in the jobcenter's chain of the first record that does not fit."
+        description="Position (seq) in its lane of the jobcenter's chain of the first record "
+        "that does not fit; the problem names the lane."
     )
     problem: str | None
 

@@ -1,0 +1,68 @@
+"""Helpers for tests of the audit chains: an event as `audit_append` takes it, and open
+transactions that hold lanes (0018_audit_lanes.py) the way requests not yet committed hold them."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+APPEND = text("SELECT audit_append(CAST(:e AS jsonb))")
+
+
+def event(tenant_id, request_id, subject, **changes) -> dict:
+    """One object read: a staff member's case list showing a client's name."""
+    return {
+        "tenant_id": str(tenant_id),
+        "occurred_at": "2026-11-23T10:00:00.123456+00:00",
+        "request_id": str(request_id),
+        "operation": "CaseList",
+        "action": "read",
+        "actor_kind": "staff",
+        "actor_id": str(uuid.UUID(int=7)),
+        "actor_organisation_id": None,
+        "subject_id": str(subject),
+        "object_type": "client",
+        "object_id": str(subject),
+        "fields": ["givenName", "familyName"],
+        "basis": "responsible_case_manager",
+    } | changes
+
+
+@asynccontextmanager
+async def lanes_held(engine: AsyncEngine, tenant_id: uuid.UUID, lanes: list[int]):
+    """Another transaction holds these lanes of the jobcenter (whose lanes exist: it has
+    appended before) until the block ends."""
+    async with engine.connect() as conn:
+        await conn.execute(
+            text(
+                "SELECT 1 FROM audit_chain_heads WHERE tenant_id = :t AND lane = ANY(:l) FOR UPDATE"
+            ),
+            {"t": tenant_id, "l": lanes},
+        )
+        yield
+        await conn.rollback()
+
+
+@asynccontextmanager
+async def open_append(
+    engine: AsyncEngine, events: list[dict] | None = None
+) -> AsyncIterator[AsyncConnection]:
+    """A transaction that has appended `events` (if given) and not committed yet; commits when
+    the block ends without error."""
+    async with engine.connect() as conn:
+        if events:
+            await conn.execute(APPEND, {"e": json.dumps(events)})
+        yield conn
+        await conn.commit()
+
+
+async def lane_of(conn: AsyncConnection, request_id: str) -> int:
+    """The lane the request's link went to (seen from the connection that wrote it)."""
+    return await conn.scalar(
+        text("SELECT lane FROM audit_requests WHERE request_id = :r"), {"r": request_id}
+    )
