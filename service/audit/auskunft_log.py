@@ -14,7 +14,7 @@ import binascii
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, true, tuple_, type_coerce
 from sqlalchemy.dialects.postgresql import JSONB
@@ -64,6 +64,44 @@ async def occasion_rows(
     first: int | None,
     after: tuple | None,
 ) -> list[LogRow]:
+    """The client's occasions in [from_, to), newest first: all of them, or a page of `first`
+    (and one more, which only tells that there is a next page) after the cursor `after`.
+
+    A page is read in windows of whole months going back from its end (one month, then two,
+    four, …): the subject index has no time in it (it stays ≈ 10 bytes an entry so), so a
+    window costs the client's entries in it. Over the whole period a page of 20 read all 10,000
+    entries of the benchmark's client, 19,464 buffers and 76–142 ms; its newest month 8 ms
+    (bench/RESULTS.md, seventh run)."""
+    if first is None:
+        return await _occasions(session, client, from_, to, None, after)
+    end = to if after is None else min(to, after[0] + timedelta(microseconds=1))
+    rows: list[LogRow] = []
+    months = 1
+    while len(rows) <= first and end > from_:
+        start = max(from_, _months_before(end, months))
+        rows += await _occasions(session, client, start, end, first + 1 - len(rows), after)
+        end, months = start, months * 2
+    return rows
+
+
+def _months_before(end: datetime, months: int) -> datetime:
+    """The start of the month `months - 1` months before the one holding the instant before
+    `end`: the window [that, end) spans `months` calendar months (the partitions)."""
+    last = end - timedelta(microseconds=1)
+    index = last.year * 12 + last.month - 1 - (months - 1)
+    return last.replace(
+        year=index // 12, month=index % 12 + 1, day=1, hour=0, minute=0, second=0, microsecond=0
+    )
+
+
+async def _occasions(
+    session: AsyncSession,
+    client: Client,
+    from_: datetime,
+    to: datetime,
+    limit: int | None,
+    after: tuple | None,
+) -> list[LogRow]:
     e, r = AuditEntry.__table__, AuditRequest.__table__
     k, b = AuditKind.__table__, AuditBasis.__table__
     key = (e.c.occurred_at, e.c.lane, e.c.seq, k.c.action, b.c.name)
@@ -90,8 +128,8 @@ async def occasion_rows(
     )
     if after is not None:
         page = page.where(tuple_(*key) < tuple_(*after))
-    if first is not None:
-        page = page.limit(first + 1)
+    if limit is not None:
+        page = page.limit(limit)
     page = page.subquery("page")
     # LATERAL with LIMIT (which keeps the planner from turning it into a join): one primary-key
     # lookup per occasion, its month found at run time, never a scan of every header in the

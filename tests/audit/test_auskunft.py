@@ -6,15 +6,18 @@ same report as a printable document over HTTP and from the `service auskunft` co
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 import sys
+import uuid
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from service.identity.roles import Role
+from tests.audit.chains import APPEND, event
 from tests.graphql import assert_unauthenticated, post_graphql
 from tests.graphql_errors import errors_by_path
 from tests.referral_factories import consent, referral, referral_setting
@@ -183,6 +186,52 @@ async def test_report_pages_over_occasions_newest_first(client, tokens, factorie
     assert [r["organisation"] for r in page["readers"]] == ["Testträger"]
     assert len(page["readers"][0]["occasions"]) == 2
     assert page["pageInfo"]["hasNextPage"] is False
+
+
+async def test_pages_run_across_months_newest_first(client, tokens, factories, owner):
+    """A page is read a month (then two, four, …) at a time going back: occasions months apart
+    come one per page, in order, none twice or lost."""
+    setting = await referral_setting(factories)
+    dpo = await factories.staff(setting.jobcenter, Role.DATA_PROTECTION_OFFICER)
+    now = datetime.now(UTC)
+    ahead = [now + timedelta(days=days) for days in (40, 100, 220)]
+    async with owner.begin() as conn:
+        for at in ahead:
+            await conn.execute(
+                APPEND,
+                {
+                    "e": json.dumps(
+                        [
+                            event(
+                                setting.jobcenter.id,
+                                uuid.uuid4(),
+                                setting.client.id,
+                                occurred_at=at.isoformat(),
+                            )
+                        ]
+                    )
+                },
+            )
+    period = {
+        "from": (now - timedelta(days=1)).isoformat(),
+        "to": (now + timedelta(days=400)).isoformat(),
+    }
+
+    seen, after = [], None
+    for _ in ahead:
+        response = await post_graphql(
+            client,
+            ACCESS_REPORT,
+            headers=tokens.headers(dpo),
+            variables={"clientId": str(setting.client.id), **period, "first": 1, "after": after},
+        )
+        page = response.json()["data"]["accessReport"]
+        (reader,) = page["readers"]
+        seen += [occasion["at"] for occasion in reader["occasions"]]
+        assert page["pageInfo"]["hasNextPage"] is True  # the report reads themselves, at now
+        after = page["pageInfo"]["endCursor"]
+
+    assert [datetime.fromisoformat(at) for at in seen] == sorted(ahead, reverse=True)
 
 
 async def test_client_gets_their_own_report_but_not_another_clients(client, tokens, factories):
