@@ -63,7 +63,7 @@ class RequestSession(AsyncSession):
 def _refuse_closed_connections(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
     """Hand out no connection the server has closed (a restart, a terminated backend): the
     pool then takes or opens another. SQLAlchemy's pre-ping asked the server instead — BEGIN,
-    a query and ROLLBACK, three of a case list's eleven round trips (bench/RESULTS.md, sixth
+    a query and ROLLBACK, three of a case list's thirteen round trips (bench/RESULTS.md, sixth
     run). asyncpg notices the server closing an idle connection as it happens; a connection
     that breaks without notice fails its request, which invalidates the pool's connections."""
     if dbapi_connection.driver_connection.is_closed():

@@ -138,7 +138,7 @@ def _selected_names(selections: Iterable[Any]) -> set[str]:
 def loaded(loader: DataLoader, key: Any, build: Callable[[Any], T]) -> T | Awaitable[T]:
     """`build(row)` at once if the loader holds the row already (a page prefetched it), else an
     awaitable of it. graphql-core resolves a plain value in place; every awaitable costs it a
-    task and a gather per object (≈ 12 % of a 50-case list, bench/RESULTS.md, sixth run)."""
+    task and a gather per object (≈ 7 % of a 50-case list's CPU, bench/RESULTS.md, sixth run)."""
     future = loader.cache_map.get(key)
     if future is not None and future.done() and future.exception() is None:
         return build(future.result())
