@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import base64
 import uuid
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
+from typing import Any, TypeVar
 
 from service.errors import ValidationFailed
+
+Position = tuple[datetime, uuid.UUID]
+Item = TypeVar("Item")
 
 
 def encode_cursor(created_at: datetime, row_id: uuid.UUID) -> str:
@@ -22,3 +27,23 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
         return datetime.fromisoformat(stamp), uuid.UUID(row_id)
     except ValueError:  # also binascii.Error and UnicodeDecodeError
         raise ValidationFailed("after", "invalid cursor", "ungültiger Cursor") from None
+
+
+async def fill_page(
+    batch: Callable[[Position | None, int], Awaitable[tuple[Sequence[Any], list[Item]]]],
+    wanted: int,
+    after: Position | None,
+) -> list[Item]:
+    """Up to `wanted` items, reading batches of `wanted` rows on from `after` until that many
+    are kept or the rows run out. `batch(position, size)` returns the rows it read (each with
+    `created_at` and `id`) and the items kept of them: where a policy decides per row after the
+    fetch (a deputy reads only under the client's deputy consent), a page is still full."""
+    items: list[Item] = []
+    position = after
+    while len(items) < wanted:
+        rows, kept = await batch(position, wanted)
+        items += kept
+        if len(rows) < wanted:
+            break
+        position = (rows[-1].created_at, rows[-1].id)
+    return items[:wanted]

@@ -20,7 +20,7 @@ from service.cases.models import Case, CaseStatus
 from service.cases.vocabulary import CASE_DURATION_LIMIT_MONTHS
 from service.errors import ValidationFailed
 from service.identity.roles import ActorKind
-from service.paging import decode_cursor, encode_cursor
+from service.paging import decode_cursor, encode_cursor, fill_page
 from service.policy.actions import Action
 from service.policy.facts import Access, ConsentDirection, ConsentFact, ConsentPurpose, Relation
 
@@ -52,25 +52,23 @@ async def list_cases(
         .where(visible_to(caller), *_filter_clauses(caller, filters))
         .order_by(Case.created_at, Case.id)
     )
-    # Deputy cases are readable only under the client's deputy consent, decided per row after
-    # the fetch: read on past the unreadable ones until the page (and one more) is full.
-    rows: list[tuple[Case, Access, str]] = []
-    position = decode_cursor(after)
-    while len(rows) <= first:
-        batch = (
+
+    async def batch(position, size):
+        later = (
             query if position is None else query.where(tuple_(Case.created_at, Case.id) > position)
         )
-        cases = list(await caller.session.scalars(batch.limit(first + 1)))
+        cases = list(await caller.session.scalars(later.limit(size)))
         access = await staff_access(caller.session, caller.actor, cases, now=caller.now)
         readable = _readable(caller, access)
-        rows += [
+        return cases, [
             (case, access[case.id], encode_cursor(case.created_at, case.id))
             for case in cases
             if readable(case.id)
         ]
-        if len(cases) <= first:
-            break
-        position = (cases[-1].created_at, cases[-1].id)
+
+    # Deputy cases are readable only under the client's deputy consent, decided per row after
+    # the fetch: read on until the page (and one more, for has_next_page) is full.
+    rows = await fill_page(batch, first + 1, decode_cursor(after))
     return CasePage(
         rows=rows[:first], has_next_page=len(rows) > first, has_previous_page=after is not None
     )

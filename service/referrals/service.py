@@ -26,6 +26,7 @@ from service.errors import (
 )
 from service.identity.actor import Actor
 from service.identity.roles import ActorKind
+from service.paging import fill_page
 from service.partners.categories import ServiceCategory
 from service.partners.models import NetworkMembership
 from service.policy.actions import Action
@@ -124,26 +125,23 @@ async def list_referrals(
         query = query.where(
             _overdue_clause(now.date()) if overdue else ~_overdue_clause(now.date())
         )
-    # The policy decides per referral (a deputy reads only under the client's deputy consent),
-    # so a batch can hold rows the reader may not see: read on until the page is full.
-    views: list[ReferralView] = []
-    while len(views) < limit:
-        batch = (
+
+    async def batch(position, size):
+        newer = (
             query
-            if after is None
-            else query.where(tuple_(Referral.created_at, Referral.id) < tuple_(*after))
+            if position is None
+            else query.where(tuple_(Referral.created_at, Referral.id) < tuple_(*position))
         )
-        rows = list(await session.scalars(batch.limit(limit)))
+        rows = list(await session.scalars(newer.limit(size)))
         access = await referral_access(session, actor, rows, now)
-        views += [
+        return rows, [
             ReferralView(row, access[row.id])
             for row in rows
             if authorizer.is_allowed(actor, Action.REFERRAL_READ, access[row.id])
         ]
-        if len(rows) < limit:
-            break
-        after = (rows[-1].created_at, rows[-1].id)
-    return views[:limit]
+
+    # The policy decides per referral: read on until the page is full (service/paging.py).
+    return await fill_page(batch, limit, after)
 
 
 def _overdue_clause(today: date):
