@@ -10,7 +10,7 @@
 #   Consent service.policy.facts.ConsentFact: purpose, direction, categories, explicit_special,
 #           grantee_id, active (valid now and not revoked).
 # Constants: CASE_CATEGORIES (every category but partners' report texts), SPECIAL_CATEGORIES
-# (health, addiction: Art. 9 GDPR).
+# (health, addiction: Art. 9 GDPR), DOCUMENT_CATEGORIES (what a document can be classified as).
 
 # ---------------------------------------------------------------------------------------------
 # Identity
@@ -104,7 +104,17 @@ may_read(user: User, access: Access, category: String) if
     consent.grantee_id = user.organisation_id and
     consent.active and
     category in consent.categories and
-    (not category in SPECIAL_CATEGORIES or consent.explicit_special);
+    (not category in SPECIAL_CATEGORIES or consent.explicit_special) and
+    protected_area_named(access, consent);
+
+# A document of the protected case-management area reaches a partner only under a consent that
+# names protected-area documents, whatever else its category (domain/000: geschützter Bereich;
+# a Befundbericht there is health data as well, so it needs both and the explicit consent).
+protected_area_named(access: Access, _consent: Consent) if
+    not "protected_area" in access.flags;
+protected_area_named(access: Access, consent: Consent) if
+    "protected_area" in access.flags and
+    "protected_documents" in consent.categories;
 
 # --- Clients
 
@@ -115,11 +125,12 @@ may_read(user: User, access: Access, category: String) if
     category in ["identity", "contact", "household", "case_status", "integration_plan",
                  "referral", "consents"];
 
-# Their documents that the case manager marked visible to them.
-may_read(user: User, access: Access, "documents") if
+# Their documents that the case manager marked visible to them, whatever their category.
+may_read(user: User, access: Access, category: String) if
     user.has_role("client") and
     "data_subject" in access.relations and
-    "visible_to_client" in access.flags;
+    "visible_to_client" in access.flags and
+    category in DOCUMENT_CATEGORIES;
 
 # ---------------------------------------------------------------------------------------------
 # Network, referrals and consents (object level). `access` is the same fact object as above.

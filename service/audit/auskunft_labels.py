@@ -18,7 +18,8 @@ from service.policy.guard import ROW_CATEGORY, FieldGuard
 # tests/audit/test_auskunft_labels.py checks every personal GraphQL type is listed here.
 OBJECT_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
     "client": ("Stammdaten", ("Client",)),
-    "case": ("Fall", ("Case", "Intake", "ProfilingItem", "Assessment")),
+    "case": ("Fall", ("Case", "Intake", "Assessment")),
+    "profiling_item": ("Profiling-Angabe", ("ProfilingItem",)),
     "assessment_entry": ("Assessment-Eintrag", ("AssessmentEntry",)),
     "plan_item": ("Integrationsplan", ("Goal", "SubGoal", "Activity", "StepOutcome")),
     "integration_agreement": ("Eingliederungsvereinbarung", ("IntegrationAgreement",)),
@@ -99,6 +100,8 @@ FIELD_LABELS: dict[str, str] = {
     "reviews": "Überprüfungen",
     "aftercareNotes": "Vermerke der Nachbetreuung",
     "documents": "Dokumente",
+    "dataCategory": "Datenkategorie",
+    "specialCategory": "besondere Kategorie (Gesundheit, Sucht)",
     "text": "Text",
     "purpose": "Zweck",
     "serviceCategory": "Leistungsangebot",

@@ -28,6 +28,8 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db.base import Base, created_at, row_id, tenant_key, uuid_pk
+from service.policy.categories import DataCategory
+from service.policy.data_map import CODE, DATE, ROW, WRITTEN_AT, free_text, kept, not_personal
 
 
 class CaseStatus(StrEnum):
@@ -37,6 +39,7 @@ class CaseStatus(StrEnum):
     CLOSED = "closed"  # Fallabgang
 
 
+ROW_CLASSIFICATION = "the row's data category in the data map, set from what the row says"
 OPEN_STATUSES = (CaseStatus.PROPOSED, CaseStatus.ADMITTED)
 
 
@@ -89,28 +92,42 @@ class Case(Base):
     tenant_id: Mapped[uuid.UUID] = tenant_key()
     id: Mapped[uuid.UUID] = row_id()
     client_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
-    status: Mapped[str] = mapped_column(String(20), server_default=text("'proposed'"))
+    status: Mapped[str] = mapped_column(
+        String(20), server_default=text("'proposed'"), info=kept(DataCategory.CASE_STATUS, CODE)
+    )
     responsible_case_manager_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     deputy_case_manager_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
-    version: Mapped[int] = mapped_column(server_default=text("1"))
-    created_at: Mapped[datetime] = created_at()
+    version: Mapped[int] = mapped_column(
+        server_default=text("1"), info=not_personal("a counter against lost updates")
+    )
+    created_at: Mapped[datetime] = created_at(kept(DataCategory.INTAKE, DATE))
     # Intake (Fallzugang, Übergabe)
     proposed_by_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
-    profile: Mapped[str | None] = mapped_column(String(20))
-    intake_reasoning: Mapped[str | None] = mapped_column(Text)
+    profile: Mapped[str | None] = mapped_column(
+        String(20), info=kept(DataCategory.CASE_STATUS, CODE)
+    )
+    intake_reasoning: Mapped[str | None] = mapped_column(Text, info=free_text(DataCategory.INTAKE))
     decided_by_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
-    decided_at: Mapped[datetime | None]
-    care_variant: Mapped[str | None] = mapped_column(String(20))
-    decision_reasoning: Mapped[str | None] = mapped_column(Text)
-    decline_reason: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column(info=kept(DataCategory.INTAKE, DATE))
+    care_variant: Mapped[str | None] = mapped_column(
+        String(20), info=kept(DataCategory.CASE_STATUS, CODE)
+    )
+    decision_reasoning: Mapped[str | None] = mapped_column(
+        Text, info=free_text(DataCategory.INTAKE)
+    )
+    decline_reason: Mapped[str | None] = mapped_column(Text, info=free_text(DataCategory.INTAKE))
     # Running case
-    admitted_on: Mapped[date | None]
-    next_review_due: Mapped[date | None]
+    admitted_on: Mapped[date | None] = mapped_column(info=kept(DataCategory.CASE_STATUS, DATE))
+    next_review_due: Mapped[date | None] = mapped_column(info=kept(DataCategory.CASE_STATUS, DATE))
     # Closure (Fallabgang)
-    closed_on: Mapped[date | None]
-    closing_reason: Mapped[str | None] = mapped_column(String(40))
-    closing_reasoning: Mapped[str | None] = mapped_column(Text)
-    aftercare_until: Mapped[date | None]
+    closed_on: Mapped[date | None] = mapped_column(info=kept(DataCategory.CASE_STATUS, DATE))
+    closing_reason: Mapped[str | None] = mapped_column(
+        String(40), info=kept(DataCategory.CASE_STATUS, CODE)
+    )
+    closing_reasoning: Mapped[str | None] = mapped_column(
+        Text, info=free_text(DataCategory.INTEGRATION_PLAN)
+    )
+    aftercare_until: Mapped[date | None] = mapped_column(info=kept(DataCategory.CASE_STATUS, DATE))
 
 
 class ProfilingItem(Base):
@@ -122,9 +139,11 @@ class ProfilingItem(Base):
     tenant_id: Mapped[uuid.UUID] = tenant_key()
     id: Mapped[uuid.UUID] = uuid_pk()
     case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    position: Mapped[int]
-    category: Mapped[str] = mapped_column(String(20))
-    detail: Mapped[str] = mapped_column(String(500))
+    position: Mapped[int] = mapped_column(info=not_personal("the order of the items"))
+    category: Mapped[str] = mapped_column(String(20), info=kept(ROW, CODE))
+    subcategory: Mapped[str | None] = mapped_column(String(40), info=kept(ROW, CODE))
+    data_category: Mapped[str] = mapped_column(String(40), info=not_personal(ROW_CLASSIFICATION))
+    detail: Mapped[str] = mapped_column(String(500), info=free_text(ROW))
 
 
 class AssessmentEntry(Base):
@@ -141,16 +160,18 @@ class AssessmentEntry(Base):
     tenant_id: Mapped[uuid.UUID] = tenant_key()
     id: Mapped[uuid.UUID] = row_id()
     case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    kind: Mapped[str] = mapped_column(String(20))
-    category: Mapped[str] = mapped_column(String(20))
-    subcategory: Mapped[str] = mapped_column(String(40))
-    data_category: Mapped[str] = mapped_column(String(40))
-    subject: Mapped[str] = mapped_column(String(200))
-    detail: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20), info=kept(ROW, CODE))
+    category: Mapped[str] = mapped_column(String(20), info=kept(ROW, CODE))
+    subcategory: Mapped[str] = mapped_column(String(40), info=kept(ROW, CODE))
+    data_category: Mapped[str] = mapped_column(String(40), info=not_personal(ROW_CLASSIFICATION))
+    subject: Mapped[str] = mapped_column(String(200), info=free_text(ROW))
+    detail: Mapped[str | None] = mapped_column(Text, info=free_text(ROW))
     recorded_by_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    updated_at: Mapped[datetime] = created_at()
-    replaces_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
-    superseded_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = created_at(kept(ROW, DATE))
+    replaces_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), info=not_personal("the entry this one replaced: a key")
+    )
+    superseded_at: Mapped[datetime | None] = mapped_column(info=kept(ROW, DATE))
 
 
 class PlanItem(Base):
@@ -173,20 +194,28 @@ class PlanItem(Base):
     tenant_id: Mapped[uuid.UUID] = tenant_key()
     id: Mapped[uuid.UUID] = row_id()
     case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20), info=kept(DataCategory.INTEGRATION_PLAN, CODE))
     goal_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     sub_goal_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
-    title: Mapped[str] = mapped_column(String(300))
-    resources: Mapped[str | None] = mapped_column(Text)
-    target_date: Mapped[date | None]
-    responsible: Mapped[str | None] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(300), info=free_text(DataCategory.INTEGRATION_PLAN))
+    resources: Mapped[str | None] = mapped_column(
+        Text, info=free_text(DataCategory.INTEGRATION_PLAN)
+    )
+    target_date: Mapped[date | None] = mapped_column(info=kept(DataCategory.INTEGRATION_PLAN, DATE))
+    responsible: Mapped[str | None] = mapped_column(
+        String(20), info=kept(DataCategory.INTEGRATION_PLAN, CODE)
+    )
     partner_organisation_id: Mapped[uuid.UUID | None] = mapped_column(
         UUID(as_uuid=True), ForeignKey("partner_organisations.id")
     )
-    outcome: Mapped[str | None] = mapped_column(String(20))
-    outcome_on: Mapped[date | None]
-    outcome_reason: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = created_at()
+    outcome: Mapped[str | None] = mapped_column(
+        String(20), info=kept(DataCategory.INTEGRATION_PLAN, CODE)
+    )
+    outcome_on: Mapped[date | None] = mapped_column(info=kept(DataCategory.INTEGRATION_PLAN, DATE))
+    outcome_reason: Mapped[str | None] = mapped_column(
+        Text, info=free_text(DataCategory.INTEGRATION_PLAN)
+    )
+    created_at: Mapped[datetime] = created_at(WRITTEN_AT)
 
 
 class IntegrationAgreement(Base):
@@ -203,12 +232,14 @@ class IntegrationAgreement(Base):
     tenant_id: Mapped[uuid.UUID] = tenant_key()
     id: Mapped[uuid.UUID] = uuid_pk()
     case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    number: Mapped[int]
-    valid_from: Mapped[date]
-    valid_until: Mapped[date]
-    plan: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    number: Mapped[int] = mapped_column(info=not_personal("the version's number"))
+    valid_from: Mapped[date] = mapped_column(info=kept(DataCategory.INTEGRATION_PLAN, DATE))
+    valid_until: Mapped[date] = mapped_column(info=kept(DataCategory.INTEGRATION_PLAN, DATE))
+    plan: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONB, info=free_text(DataCategory.INTEGRATION_PLAN)
+    )
     concluded_by_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    concluded_at: Mapped[datetime] = created_at()
+    concluded_at: Mapped[datetime] = created_at(kept(DataCategory.INTEGRATION_PLAN, DATE))
 
 
 class CaseReview(Base):
@@ -220,14 +251,18 @@ class CaseReview(Base):
     tenant_id: Mapped[uuid.UUID] = tenant_key()
     id: Mapped[uuid.UUID] = uuid_pk()
     case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    reviewed_on: Mapped[date]
-    reasoning: Mapped[str] = mapped_column(Text)
-    prognosis: Mapped[str] = mapped_column(Text)
-    profile_before: Mapped[str | None] = mapped_column(String(20))
-    profile_after: Mapped[str | None] = mapped_column(String(20))
-    next_review_due: Mapped[date]
+    reviewed_on: Mapped[date] = mapped_column(info=kept(DataCategory.INTEGRATION_PLAN, DATE))
+    reasoning: Mapped[str] = mapped_column(Text, info=free_text(DataCategory.INTEGRATION_PLAN))
+    prognosis: Mapped[str] = mapped_column(Text, info=free_text(DataCategory.INTEGRATION_PLAN))
+    profile_before: Mapped[str | None] = mapped_column(
+        String(20), info=kept(DataCategory.INTEGRATION_PLAN, CODE)
+    )
+    profile_after: Mapped[str | None] = mapped_column(
+        String(20), info=kept(DataCategory.INTEGRATION_PLAN, CODE)
+    )
+    next_review_due: Mapped[date] = mapped_column(info=kept(DataCategory.INTEGRATION_PLAN, DATE))
     author_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    created_at: Mapped[datetime] = created_at()
+    created_at: Mapped[datetime] = created_at(WRITTEN_AT)
 
 
 class AftercareNote(Base):
@@ -239,9 +274,9 @@ class AftercareNote(Base):
     tenant_id: Mapped[uuid.UUID] = tenant_key()
     id: Mapped[uuid.UUID] = uuid_pk()
     case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, info=free_text(DataCategory.INTEGRATION_PLAN))
     author_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    created_at: Mapped[datetime] = created_at()
+    created_at: Mapped[datetime] = created_at(kept(DataCategory.INTEGRATION_PLAN, DATE))
 
 
 class CaseDocument(Base):
@@ -259,12 +294,15 @@ class CaseDocument(Base):
     tenant_id: Mapped[uuid.UUID] = tenant_key()
     id: Mapped[uuid.UUID] = row_id()
     case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    title: Mapped[str] = mapped_column(String(200))
-    area: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200), info=free_text(ROW))
+    area: Mapped[str] = mapped_column(String(20), info=kept(ROW, CODE))
+    data_category: Mapped[str] = mapped_column(String(40), info=not_personal(ROW_CLASSIFICATION))
     author_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    created_at: Mapped[datetime] = created_at()
-    access_until: Mapped[date | None]
-    visible_to_client: Mapped[bool] = mapped_column(server_default=text("false"))
-    media_type: Mapped[str] = mapped_column(String(100))
-    size_bytes: Mapped[int]
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = created_at(kept(ROW, DATE))
+    access_until: Mapped[date | None] = mapped_column(info=kept(ROW, DATE))
+    visible_to_client: Mapped[bool] = mapped_column(
+        server_default=text("false"), info=kept(ROW, CODE)
+    )
+    media_type: Mapped[str] = mapped_column(String(100), info=kept(ROW, CODE))
+    size_bytes: Mapped[int] = mapped_column(info=kept(ROW, CODE))
+    content: Mapped[bytes] = mapped_column(LargeBinary, info=free_text(ROW))

@@ -34,15 +34,18 @@ from service.cases.vocabulary import (
     MAX_PROFILING_ITEMS,
     PROFILING_DETAIL_LIMIT,
     REVIEW_INTERVAL_MONTHS,
+    AssessmentSubcategory,
     CareVariant,
     ClosingReason,
     Profile,
     ProfilingCategory,
+    profiling_data_category,
 )
 from service.clients.models import Client
 from service.errors import Conflict, InvalidTransition, NotFound, ValidationFailed, required
 from service.identity.roles import Role
 from service.policy.actions import Action
+from service.policy.categories import DataCategory
 from service.policy.facts import Access
 from service.staff.models import StaffUser
 
@@ -100,6 +103,17 @@ async def active_case_manager(caller: Caller, staff_id: uuid.UUID, *, field: str
 class ProfilingInput:
     category: ProfilingCategory
     detail: str
+    subcategory: AssessmentSubcategory | None = None
+    """What the item is about, where it says more than its group (an addiction, not only
+    "capacity"): its data category follows (vocabulary.profiling_data_category)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _ProfilingItem:
+    category: ProfilingCategory
+    subcategory: AssessmentSubcategory | None
+    data_category: DataCategory
+    detail: str
 
 
 async def propose_case(
@@ -144,32 +158,41 @@ async def propose_case(
             tenant_id=case.tenant_id,
             case_id=case.id,
             position=position,
-            category=category,
-            detail=detail,
+            category=item.category,
+            subcategory=item.subcategory,
+            data_category=item.data_category,
+            detail=item.detail,
         )
-        for position, (category, detail) in enumerate(items)
+        for position, item in enumerate(items)
     )
     await caller.session.flush()
     access = (await staff_access(caller.session, caller.actor, [case], now=caller.now))[case.id]
     return OnCase(case, access, case)
 
 
-def _profiling_items(items: Sequence[ProfilingInput]) -> list[tuple[ProfilingCategory, str]]:
+def _profiling_items(items: Sequence[ProfilingInput]) -> list[_ProfilingItem]:
     if len(items) > MAX_PROFILING_ITEMS:
         raise ValidationFailed(
             "profilingItems",
             f"at most {MAX_PROFILING_ITEMS} items",
             f"höchstens {MAX_PROFILING_ITEMS} Einträge",
         )
-    return [
-        (
-            item.category,
-            required_text(
-                item.detail, field=f"profilingItems.{index}.detail", limit=PROFILING_DETAIL_LIMIT
-            ),
+    return [_profiling_item(index, item) for index, item in enumerate(items)]
+
+
+def _profiling_item(index: int, item: ProfilingInput) -> _ProfilingItem:
+    data_category = profiling_data_category(item.category, item.subcategory)
+    if data_category is None:
+        raise ValidationFailed(
+            f"profilingItems.{index}.subcategory",
+            "an item on capacity is about physical or mental capacity or addiction",
+            "ein Punkt zur Leistungsfähigkeit betrifft körperliche oder psychische "
+            "Leistungsfähigkeit oder Sucht",
         )
-        for index, item in enumerate(items)
-    ]
+    detail = required_text(
+        item.detail, field=f"profilingItems.{index}.detail", limit=PROFILING_DETAIL_LIMIT
+    )
+    return _ProfilingItem(item.category, item.subcategory, data_category, detail)
 
 
 async def _insert_open_case(caller: Caller, case: Case) -> None:

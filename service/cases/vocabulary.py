@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from service.policy.categories import DataCategory
+from service.policy.categories import DOCUMENT_CATEGORIES, DataCategory
 
 # Character limits of the VerBIS screens (domain/000: Fallzugang, Übergabe).
 PROFILING_DETAIL_LIMIT = 500
@@ -134,3 +134,43 @@ class ClosingReason(StrEnum):
 class DocumentArea(StrEnum):
     INTEGRATION = "integration"
     PROTECTED = "protected"  # the protected case-management area
+
+
+def profiling_data_category(
+    group: ProfilingCategory, subcategory: AssessmentSubcategory | None
+) -> DataCategory | None:
+    """The data category of a profiling item, by what it says: a note on capacity is health data
+    (domain/001: Leistungsfähigkeit), one on addiction is addiction data, wherever it is filed;
+    the rest is intake data, or the assessment category its sub-category names. None where the
+    sub-category contradicts the group (capacity described as something that is not)."""
+    if subcategory is not None:
+        assessment_category, data_category = SUBCATEGORIES[subcategory]
+        if group is ProfilingCategory.CAPACITY and assessment_category is not _K:
+            return None
+        return data_category
+    if group is ProfilingCategory.CAPACITY:
+        return DataCategory.ASSESSMENT_HEALTH
+    return DataCategory.INTAKE
+
+
+def document_data_category(
+    area: DocumentArea, declared: DataCategory | None
+) -> DataCategory | None:
+    """A document's data category: as declared when it is added, by default the area's; None
+    where the declaration does not fit the area (the protected area's documents are never plain
+    case-file documents, and the other way round)."""
+    default = (
+        DataCategory.PROTECTED_DOCUMENTS
+        if area is DocumentArea.PROTECTED
+        else DataCategory.DOCUMENTS
+    )
+    if declared is None:
+        return default
+    other_default = (
+        DataCategory.DOCUMENTS
+        if area is DocumentArea.PROTECTED
+        else DataCategory.PROTECTED_DOCUMENTS
+    )
+    if declared is other_default or declared not in DOCUMENT_CATEGORIES:
+        return None
+    return declared

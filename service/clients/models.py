@@ -7,6 +7,11 @@ from sqlalchemy import String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db.base import Base, created_at, row_id, tenant_key
+from service.policy.categories import DataCategory
+from service.policy.data_map import WRITTEN_AT, identifying, not_personal, replaced
+
+# Erasure keeps the customer number unique per jobcenter without keeping it.
+CUSTOMER_NUMBER_PLACEHOLDER = "'GELÖSCHT-' || left(replace(id::text, '-', ''), 8)"
 
 
 class Client(Base):
@@ -24,19 +29,32 @@ class Client(Base):
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()
     id: Mapped[uuid.UUID] = row_id()
-    customer_number: Mapped[str] = mapped_column(String(20))
-    given_name: Mapped[str] = mapped_column(String(100))
-    family_name: Mapped[str] = mapped_column(String(100))
-    date_of_birth: Mapped[date | None]
-    street: Mapped[str | None] = mapped_column(String(200))
-    postal_code: Mapped[str | None] = mapped_column(String(10))
-    city: Mapped[str | None] = mapped_column(String(100))
-    phone: Mapped[str | None] = mapped_column(String(40))
-    email: Mapped[str | None] = mapped_column(String(254))
-    household_size: Mapped[int | None]
-    children_in_household: Mapped[int | None]
-    login_subject: Mapped[str | None] = mapped_column(String(255))
-    active: Mapped[bool] = mapped_column(server_default=text("true"))
-    erased_at: Mapped[datetime | None]
+    customer_number: Mapped[str] = mapped_column(
+        String(20), info=replaced(DataCategory.IDENTITY, CUSTOMER_NUMBER_PLACEHOLDER)
+    )
+    given_name: Mapped[str] = mapped_column(String(100), info=identifying(DataCategory.IDENTITY))
+    family_name: Mapped[str] = mapped_column(String(100), info=identifying(DataCategory.IDENTITY))
+    date_of_birth: Mapped[date | None] = mapped_column(info=identifying(DataCategory.IDENTITY))
+    street: Mapped[str | None] = mapped_column(String(200), info=identifying(DataCategory.CONTACT))
+    postal_code: Mapped[str | None] = mapped_column(
+        String(10), info=identifying(DataCategory.CONTACT)
+    )
+    city: Mapped[str | None] = mapped_column(String(100), info=identifying(DataCategory.CONTACT))
+    phone: Mapped[str | None] = mapped_column(String(40), info=identifying(DataCategory.CONTACT))
+    email: Mapped[str | None] = mapped_column(String(254), info=identifying(DataCategory.CONTACT))
+    household_size: Mapped[int | None] = mapped_column(info=identifying(DataCategory.HOUSEHOLD))
+    children_in_household: Mapped[int | None] = mapped_column(
+        info=identifying(DataCategory.HOUSEHOLD)
+    )
+    login_subject: Mapped[str | None] = mapped_column(
+        String(255), info=identifying(DataCategory.IDENTITY)
+    )
+    active: Mapped[bool] = mapped_column(
+        server_default=text("true"),
+        info=not_personal("whether the service still serves the client; erasure sets it false"),
+    )
+    erased_at: Mapped[datetime | None] = mapped_column(
+        info=not_personal("when the data was erased, which says nothing of what it was")
+    )
     """Set when the client's personal data was erased (Löschung); the row stays as a key."""
-    created_at: Mapped[datetime] = created_at()
+    created_at: Mapped[datetime] = created_at(WRITTEN_AT)

@@ -1,17 +1,19 @@
 """Restriction (Sperrung) and erasure (Löschung) of a client's data, by the data-protection
 officer. Restriction refuses reads (the guard adds the fact, the policy decides); erasure
-removes the personal content and keeps the keys, so references and the audit chain still hold
-and the audit can say that data was erased without keeping what it was."""
+(service/clients/erasure.py, from the data map) removes the personal content and keeps the
+keys, so references and the audit chain still hold and the audit can say that data was erased
+without keeping what it was."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.cases.models import Case, CaseStatus
+from service.clients.erasure import ErasedRow, erase_client_rows
 from service.clients.models import Client
 from service.clients.privacy_models import ClientRestriction
 from service.errors import InvalidTransition, NotFound, required, too_long
@@ -22,31 +24,6 @@ from service.policy.authorizer import Authorizer
 from service.policy.facts import Access, Relation
 
 REASON_LIMIT = 500
-ERASED = "[gelöscht]"
-# What erasure clears on the client row (GraphQL names, for the audit record).
-ERASED_CLIENT_FIELDS = {
-    "customerNumber",
-    "givenName",
-    "familyName",
-    "dateOfBirth",
-    "street",
-    "postalCode",
-    "city",
-    "phone",
-    "email",
-    "householdSize",
-    "childrenInHousehold",
-}
-# Free texts about the client elsewhere: blanked in place, rows kept.
-_BLANK_TEXTS = (
-    "UPDATE referrals SET purpose = :erased WHERE client_id = :client",
-    "UPDATE progress_reports SET text = :erased, next_appointment = NULL"
-    " WHERE referral_id IN (SELECT id FROM referrals WHERE client_id = :client)",
-    "UPDATE assessment_entries SET subject = :erased, detail = NULL"
-    " WHERE case_id IN (SELECT id FROM cases WHERE client_id = :client)",
-    "UPDATE case_documents SET content = ''::bytea"
-    " WHERE case_id IN (SELECT id FROM cases WHERE client_id = :client)",
-)
 
 
 async def restricted_subjects(session: AsyncSession) -> frozenset[uuid.UUID]:
@@ -135,8 +112,9 @@ async def erase(
     authorizer: Authorizer,
     client_id: uuid.UUID,
     now: datetime,
-) -> Client:
-    """Erase where the law allows: not while a case is open (the data is still needed for it)."""
+) -> tuple[Client, list[ErasedRow]]:
+    """Erase where the law allows: not while a case is open (the data is still needed for it).
+    Every erasable column of the data map, in every table with the client's data."""
     client = await _client_for_dpo(session, actor, authorizer, client_id, Action.CLIENT_ERASE)
     if client.erased_at is not None:
         raise InvalidTransition("already erased", "bereits gelöscht")
@@ -151,27 +129,9 @@ async def erase(
             "the client has an open case; erase after it is closed",
             "es besteht ein offener Fall; Löschung erst nach dem Fallabgang",
         )
+    erased = await erase_client_rows(session, client.id)
     await session.execute(
-        update(Client)
-        .where(Client.id == client.id)
-        .values(
-            customer_number=f"GELÖSCHT-{client.id.hex[:8]}",
-            given_name=ERASED,
-            family_name=ERASED,
-            date_of_birth=None,
-            street=None,
-            postal_code=None,
-            city=None,
-            phone=None,
-            email=None,
-            household_size=None,
-            children_in_household=None,
-            login_subject=None,
-            active=False,
-            erased_at=now,
-        )
+        update(Client).where(Client.id == client.id).values(active=False, erased_at=now)
     )
-    for statement in _BLANK_TEXTS:
-        await session.execute(text(statement), {"erased": ERASED, "client": client.id})
     await session.refresh(client)
-    return client
+    return client, erased

@@ -8,6 +8,8 @@ from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db.base import Base, created_at, tenant_key, uuid_pk
+from service.policy.categories import DataCategory
+from service.policy.data_map import DATE, free_text, kept, not_personal
 
 
 class ClientRestriction(Base):
@@ -29,8 +31,12 @@ class ClientRestriction(Base):
     tenant_id: Mapped[uuid.UUID] = tenant_key()
     id: Mapped[uuid.UUID] = uuid_pk()
     client_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    reason: Mapped[str] = mapped_column(String(500))
-    restricted_by_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    restricted_at: Mapped[datetime] = created_at()
-    lifted_at: Mapped[datetime | None]
-    lifted_by_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    reason: Mapped[str] = mapped_column(String(500), info=free_text(DataCategory.CASE_STATUS))
+    restricted_by_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), info=not_personal("the data-protection officer who restricted")
+    )
+    restricted_at: Mapped[datetime] = created_at(kept(DataCategory.CASE_STATUS, DATE))
+    lifted_at: Mapped[datetime | None] = mapped_column(info=kept(DataCategory.CASE_STATUS, DATE))
+    lifted_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), info=not_personal("the data-protection officer who lifted it")
+    )

@@ -8,6 +8,8 @@ from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db.base import Base, created_at, row_id, tenant_key
+from service.policy.categories import DataCategory
+from service.policy.data_map import SCOPE, free_text, kept, not_personal
 
 
 class Consent(Base):
@@ -24,25 +26,35 @@ class Consent(Base):
     tenant_id: Mapped[uuid.UUID] = tenant_key()
     id: Mapped[uuid.UUID] = row_id()
     client_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
-    purpose: Mapped[str] = mapped_column(String(20))
+    purpose: Mapped[str] = mapped_column(String(20), info=kept(DataCategory.CONSENTS, SCOPE))
     grantee_organisation_id: Mapped[uuid.UUID | None] = mapped_column(
         UUID(as_uuid=True), ForeignKey("partner_organisations.id"), index=True
     )
     referral_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
-    direction: Mapped[str] = mapped_column(String(20))
-    categories: Mapped[list[str]] = mapped_column(ARRAY(String(40)))
-    explicit_special_categories: Mapped[bool]
-    valid_from: Mapped[datetime]
-    valid_until: Mapped[datetime | None]
-    evidence_reference: Mapped[str | None] = mapped_column(String(200))
-    informed_content: Mapped[bool]
-    informed_effects: Mapped[bool]
-    informed_scope: Mapped[bool]
-    informed_voluntariness: Mapped[bool]
-    informed_benefit: Mapped[bool]
-    recorded_by_kind: Mapped[str] = mapped_column(String(10))
-    recorded_by_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    recorded_at: Mapped[datetime] = created_at()
+    direction: Mapped[str] = mapped_column(String(20), info=kept(DataCategory.CONSENTS, SCOPE))
+    categories: Mapped[list[str]] = mapped_column(
+        ARRAY(String(40)), info=kept(DataCategory.CONSENTS, SCOPE)
+    )
+    explicit_special_categories: Mapped[bool] = mapped_column(
+        info=kept(DataCategory.CONSENTS, SCOPE)
+    )
+    valid_from: Mapped[datetime] = mapped_column(info=kept(DataCategory.CONSENTS, SCOPE))
+    valid_until: Mapped[datetime | None] = mapped_column(info=kept(DataCategory.CONSENTS, SCOPE))
+    evidence_reference: Mapped[str | None] = mapped_column(
+        String(200), info=free_text(DataCategory.CONSENTS)
+    )
+    informed_content: Mapped[bool] = mapped_column(info=kept(DataCategory.CONSENTS, SCOPE))
+    informed_effects: Mapped[bool] = mapped_column(info=kept(DataCategory.CONSENTS, SCOPE))
+    informed_scope: Mapped[bool] = mapped_column(info=kept(DataCategory.CONSENTS, SCOPE))
+    informed_voluntariness: Mapped[bool] = mapped_column(info=kept(DataCategory.CONSENTS, SCOPE))
+    informed_benefit: Mapped[bool] = mapped_column(info=kept(DataCategory.CONSENTS, SCOPE))
+    recorded_by_kind: Mapped[str] = mapped_column(
+        String(10), info=not_personal("whether staff or the client recorded it")
+    )
+    recorded_by_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), info=not_personal("who recorded it")
+    )
+    recorded_at: Mapped[datetime] = created_at(kept(DataCategory.CONSENTS, SCOPE))
 
 
 class ConsentRevocation(Base):
@@ -55,8 +67,12 @@ class ConsentRevocation(Base):
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()
     consent_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
-    revoked_at: Mapped[datetime] = created_at()
-    revoked_by_kind: Mapped[str] = mapped_column(String(10))
-    revoked_by_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    channel: Mapped[str] = mapped_column(String(20))
-    note: Mapped[str | None] = mapped_column(Text)
+    revoked_at: Mapped[datetime] = created_at(kept(DataCategory.CONSENTS, SCOPE))
+    revoked_by_kind: Mapped[str] = mapped_column(
+        String(10), info=not_personal("whether staff or the client revoked it")
+    )
+    revoked_by_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), info=not_personal("who revoked it")
+    )
+    channel: Mapped[str] = mapped_column(String(20), info=kept(DataCategory.CONSENTS, SCOPE))
+    note: Mapped[str | None] = mapped_column(Text, info=free_text(DataCategory.CONSENTS))

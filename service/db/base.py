@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import DateTime, ForeignKey, MetaData, func
 from sqlalchemy.dialects.postgresql import UUID
@@ -43,5 +44,5 @@ def tenant_key() -> Mapped[uuid.UUID]:
     return mapped_column(UUID(as_uuid=True), ForeignKey("tenants.id"), primary_key=True)
 
 
-def created_at() -> Mapped[datetime]:
-    return mapped_column(server_default=func.now())
+def created_at(info: dict[str, Any] | None = None) -> Mapped[datetime]:
+    return mapped_column(server_default=func.now(), info=info or {})

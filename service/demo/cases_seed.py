@@ -29,6 +29,7 @@ from service.cases.caller import JOBCENTER_TIMEZONE, add_months
 from service.cases.models import (
     AssessmentEntry,
     Case,
+    CaseDocument,
     CaseReview,
     CaseStatus,
     IntegrationAgreement,
@@ -41,13 +42,16 @@ from service.cases.vocabulary import (
     AssessmentKind,
     AssessmentSubcategory,
     CareVariant,
+    DocumentArea,
     Outcome,
     PlanItemKind,
     Profile,
     ProfilingCategory,
     ResponsibleParty,
+    profiling_data_category,
 )
 from service.cases.work import plan_snapshot
+from service.policy.categories import DataCategory
 from service.staff.models import StaffUser, Team
 
 JOBCENTER = "jc-hamburg-mitte"
@@ -97,11 +101,35 @@ MICHAEL_ASSESSMENT = (
     ),
 )
 
+# The capacity item is addiction data (special category): a partner reads it only under an
+# explicit consent for addiction, whatever its consent for intake data says.
 MICHAEL_PROFILING = (
     (ProfilingCategory.QUALIFICATION, "Ausbildung im Einzelhandel, seit drei Jahren arbeitslos."),
     (ProfilingCategory.CIRCUMSTANCES, "Schulden: Mietrückstände und Konsumentenkredit."),
     (ProfilingCategory.CIRCUMSTANCES, "Wohnsituation: Kündigung der Wohnung angedroht."),
-    (ProfilingCategory.CAPACITY, "Suchtproblematik (Alkohol), bisher ohne Behandlung."),
+    (
+        ProfilingCategory.CAPACITY,
+        "Suchtproblematik (Alkohol), bisher ohne Behandlung.",
+        AssessmentSubcategory.ADDICTION,
+    ),
+)
+# (title, area, data category, visible to the client, content): the Attest is health data in
+# the protected area, so a debt counsellor with a consent for documents does not read it.
+MICHAEL_DOCUMENTS = (
+    (
+        "Ärztliches Attest",
+        DocumentArea.PROTECTED,
+        DataCategory.ASSESSMENT_HEALTH,
+        False,
+        b"Attest (fiktiv): eingeschraenkt belastbar, keine Nachtschichten.",
+    ),
+    (
+        "Lebenslauf",
+        DocumentArea.INTEGRATION,
+        DataCategory.DOCUMENTS,
+        True,
+        b"Lebenslauf (fiktiv): Einzelhandelskaufmann, 2012-2021 Filiale Hamburg.",
+    ),
 )
 
 
@@ -189,7 +217,9 @@ async def seed_cases(session: AsyncSession, demo_id: DemoId, today: date | None 
     await session.flush()
     session.add(_agreement(ids, michael, items))
     session.add(_review(ids, michael))
-    michael.version = 1 + len(MICHAEL_ASSESSMENT) + len(items) + 2  # every step counted
+    session.add_all(_documents(ids, michael))
+    # every step counted
+    michael.version = 1 + len(MICHAEL_ASSESSMENT) + len(items) + 2 + len(MICHAEL_DOCUMENTS)
     await session.flush()
 
 
@@ -260,16 +290,44 @@ _SHORT_PROFILING = (
 )
 
 
-def _profiling(case: Case, items: tuple[tuple[ProfilingCategory, str], ...]) -> list[object]:
-    return [
-        ProfilingItem(
-            tenant_id=case.tenant_id,
-            case_id=case.id,
-            position=position,
-            category=str(category),
-            detail=detail,
+def _profiling(case: Case, items: tuple[tuple, ...]) -> list[object]:
+    rows: list[object] = []
+    for position, (category, detail, *about) in enumerate(items):
+        subcategory = about[0] if about else None
+        data_category = profiling_data_category(category, subcategory)
+        assert data_category is not None
+        rows.append(
+            ProfilingItem(
+                tenant_id=case.tenant_id,
+                case_id=case.id,
+                position=position,
+                category=str(category),
+                subcategory=None if subcategory is None else str(subcategory),
+                data_category=str(data_category),
+                detail=detail,
+            )
         )
-        for position, (category, detail) in enumerate(items)
+    return rows
+
+
+def _documents(ids: _Ids, case: Case) -> list[object]:
+    assert case.admitted_on is not None
+    return [
+        CaseDocument(
+            tenant_id=case.tenant_id,
+            id=ids.of(JOBCENTER, "kunde.modemann", "document", title),
+            case_id=case.id,
+            title=title,
+            area=str(area),
+            data_category=str(category),
+            author_id=ids.staff(CASE_MANAGER),
+            created_at=_at(case.admitted_on + timedelta(days=10)),
+            visible_to_client=visible,
+            media_type="text/plain",
+            size_bytes=len(content),
+            content=content,
+        )
+        for title, area, category, visible, content in MICHAEL_DOCUMENTS
     ]
 
 

@@ -13,7 +13,12 @@ from oso import Oso
 from service.errors import Forbidden
 from service.identity.actor import Actor
 from service.policy.actions import Action
-from service.policy.categories import ALL_CATEGORIES, SPECIAL_CATEGORIES, DataCategory
+from service.policy.categories import (
+    ALL_CATEGORIES,
+    DOCUMENT_CATEGORIES,
+    SPECIAL_CATEGORIES,
+    DataCategory,
+)
 from service.policy.facts import Access, ConsentFact
 from service.telemetry import names
 from service.telemetry.decisions import Decision, policy_decision
@@ -44,6 +49,7 @@ class Authorizer:
         self._oso.register_class(ConsentFact, name="Consent")
         self._oso.register_constant(sorted(map(str, SPECIAL_CATEGORIES)), "SPECIAL_CATEGORIES")
         self._oso.register_constant(list(map(str, CASE_CATEGORIES)), "CASE_CATEGORIES")
+        self._oso.register_constant(sorted(map(str, DOCUMENT_CATEGORIES)), "DOCUMENT_CATEGORIES")
         self._oso.load_files([str(policy_file)])
 
     def is_allowed(self, actor: Actor, action: Action, resource: object) -> bool:

@@ -28,6 +28,7 @@ class DataCategory(StrEnum):
     ASSESSMENT_ADDICTION = "assessment_addiction"
     INTEGRATION_PLAN = "integration_plan"
     DOCUMENTS = "documents"
+    PROTECTED_DOCUMENTS = "protected_documents"
     REFERRAL = "referral"
     PROGRESS_REPORTS = "progress_reports"
     CONSENTS = "consents"
@@ -101,7 +102,17 @@ CATEGORIES: dict[DataCategory, CategoryInfo] = {
         "Ziele, Teilziele und Aktivitäten sowie deren Ergebnisse; Eingliederungsvereinbarungen.",
     ),
     DataCategory.DOCUMENTS: CategoryInfo(
-        "Dokumente", "Documents", "Dokumente der Fallakte, soweit nicht anders eingeordnet."
+        "Dokumente",
+        "Documents",
+        "Die Liste der Dokumente der Fallakte und die Dokumente des Integrationsbereichs, soweit "
+        "sie nicht als Gesundheits- oder Suchtdaten eingeordnet sind.",
+    ),
+    DataCategory.PROTECTED_DOCUMENTS: CategoryInfo(
+        "Dokumente des geschützten Bereichs",
+        "Protected-area documents",
+        "Dokumente aus dem geschützten Bereich Fallmanagement (z. B. Berichte von Beratungsstellen"
+        "). Befunde und Atteste darin sind zusätzlich Gesundheits- oder Suchtdaten und brauchen "
+        "deren ausdrückliche Einwilligung.",
     ),
     DataCategory.REFERRAL: CategoryInfo(
         "Einschaltung Dritter",
@@ -131,3 +142,16 @@ ALL_CATEGORIES = frozenset(DataCategory)
 # What a client can consent to share: everything but their own access report, which is theirs
 # and the data-protection officer's alone.
 CONSENTABLE_CATEGORIES = ALL_CATEGORIES - {DataCategory.ACCESS_REPORT}
+# What a document can be classified as when it is added: by what it says, so an Attest is health
+# data wherever it is filed (DESIGN.md, invariant 6).
+DOCUMENT_CATEGORIES = frozenset(
+    {
+        DataCategory.DOCUMENTS,
+        DataCategory.PROTECTED_DOCUMENTS,
+        DataCategory.ASSESSMENT_QUALIFICATION,
+        DataCategory.ASSESSMENT_FINANCES,
+        DataCategory.ASSESSMENT_HOUSING,
+        DataCategory.ASSESSMENT_HEALTH,
+        DataCategory.ASSESSMENT_ADDICTION,
+    }
+)

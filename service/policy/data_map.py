@@ -82,9 +82,7 @@ def identifying(category: DataCategory | str) -> dict[str, Any]:
 
 def replaced(category: DataCategory | str, replacement_sql: str) -> dict[str, Any]:
     """Identifying, but the row needs a value (a unique key of its own): replaced."""
-    return _info(
-        Classification(category, erasure=Erasure.REPLACE, replacement_sql=replacement_sql)
-    )
+    return _info(Classification(category, erasure=Erasure.REPLACE, replacement_sql=replacement_sql))
 
 
 def kept(category: DataCategory | str, why: str) -> dict[str, Any]:
@@ -137,3 +135,10 @@ def unclassified_columns(metadata: MetaData) -> list[str]:
         for column in table.columns
         if classification_of(column) is None
     ]
+
+
+# The reasons most kept columns share.
+CODE: Final = "a code from a closed list: says nothing once the identity and texts are erased"
+DATE: Final = "a date: says nothing once the identity and texts are erased"
+SCOPE: Final = "what the client allowed and when: the lawfulness of past processing stays provable"
+WRITTEN_AT: Final = not_personal("when the row was written")

@@ -39,6 +39,7 @@ class ObjectFlag(StrEnum):
     ACCESS_EXPIRED = "access_expired"  # a document past its access-until date
     VISIBLE_TO_CLIENT = "visible_to_client"
     RESTRICTED = "restricted"  # the client's processing is restricted (Sperrung)
+    PROTECTED_AREA = "protected_area"  # a document of the protected case-management area
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,16 @@ from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db.base import Base, created_at, row_id, tenant_key, uuid_pk
+from service.policy.categories import DataCategory
+from service.policy.data_map import (
+    CODE,
+    DATE,
+    WRITTEN_AT,
+    free_text,
+    identifying,
+    kept,
+    not_personal,
+)
 
 
 class ReferralStatus(StrEnum):
@@ -50,13 +60,19 @@ class Referral(Base):
     partner_organisation_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), ForeignKey("partner_organisations.id")
     )
-    service_category: Mapped[str] = mapped_column(String(40))
-    purpose: Mapped[str] = mapped_column(Text)
-    first_report_due: Mapped[date]
-    status: Mapped[str] = mapped_column(String(20), server_default=text("'sent'"))
+    service_category: Mapped[str] = mapped_column(
+        String(40), info=kept(DataCategory.REFERRAL, CODE)
+    )
+    purpose: Mapped[str] = mapped_column(Text, info=free_text(DataCategory.REFERRAL))
+    first_report_due: Mapped[date] = mapped_column(info=kept(DataCategory.REFERRAL, DATE))
+    status: Mapped[str] = mapped_column(
+        String(20), server_default=text("'sent'"), info=kept(DataCategory.REFERRAL, CODE)
+    )
     created_by_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    created_at: Mapped[datetime] = created_at()
-    version: Mapped[int] = mapped_column(server_default=text("1"))
+    created_at: Mapped[datetime] = created_at(kept(DataCategory.REFERRAL, DATE))
+    version: Mapped[int] = mapped_column(
+        server_default=text("1"), info=not_personal("a counter against lost updates")
+    )
 
 
 class ReferralStatusChange(Base):
@@ -71,11 +87,16 @@ class ReferralStatusChange(Base):
     tenant_id: Mapped[uuid.UUID] = tenant_key()
     id: Mapped[uuid.UUID] = uuid_pk()
     referral_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    status: Mapped[str] = mapped_column(String(20))
-    reason: Mapped[str | None] = mapped_column(Text)
-    changed_by_kind: Mapped[str] = mapped_column(String(10))
-    changed_by_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    changed_at: Mapped[datetime] = created_at()
+    status: Mapped[str] = mapped_column(String(20), info=kept(DataCategory.REFERRAL, CODE))
+    reason: Mapped[str | None] = mapped_column(Text, info=free_text(DataCategory.REFERRAL))
+    changed_by_kind: Mapped[str] = mapped_column(
+        String(10), info=not_personal("whether staff or a partner made the change")
+    )
+    changed_by_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True),
+        info=not_personal("the member of staff or partner user who made the change"),
+    )
+    changed_at: Mapped[datetime] = created_at(kept(DataCategory.REFERRAL, DATE))
 
 
 class ProgressReport(Base):
@@ -91,11 +112,17 @@ class ProgressReport(Base):
     tenant_id: Mapped[uuid.UUID] = tenant_key()
     id: Mapped[uuid.UUID] = uuid_pk()
     referral_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    reported_on: Mapped[date]
-    attendance: Mapped[str] = mapped_column(String(10))
-    status: Mapped[str] = mapped_column(String(20))
-    text: Mapped[str] = mapped_column(Text)
-    next_appointment: Mapped[datetime | None]
-    author_organisation_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    author_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    created_at: Mapped[datetime] = created_at()
+    reported_on: Mapped[date] = mapped_column(info=kept(DataCategory.REFERRAL, DATE))
+    attendance: Mapped[str] = mapped_column(String(10), info=kept(DataCategory.REFERRAL, CODE))
+    status: Mapped[str] = mapped_column(String(20), info=kept(DataCategory.REFERRAL, CODE))
+    text: Mapped[str] = mapped_column(Text, info=free_text(DataCategory.PROGRESS_REPORTS))
+    next_appointment: Mapped[datetime | None] = mapped_column(
+        info=identifying(DataCategory.PROGRESS_REPORTS)
+    )
+    author_organisation_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), info=not_personal("the partner organisation that wrote the report")
+    )
+    author_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), info=not_personal("the partner user who wrote the report")
+    )
+    created_at: Mapped[datetime] = created_at(WRITTEN_AT)

@@ -10,8 +10,14 @@ from datetime import date, timedelta
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.cases.models import AssessmentEntry, Case, CaseDocument, CaseStatus
-from service.cases.vocabulary import SUBCATEGORIES, AssessmentKind, AssessmentSubcategory
+from service.cases.models import AssessmentEntry, Case, CaseDocument, CaseStatus, ProfilingItem
+from service.cases.vocabulary import (
+    SUBCATEGORIES,
+    AssessmentKind,
+    AssessmentSubcategory,
+    ProfilingCategory,
+    profiling_data_category,
+)
 from tests.factories import Factories, Jobcenter, Person
 
 
@@ -93,13 +99,17 @@ class CaseFactories:
         *,
         access_until: date | None,
         content: bytes = b"Gutachten",
+        area: str = "protected",
+        data_category: str = "protected_documents",
+        title: str = "Gutachten",
     ) -> uuid.UUID:
         document = CaseDocument(
             tenant_id=jobcenter.id,
             id=uuid.uuid4(),
             case_id=case_id,
-            title="Gutachten",
-            area="protected",
+            title=title,
+            area=area,
+            data_category=data_category,
             author_id=author.id,
             access_until=access_until,
             visible_to_client=False,
@@ -109,3 +119,26 @@ class CaseFactories:
         )
         await self._add(jobcenter, document)
         return document.id
+
+    async def profiling_item(
+        self,
+        jobcenter: Jobcenter,
+        case_id: uuid.UUID,
+        category: ProfilingCategory,
+        detail: str,
+        subcategory: AssessmentSubcategory | None = None,
+        position: int = 0,
+    ) -> uuid.UUID:
+        """Classified as the service classifies it (vocabulary.profiling_data_category)."""
+        item = ProfilingItem(
+            tenant_id=jobcenter.id,
+            id=uuid.uuid4(),
+            case_id=case_id,
+            position=position,
+            category=category,
+            subcategory=subcategory,
+            data_category=profiling_data_category(category, subcategory),
+            detail=detail,
+        )
+        await self._add(jobcenter, item)
+        return item.id

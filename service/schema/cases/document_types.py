@@ -1,6 +1,9 @@
 """Documents of the case file. The content is an object of its own: after the document's
 access-until date its Access carries ObjectFlag.ACCESS_EXPIRED and the policy refuses every
 field of it (domain/000, Dokumentenverwaltung: Zugriff bis), while the file list stays readable.
+Each document's fields are under its own data category (an Attest is health data), and those of
+the protected area carry ObjectFlag.PROTECTED_AREA: a partner reads them only under a consent
+that names protected-area documents.
 """
 
 from __future__ import annotations
@@ -11,15 +14,16 @@ from datetime import date, datetime
 import strawberry
 
 from service.cases.models import Case, CaseDocument
-from service.policy.categories import DataCategory
+from service.cases.vocabulary import DocumentArea
+from service.policy.categories import SPECIAL_CATEGORIES, DataCategory
 from service.policy.facts import Access, ObjectFlag
-from service.policy.guard import GuardTag, personal_field, personal_type
+from service.policy.guard import ROW_CATEGORY, GuardTag, personal_field, personal_type
 from service.schema.cases import enums
 from service.schema.cases.common import StaffMember, staff_member, tag, today
 from service.schema.cases.dataloaders import case_loaders
 from service.schema.context import Info
 
-DOCS = DataCategory.DOCUMENTS
+DOCS = ROW_CATEGORY  # the document's own category, set when it was added (data map)
 
 
 @personal_type(name="DocumentContent", description="Inhalt eines Dokuments.")
@@ -75,17 +79,31 @@ class DocumentNode:
     def size_bytes(self) -> int | None:
         return self.row.size_bytes
 
+    @personal_field(DOCS, description="What the document is, as a data category key.")
+    def data_category(self) -> str | None:
+        return self.row.data_category
+
+    @personal_field(
+        DOCS, description="Health or addiction data (Art. 9 GDPR): shared only explicitly."
+    )
+    def special_category(self) -> bool | None:
+        return DataCategory(self.row.data_category) in SPECIAL_CATEGORIES
+
     @strawberry.field(description="Refused (FORBIDDEN) after the access-until date.")
     def content(self, info: Info) -> DocumentContentNode:
         access = self.guard.access
         if self.row.access_until is not None and self.row.access_until < today(info):
             access = access.with_flags(ObjectFlag.ACCESS_EXPIRED)
         return DocumentContentNode(
-            guard=tag(self.case, access, "document_content", self.row.id), row=self.row
+            guard=tag(self.case, access, "document_content", self.row.id, self.guard.category),
+            row=self.row,
         )
 
 
 def document_node(case: Case, access: Access, row: CaseDocument) -> DocumentNode:
     if row.visible_to_client:
         access = access.with_flags(ObjectFlag.VISIBLE_TO_CLIENT)
-    return DocumentNode(guard=tag(case, access, "document", row.id), row=row, case=case)
+    if row.area == DocumentArea.PROTECTED:
+        access = access.with_flags(ObjectFlag.PROTECTED_AREA)
+    category = DataCategory(row.data_category)
+    return DocumentNode(guard=tag(case, access, "document", row.id, category), row=row, case=case)

@@ -14,6 +14,12 @@ from service.schema.cases import enums
 class ProfilingItemInput:
     category: enums.ProfilingCategory
     detail: str = strawberry.field(description="Höchstens 500 Zeichen.")
+    subcategory: enums.AssessmentSubcategory | None = strawberry.field(
+        default=None,
+        description="What the item is about, where its group says too little: its data "
+        "category follows (ADDICTION: addiction data). Items on capacity are health data "
+        "without one.",
+    )
 
 
 @strawberry.input
@@ -155,3 +161,10 @@ class AddDocumentInput:
     content_base64: str = strawberry.field(description="The content, base64; at most 5 MB.")
     access_until: datetime.date | None = None
     visible_to_client: bool = False
+    data_category: str | None = strawberry.field(
+        default=None,
+        description="What the document is, as a data category key (`dataCategories`): e.g. "
+        "assessment_health for an Attest or Befundbericht (special category: reaches a partner "
+        "only under explicit consent). Default: documents, or protected_documents in the "
+        "protected area.",
+    )

@@ -71,7 +71,7 @@ class CasesMutation:
                 client_id=uuid_of(input.client_id, "client"),
                 profile=input.profile,
                 profiling_items=[
-                    service.ProfilingInput(item.category, item.detail)
+                    service.ProfilingInput(item.category, item.detail, item.subcategory)
                     for item in input.profiling_items
                 ],
                 intake_reasoning=input.intake_reasoning,
@@ -299,5 +299,6 @@ class CasesMutation:
                 content_base64=input.content_base64,
                 access_until=input.access_until,
                 visible_to_client=input.visible_to_client,
+                data_category=input.data_category,
             ),
         )

@@ -20,7 +20,7 @@ from service.cases.vocabulary import (
 )
 from service.policy.categories import DataCategory
 from service.policy.facts import Access
-from service.policy.guard import GuardTag, personal_field, personal_type
+from service.policy.guard import ROW_CATEGORY, GuardTag, personal_field, personal_type
 from service.schema.cases import enums
 from service.schema.cases.assessment_types import AssessmentNode
 from service.schema.cases.common import StaffMember, staff_member, tag, today
@@ -41,18 +41,35 @@ INTAKE = DataCategory.INTAKE
 PLAN = DataCategory.INTEGRATION_PLAN
 
 
-@personal_type(name="ProfilingItem", description="Aus dem Profiling übernommener Punkt.")
+@personal_type(
+    name="ProfilingItem",
+    description="Aus dem Profiling übernommener Punkt, unter der Datenkategorie seines Inhalts.",
+)
 class ProfilingItemNode:
     guard: strawberry.Private[GuardTag]
     row: strawberry.Private[ProfilingItem]
 
-    @personal_field(INTAKE)
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.id))
+
+    @personal_field(ROW_CATEGORY)
     def category(self) -> enums.ProfilingCategory | None:
         return enums.ProfilingCategory(self.row.category)
 
-    @personal_field(INTAKE, description="Detail (höchstens 500 Zeichen).")
+    @personal_field(ROW_CATEGORY)
+    def subcategory(self) -> enums.AssessmentSubcategory | None:
+        subcategory = self.row.subcategory
+        return None if subcategory is None else enums.AssessmentSubcategory(subcategory)
+
+    @personal_field(ROW_CATEGORY, description="Detail (höchstens 500 Zeichen).")
     def detail(self) -> str | None:
         return self.row.detail
+
+
+def profiling_item_node(case: Case, access: Access, row: ProfilingItem) -> ProfilingItemNode:
+    category = DataCategory(row.data_category)
+    return ProfilingItemNode(guard=tag(case, access, "profiling_item", row.id, category), row=row)
 
 
 @personal_type(name="Intake", description="Fallzugang und Übergabe in das Fallmanagement.")
@@ -71,7 +88,7 @@ class IntakeNode:
     @personal_field(INTAKE)
     async def profiling_items(self, info: Info) -> list[ProfilingItemNode] | None:
         rows = await case_loaders(info).profiling_items_by_case.load(self.case.id)
-        return [ProfilingItemNode(guard=self.guard, row=row) for row in rows]
+        return [profiling_item_node(self.case, self.guard.access, row) for row in rows]
 
     @personal_field(
         INTAKE,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from service.audit.writes import camel
 from service.clients import privacy
 from service.policy.guard import public_type
 from service.schema.context import Info
@@ -51,20 +52,23 @@ class ClientPrivacyMutation:
         "while a case is open. Keys stay; the audit records that data was erased, not what."
     )
     async def erase_client(self, info: Info, client_id: strawberry.ID) -> PrivacyPayload:
-        client, errors = await attempt_call(
+        done, errors = await attempt_call(
             info,
             privacy.erase,
             client_id=parse_id(client_id, "client"),
         )
-        if client is None:
+        if done is None:
             return PrivacyPayload(client_id=None, restricted=None, erased=None, errors=errors)
-        # A bulk update: the flush-time recording (audit/writes.py) does not see it.
-        info.context.guard.record_change(
-            tenant_id=client.tenant_id,
-            subject_id=client.id,
-            object_type="clients",
-            object_id=client.id,
-            fields=privacy.ERASED_CLIENT_FIELDS,
-            basis="erasure",
-        )
+        client, erased_rows = done
+        # Bulk updates: the flush-time recording (audit/writes.py) does not see them. The audit
+        # says which fields of which rows were erased, never what they held.
+        for row in erased_rows:
+            info.context.guard.record_change(
+                tenant_id=client.tenant_id,
+                subject_id=client.id,
+                object_type=row.table,
+                object_id=row.row_id,
+                fields={camel(column) for column in row.columns},
+                basis="erasure",
+            )
         return PrivacyPayload(client_id=client_id, restricted=None, erased=True, errors=[])

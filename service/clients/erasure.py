@@ -1,0 +1,127 @@
+"""Erasure (Löschung, Art. 17 GDPR) walks the data map: in every table with a client's data, each
+column the map marks BLANK or REPLACE is blanked or replaced on the client's rows; keys and kept
+columns stay, so references, the indicators' counts and the audit chain still hold.
+
+The statements are made from the map once (`erasure_plan`), so a column added with its
+classification is erased without anyone touching this module, and a column added without one
+fails tests/db/test_data_map.py. Which rows are the client's follows the foreign keys towards
+`clients` (a review's case, a revocation's consent).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from functools import cache
+
+from sqlalchemy import Column, LargeBinary, MetaData, String, Table, Text, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from service.policy.data_map import Erasure, classification_of, client_tables
+
+ERASED = "[gelöscht]"
+# The switch the `erasure_only` trigger (migration 0019) looks for on tables never edited else.
+ERASING = "SELECT set_config('casework.erasing', 'on', true)"
+
+
+@dataclass(frozen=True, slots=True)
+class ErasureStep:
+    table: str
+    columns: tuple[str, ...]  # the erased columns, for the audit record (that, not what)
+    statement: str  # UPDATE … RETURNING the row's key, with the client as :client
+
+
+@dataclass(frozen=True, slots=True)
+class ErasedRow:
+    table: str
+    row_id: uuid.UUID
+    columns: tuple[str, ...]
+
+
+@cache
+def erasure_plan(metadata: MetaData) -> tuple[ErasureStep, ...]:
+    tables = client_tables(metadata)
+    owners = owner_conditions(tables)
+    steps = []
+    for table in tables:
+        erased = [column for column in table.columns if _erased(column)]
+        if erased:
+            assignments = ", ".join(f"{column.name} = {_erased_value(column)}" for column in erased)
+            statement = (
+                f"UPDATE {table.name} SET {assignments} WHERE {owners[table.name]}"
+                f" RETURNING {_row_key(table)}"
+            )
+            steps.append(ErasureStep(table.name, tuple(c.name for c in erased), statement))
+    return tuple(steps)
+
+
+async def erase_client_rows(session: AsyncSession, client_id: uuid.UUID) -> list[ErasedRow]:
+    """Blank every erasable column of the client's rows; return which rows had which columns
+    erased, for the audit."""
+    await session.execute(text(ERASING))
+    erased: list[ErasedRow] = []
+    for step in erasure_plan(_metadata()):
+        rows = await session.execute(text(step.statement), {"client": client_id, "erased": ERASED})
+        erased += [ErasedRow(step.table, row[0], step.columns) for row in rows]
+    return erased
+
+
+def _metadata() -> MetaData:
+    # The registry of every model, imported late: it imports this domain's models too.
+    from service.db.models import Base
+
+    return Base.metadata
+
+
+def _erased(column: Column) -> bool:
+    classification = classification_of(column)
+    return classification is not None and classification.erasure is not Erasure.KEEP
+
+
+def _erased_value(column: Column) -> str:
+    classification = classification_of(column)
+    assert classification is not None
+    if classification.erasure is Erasure.REPLACE:
+        return classification.replacement_sql  # type: ignore[return-value]
+    if column.nullable:
+        return "NULL"
+    if isinstance(column.type, String | Text):
+        return ":erased"
+    if isinstance(column.type, LargeBinary):
+        return "''::bytea"
+    if isinstance(column.type, JSONB):
+        return "'[]'::jsonb"
+    raise TypeError(f"{column.table.name}.{column.name}: no empty value to erase it with")
+
+
+def _row_key(table: Table) -> str:
+    (key,) = (column.name for column in table.primary_key.columns if column.name != "tenant_id")
+    return key
+
+
+def owner_conditions(tables: list[Table]) -> dict[str, str]:
+    """For each client table, the condition that selects the client's rows, following its
+    foreign key nearest `clients` (in table order, parents come first)."""
+    conditions: dict[str, str] = {"clients": "id = :client"}
+    depth = {"clients": 0}
+    for table in tables:
+        if table.name in conditions:
+            continue
+        column, parent = min(
+            (
+                (fk.parent.name, fk.column.table.name)
+                for fk in table.foreign_keys
+                if fk.column.table.name in depth
+                and fk.column.table is not table
+                and fk.column.name != "tenant_id"
+            ),
+            key=lambda pair: depth[pair[1]],
+        )
+        depth[table.name] = depth[parent] + 1
+        conditions[table.name] = (
+            f"{column} = :client"
+            if parent == "clients"
+            else f"{column} IN (SELECT id FROM {parent} WHERE {conditions[parent]})"
+        )
+    return conditions
