@@ -39,18 +39,25 @@ async def test_michaels_case_from_intake_to_closure(world):
         assert payload_errors(body, mutation) == [], body
         return body["data"][mutation]
 
-    # Given the placement officer proposes the client for the named case manager
-    proposed = await step(
+    # Given the placement officer proposes the client for the named case manager — and gets
+    # back everything but the note on capacity, which is health data
+    body = await world.as_(
         world.placement_officer,
         PROPOSE_CASE,
-        "proposeCase",
-        clientId=str(world.client.id),
-        profile="STABILISATION",
-        profilingItems=NEEDS,
-        intakeReasoning="Multiple Vermittlungshemmnisse",
-        caseManagerId=str(world.case_manager.id),
+        input={
+            "clientId": str(world.client.id),
+            "profile": "STABILISATION",
+            "profilingItems": NEEDS,
+            "intakeReasoning": "Multiple Vermittlungshemmnisse",
+            "caseManagerId": str(world.case_manager.id),
+        },
     )
-    case_id = proposed["case"]["id"]
+    assert body["data"]["proposeCase"]["errors"] == []
+    assert {tuple(error["path"][-2:]) for error in body["errors"]} == {
+        (2, "category"),
+        (2, "detail"),
+    }
+    case_id = body["data"]["proposeCase"]["case"]["id"]
     # When the case manager admits, assesses, plans, agrees, steers and reviews
     await step(
         world.case_manager,
