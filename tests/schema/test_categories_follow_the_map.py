@@ -1,7 +1,7 @@
 """GraphQL fields take their data category from the map (DESIGN.md, invariant 6): where a
 personal field shows a stored column of personal data under the same name, its declared
-category is the column's (or both are the row's). A column moved to another category in the map without its field — or
-the other way round — fails here."""
+category is the column's (or both are the row's). A column moved to another category in the map
+without its field — or the other way round — fails here."""
 
 from __future__ import annotations
 
