@@ -50,6 +50,8 @@ _LIMIT_CODES = (
     ("exceeds maximum operation depth", "QUERY_TOO_DEEP"),
     ("aliases found. Allowed", "TOO_MANY_ALIASES"),
     ("Document contains more than", "QUERY_TOO_LARGE"),
+    ("document too complex", "QUERY_TOO_COMPLEX"),
+    ("text refused:", "VALIDATION"),
     ("introspection has been disabled", "INTROSPECTION_DISABLED"),
 )
 

@@ -27,6 +27,7 @@ from service.runtime import Runtime
 from service.schema.context import Context
 from service.schema.errors import INTERNAL_MESSAGE, document_error_code
 from service.web.limits import BodyTooLarge, read_body, replay
+from service.web.request_body import BodyRefused, checked_body
 from service.web.responses import error_response, unauthenticated
 from service.web.trusted_documents import DocumentNotTrusted, TrustedDocuments, TrustMode
 from service.web.unit_of_work import record_and_commit, unit_of_work
@@ -63,10 +64,14 @@ class GraphQLEndpoint(GraphQL):
                 key.decode("latin-1"): value.decode("latin-1") for key, value in scope["headers"]
             }
             body = await read_body(receive, headers, self.runtime.settings.max_request_bytes)
+            if scope.get("method") == "POST":
+                body = checked_body(body)
         except BodyTooLarge as refused:
             response = error_response(
                 413, "REQUEST_TOO_LARGE", f"request body larger than {refused.limit} bytes"
             )
+        except BodyRefused as refused:
+            response = _refused_body(refused)
         else:
             response = await self._respond(Request(scope, replay(body)))
         await response(scope, receive, send)
@@ -158,6 +163,13 @@ class GraphQLEndpoint(GraphQL):
         )
         request.state.context = context
         return context
+
+
+def _refused_body(refused: BodyRefused) -> Response:
+    extensions = {"messageDe": refused.message_de}
+    if refused.field is not None:
+        extensions["field"] = refused.field
+    return error_response(400, refused.code, refused.message, **extensions)
 
 
 def _retry_later(response: Response) -> Response:

@@ -4,12 +4,14 @@ portal can show; introspection and GraphiQL exist only in development mode."""
 from __future__ import annotations
 
 import logging
+import time
 
 import pytest
-from graphql import GraphQLError
+from graphql import GraphQLError, parse
 
 from service.identity.roles import Role
 from service.schema import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
+from service.schema.document_limits import _Measuring
 from service.schema.errors import INTERNAL_MESSAGE, shape_error
 from tests.graphql import post_graphql
 
@@ -127,3 +129,49 @@ def test_an_unexpected_error_reaches_the_client_as_an_id_only(caplog):
     assert shaped.extensions == {"code": "INTERNAL", "errorId": faults[0]}
     assert faults[0] in caplog.text
     assert "Modemann" not in caplog.text  # the message is never logged, only type and stack
+
+
+def _fragment_bomb(levels: int) -> str:
+    """Each fragment spreads the next twice: 2^levels fields once spread."""
+    fragments = [
+        f"fragment F{n} on Query {{ me {{ subject }} ...F{n + 1} ...F{n + 1} }}"
+        for n in range(levels)
+    ]
+    fragments.append(f"fragment F{levels} on Query {{ me {{ subject }} }}")
+    return "query Bomb { ...F0 } " + " ".join(fragments)
+
+
+@pytest.mark.parametrize("levels", [20, 30])
+async def test_a_fragment_bomb_is_refused_for_its_cost_at_once(client, staff_headers, levels):
+    document = _fragment_bomb(levels)
+
+    started = time.perf_counter()
+    response = await post_graphql(client, document, headers=staff_headers)
+    elapsed = time.perf_counter() - started
+
+    assert _codes(response) == ["QUERY_TOO_COMPLEX"]
+    assert response.json().get("data") is None
+    # Was 5.2 s at 20 levels (and doubling with each level); a generous bound, not a benchmark.
+    assert elapsed < 1.0
+
+
+def test_a_fragment_is_measured_once_however_often_it_is_spread():
+    document = parse(_fragment_bomb(30))
+    fragments = {d.name.value: d for d in document.definitions if hasattr(d, "type_condition")}
+    measuring = _Measuring(fragments)
+
+    measure = measuring.selection_set(document.definitions[0].selection_set)
+
+    assert measure.cost == 2**32 - 2  # every spread counted: 2^31 times `me { subject }`
+    assert len(measuring.measured) == 31
+
+
+async def test_a_deep_but_small_page_query_passes_the_cost_limit(client, staff_headers):
+    document = (
+        "{ cases(first: 100) { edges { node { id status client { givenName familyName }"
+        " intake { intakeReasoning profilingItems { category detail } } } } } }"
+    )
+
+    response = await post_graphql(client, document, headers=staff_headers)
+
+    assert "errors" not in response.json(), response.json()
