@@ -32,6 +32,7 @@ from service.schema.indicators.queries import IndicatorsQuery
 from service.schema.partners.queries import PartnersQuery
 from service.schema.referrals.mutations import ReferralMutation
 from service.schema.referrals.queries import ReferralQuery
+from service.schema.scalars import SCALAR_OVERRIDES
 from service.schema.text_rule import TextPolicyRule
 from service.telemetry.graphql import OperationTelemetry
 from service.telemetry.resolvers import ResolverSpans
@@ -97,6 +98,7 @@ def build_schema(*, introspection: bool = True, resolver_spans: bool = False) ->
         query=Query,
         mutation=Mutation,
         schema_directives=[PersonalData],
+        scalar_overrides=SCALAR_OVERRIDES,
         extensions=[
             OperationTelemetry,  # outermost: its span covers parsing, validation and execution
             # Parsing and validation were half of a small request's time (FIELD-NOTES.md).

@@ -25,8 +25,9 @@ INTERNAL_MESSAGE = "internal error; quote the error id when reporting it"
 def shape_error(error: GraphQLError, fault_ids: list[str]) -> GraphQLError:
     """Return the error as the client sees it; append the id of a fault to `fault_ids`."""
     original = error.original_error
-    if original is None:
-        # Syntax, validation and limit errors: about the document, never about data.
+    if original is None or (error.path is None and not isinstance(original, ServiceError)):
+        # Syntax, validation, limit and variable errors (a scalar refusing a value): about the
+        # document and its inputs, never about data, and raised before anything executed.
         return _with_extensions(error, error.message, {"code": document_error_code(error)})
     if isinstance(original, ServiceError):
         return _with_extensions(
@@ -52,6 +53,9 @@ _LIMIT_CODES = (
     ("Document contains more than", "QUERY_TOO_LARGE"),
     ("document too complex", "QUERY_TOO_COMPLEX"),
     ("text refused:", "VALIDATION"),
+    ("needs its offset", "VALIDATION"),
+    ("outside the years", "VALIDATION"),
+    ("not a date", "VALIDATION"),
     ("introspection has been disabled", "INTROSPECTION_DISABLED"),
 )
 

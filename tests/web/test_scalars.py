@@ -1,0 +1,78 @@
+"""Dates and date-times are refused as VALIDATION when they lack an offset or lie outside the
+years 1900–2199 — in variables, literals and cursors alike — never answered with a 500."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.identity.roles import Role
+from tests.graphql import post_graphql
+
+REPORT = """
+query Report($id: ID!, $from: DateTime!, $to: DateTime!) {
+  accessReport(clientId: $id, from: $from, to: $to) { clientName }
+}
+"""
+
+
+PERIOD = {"from": "2026-01-01T00:00:00+01:00", "to": "2026-12-31T23:00:00Z"}
+
+
+@pytest.fixture
+async def dpo_and_client(factories, tokens):
+    jobcenter = await factories.jobcenter()
+    dpo = await factories.staff(jobcenter, Role.DATA_PROTECTION_OFFICER)
+    person = await factories.client(jobcenter)
+    return tokens.headers(dpo), str(person.id)
+
+
+@pytest.mark.parametrize(
+    ("variables", "words"),
+    [
+        ({"from": "2026-01-01T00:00:00"}, "needs its offset"),
+        ({"to": "9999-12-31T23:59:59Z"}, "outside the years 1900–2199"),
+        ({"from": "0001-01-01T00:00:00Z"}, "outside the years 1900–2199"),
+        ({"to": "gestern"}, "not a date-time"),
+    ],
+)
+async def test_a_bad_date_time_is_a_validation_error(client, dpo_and_client, variables, words):
+    headers, client_id = dpo_and_client
+
+    response = await post_graphql(
+        client, REPORT, headers=headers, variables={"id": client_id, **PERIOD, **variables}
+    )
+
+    assert response.status_code == 200
+    (error,) = response.json()["errors"]
+    assert error["extensions"]["code"] == "VALIDATION"
+    assert words in error["message"]
+
+
+async def test_a_bad_date_time_written_into_the_document_is_refused_too(client, dpo_and_client):
+    headers, client_id = dpo_and_client
+    document = (
+        '{ accessReport(clientId: "' + client_id + '", from: "2026-01-01T00:00:00Z",'
+        ' to: "2026-12-31T00:00:00") { clientName } }'
+    )
+
+    response = await post_graphql(client, document, headers=headers)
+
+    (error,) = response.json()["errors"]
+    assert error["extensions"]["code"] == "VALIDATION"
+
+
+async def test_a_date_time_with_offset_in_range_is_accepted(client, dpo_and_client):
+    headers, client_id = dpo_and_client
+
+    response = await post_graphql(
+        client,
+        REPORT,
+        headers=headers,
+        variables={
+            "id": client_id,
+            "from": "2026-01-01T00:00:00+01:00",
+            "to": "2026-12-31T23:00:00Z",
+        },
+    )
+
+    assert "errors" not in response.json(), response.json()
