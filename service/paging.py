@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from service.errors import ValidationFailed
+from service.moments import parse_datetime
 
 Position = tuple[datetime, uuid.UUID]
 Item = TypeVar("Item")
@@ -24,7 +25,7 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
         return None
     try:
         stamp, row_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return datetime.fromisoformat(stamp), uuid.UUID(row_id)
+        return parse_datetime(stamp), uuid.UUID(row_id)
     except ValueError:  # also binascii.Error and UnicodeDecodeError
         raise ValidationFailed("after", "invalid cursor", "ungültiger Cursor") from None
 

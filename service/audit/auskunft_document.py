@@ -25,6 +25,7 @@ from service.audit.auskunft import (
 from service.audit.recorder import append
 from service.clients.models import Client
 from service.errors import NotFound, ValidationFailed
+from service.moments import FIRST_YEAR, LAST_YEAR, parse_date
 from service.schema.ids import parse_id
 from service.tenants.models import Tenant
 
@@ -68,10 +69,12 @@ def parse_day(value: str | None, field: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        return parse_date(value)
     except ValueError:
         raise ValidationFailed(
-            field, "expected a date like 2026-03-01", "Datum erwartet, z. B. 2026-03-01"
+            field,
+            f"expected a date like 2026-03-01, in the years {FIRST_YEAR}–{LAST_YEAR}",
+            f"Datum erwartet, z. B. 2026-03-01, in den Jahren {FIRST_YEAR}–{LAST_YEAR}",
         ) from None
 
 

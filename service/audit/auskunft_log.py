@@ -24,6 +24,7 @@ from service.audit.codes import FieldNames
 from service.audit.models import AuditBasis, AuditEntry, AuditKind, AuditRequest
 from service.clients.models import Client
 from service.errors import ValidationFailed
+from service.moments import parse_datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +52,7 @@ def decode_cursor(cursor: str | None) -> tuple | None:
         return None
     try:
         at, lane, seq, action, basis = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return datetime.fromisoformat(at), int(lane), int(seq), str(action), str(basis)
+        return parse_datetime(at), int(lane), int(seq), str(action), str(basis)
     except (ValueError, TypeError, binascii.Error):
         raise ValidationFailed("after", "invalid cursor", "ungültiger Cursor") from None
 

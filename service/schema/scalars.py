@@ -1,7 +1,5 @@
-"""Dates and date-times as the service accepts them: a date-time must say its offset (a naive
-one would be read in the server's zone, which is no one's), and both lie in years that Python's
-date arithmetic and PostgreSQL can hold with room to spare — a `to` of 9999-12-31 plus a day
-overflowed Python and answered 500 (issue 15)."""
+"""The GraphQL Date and DateTime scalars, parsed by service/moments.py: an offset required, the
+years bounded."""
 
 from __future__ import annotations
 
@@ -9,37 +7,7 @@ import datetime
 
 import strawberry
 
-FIRST_YEAR, LAST_YEAR = 1900, 2199
-
-
-def _in_range(value: datetime.date) -> None:
-    if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise ValueError(f"the date lies outside the years {FIRST_YEAR}–{LAST_YEAR}")
-
-
-def parse_date(value: object) -> datetime.date:
-    if not isinstance(value, str):
-        raise ValueError("a date is a string like 2026-12-01")
-    try:
-        parsed = datetime.date.fromisoformat(value)
-    except ValueError:
-        raise ValueError("not a date like 2026-12-01") from None
-    _in_range(parsed)
-    return parsed
-
-
-def parse_datetime(value: object) -> datetime.datetime:
-    if not isinstance(value, str):
-        raise ValueError("a date-time is a string like 2026-12-01T09:30:00+01:00")
-    try:
-        parsed = datetime.datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError("not a date-time like 2026-12-01T09:30:00+01:00") from None
-    if parsed.tzinfo is None or parsed.utcoffset() is None:
-        raise ValueError("the date-time needs its offset, like +01:00 or Z")
-    _in_range(parsed)
-    return parsed
-
+from service.moments import parse_date, parse_datetime
 
 Date = strawberry.scalar(
     datetime.date,

@@ -3,6 +3,9 @@ years 1900–2199 — in variables, literals and cursors alike — never answere
 
 from __future__ import annotations
 
+import base64
+import json
+
 import pytest
 
 from service.identity.roles import Role
@@ -76,3 +79,32 @@ async def test_a_date_time_with_offset_in_range_is_accepted(client, dpo_and_clie
     )
 
     assert "errors" not in response.json(), response.json()
+
+
+@pytest.mark.parametrize("query", ["to=9999-12-31", "from=0001-01-01", "to=2026-13-01"])
+async def test_the_printable_auskunft_refuses_days_out_of_range(client, dpo_and_client, query):
+    headers, client_id = dpo_and_client
+
+    response = await client.get(f"/auskunft/{client_id}?{query}", headers=headers)
+
+    assert response.status_code == 400
+    assert "1900–2199" in response.text
+
+
+async def test_a_cursor_with_a_time_without_offset_is_an_invalid_cursor(client, dpo_and_client):
+    headers, client_id = dpo_and_client
+    cursor = base64.urlsafe_b64encode(
+        json.dumps(["2026-05-01T10:00:00", 1, 1, "read", "x"]).encode()
+    ).decode()
+
+    response = await post_graphql(
+        client,
+        "query($id: ID!, $after: String) { accessReport(clientId: $id, from: "
+        '"2026-01-01T00:00:00Z", to: "2026-12-31T00:00:00Z", first: 5, after: $after) '
+        "{ clientName } }",
+        headers=headers,
+        variables={"id": client_id, "after": cursor},
+    )
+
+    (error,) = response.json()["errors"]
+    assert (error["extensions"]["code"], error["message"]) == ("VALIDATION", "invalid cursor")
