@@ -39,6 +39,8 @@ class ObjectFlag(StrEnum):
     ACCESS_EXPIRED = "access_expired"  # a document past its access-until date
     VISIBLE_TO_CLIENT = "visible_to_client"
     RESTRICTED = "restricted"  # the client's processing is restricted (Sperrung)
+    # A written row withdraws a consent (Art. 7(3) GDPR: always possible, reduces processing).
+    CONSENT_WITHDRAWAL = "consent_withdrawal"
 
 
 @dataclass(frozen=True, slots=True)
