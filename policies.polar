@@ -94,10 +94,15 @@ may_read(user: User, access: Access, "progress_reports") if
 
 # Of the client and the case: exactly what an active consent of the client, for this
 # organisation and this referral, covers in the direction jobcenter → partner. Health and
-# addiction only where the client consented to them explicitly.
+# addiction only where the client consented to them explicitly. And only while the referral is
+# open: the consent serves its purpose, and with a final status (declined, completed, aborted,
+# no-show; closing the case aborts open referrals) the purpose has ended (§ 78 SGB X,
+# domain/000 Zweckbindungsprinzip). The referral record and the partner's own reports stay
+# readable above.
 may_read(user: User, access: Access, category: String) if
     user.has_role("partner_counsellor") and
     "referral_recipient" in access.relations and
+    "referral_open" in access.flags and
     consent in access.consents and
     consent.purpose = "referral" and
     consent.direction = "to_partner" and

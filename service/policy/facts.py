@@ -39,6 +39,9 @@ class ObjectFlag(StrEnum):
     ACCESS_EXPIRED = "access_expired"  # a document past its access-until date
     VISIBLE_TO_CLIENT = "visible_to_client"
     RESTRICTED = "restricted"  # the client's processing is restricted (Sperrung)
+    # The referral this access comes through is still open (not DECLINED, COMPLETED, ABORTED
+    # or NO_SHOW): a partner's consent serves the referral's purpose only while it lasts.
+    REFERRAL_OPEN = "referral_open"
     # A written row withdraws a consent (Art. 7(3) GDPR: always possible, reduces processing).
     CONSENT_WITHDRAWAL = "consent_withdrawal"
 
