@@ -94,10 +94,15 @@ may_read(user: User, access: Access, "progress_reports") if
 
 # Of the client and the case: exactly what an active consent of the client, for this
 # organisation and this referral, covers in the direction jobcenter → partner. Health and
-# addiction only where the client consented to them explicitly.
+# addiction only where the client consented to them explicitly. And only while the referral is
+# open: the consent serves its purpose, and with a final status (declined, completed, aborted,
+# no-show; closing the case aborts open referrals) the purpose has ended (§ 78 SGB X,
+# domain/000 Zweckbindungsprinzip). The referral record and the partner's own reports stay
+# readable above.
 may_read(user: User, access: Access, category: String) if
     user.has_role("partner_counsellor") and
     "referral_recipient" in access.relations and
+    "referral_open" in access.flags and
     consent in access.consents and
     consent.purpose = "referral" and
     consent.direction = "to_partner" and
@@ -212,6 +217,22 @@ allow(user: User, action: String, access: Access) if
     action in ["client:restrict", "client:erase"] and
     user.has_role("data_protection_officer") and
     "same_jobcenter" in access.relations;
+
+# Restriction stops writes as well as reads (Art. 18(2) GDPR: restricted data is, apart from
+# storage, not processed further). Every stored change to a client's data is asked here once
+# more, at the flush (service/audit/writes.py), after the action itself was allowed above;
+# `access` then carries only the flags of the written row. Audit records are not asked: they
+# are no change to the client's data, so the client's Auskunft works during a restriction.
+allow(_user: User, "client_data:write", access: Access) if
+    not "restricted" in access.flags;
+# Only the data-protection officer changes restricted data: lifting the restriction, erasure.
+allow(user: User, "client_data:write", _access: Access) if
+    user.has_role("data_protection_officer");
+# Withdrawing a consent stays possible, for the client and for staff who may revoke it (Art.
+# 7(3) GDPR: as easy as giving it, at any time), since it only reduces processing. Recording a
+# new consent does not: it would open processing the restriction holds back.
+allow(_user: User, "client_data:write", access: Access) if
+    "consent_withdrawal" in access.flags;
 
 # ---------------------------------------------------------------------------------------------
 # --- Auskunft (Art. 15 GDPR, § 83 SGB X): who saw which of a client's data, when, on which

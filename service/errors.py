@@ -80,6 +80,20 @@ class Conflict(UserError):
         )
 
 
+class ProcessingRestricted(UserError):
+    """A change to the data of a client whose processing is restricted (Art. 18 GDPR): nothing
+    is stored until the data-protection officer lifts the restriction."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            None,
+            "RESTRICTED",
+            "processing of this client's data is restricted (Art. 18 GDPR); nothing was changed",
+            "die Verarbeitung der Daten dieser Person ist eingeschränkt (Art. 18 DSGVO);"
+            " es wurde nichts geändert",
+        )
+
+
 def too_long(field: str, limit: int) -> ValidationFailed:
     return ValidationFailed(
         field, f"at most {limit} characters", f"höchstens {limit} Zeichen erlaubt"

@@ -47,6 +47,7 @@ from service.identity.roles import Role
 from service.policy.actions import Action
 from service.policy.categories import DataCategory
 from service.policy.facts import Access
+from service.referrals.service import abort_open_referrals
 from service.staff.models import StaffUser
 
 T = TypeVar("T")
@@ -292,7 +293,8 @@ async def close_case(
     reasoning: str,
     aftercare_until: date | None = None,
 ) -> OnCase[Case]:
-    """Fallabgang: a closing reason of domain/001 and its reasoning; optionally after-care."""
+    """Fallabgang: a closing reason of domain/001 and its reasoning; optionally after-care.
+    The case's open referrals end with it (aborted, see abort_open_referrals)."""
     case, access = await case_for(caller, case_id, Action.CASE_WORK)
     if case.status == CaseStatus.CLOSED:
         raise InvalidTransition("the case is already closed", "der Fall ist bereits abgeschlossen")
@@ -309,6 +311,7 @@ async def close_case(
     case.aftercare_until = aftercare_until
     case.next_review_due = None
     touched(case)
+    await abort_open_referrals(caller.session, case_id=case.id, actor=caller.actor, now=caller.now)
     await caller.session.flush()
     return OnCase(case, access, case)
 

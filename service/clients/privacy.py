@@ -1,8 +1,8 @@
 """Restriction (Sperrung) and erasure (Löschung) of a client's data, by the data-protection
-officer. Restriction refuses reads (the guard adds the fact, the policy decides); erasure
-(service/clients/erasure.py, from the data map) removes the personal content and keeps the
-keys, so references and the audit chain still hold and the audit can say that data was erased
-without keeping what it was."""
+officer. Restriction refuses reads and writes (the guard adds the fact to every read and every
+flush, service/audit/writes.py; the policy decides); erasure (service/clients/erasure.py, from
+the data map) removes the personal content and keeps the keys, so references and the audit chain
+still hold and the audit can say that data was erased without keeping what it was."""
 
 from __future__ import annotations
 

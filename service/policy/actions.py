@@ -8,6 +8,7 @@ from enum import StrEnum
 class Action(StrEnum):
     READ_IDENTITY = "identity:read"
     READ_FIELD = "read"  # allow_field: one data category of one client's data
+    CLIENT_DATA_WRITE = "client_data:write"  # any stored change to one client's data (flush)
     NETWORK_READ = "network:read"
     REFERRAL_READ = "referral:read"
     REFERRAL_CREATE = "referral:create"

@@ -65,6 +65,11 @@ class Authorizer:
         if not self.is_allowed(actor, action, resource):
             raise Forbidden()
 
+    def may_write(self, actor: Actor, access: Access) -> bool:
+        """Whether `actor` may store a change to the client's data `access` describes (the
+        flush-time check of service/audit/writes.py)."""
+        return self.is_allowed(actor, Action.CLIENT_DATA_WRITE, access)
+
     def readable_categories(self, actor: Actor, access: Access) -> frozenset[str]:
         """The data categories `actor` may read where it stands in `access` (allow_field)."""
         action = str(Action.READ_FIELD)

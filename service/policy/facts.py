@@ -40,6 +40,11 @@ class ObjectFlag(StrEnum):
     VISIBLE_TO_CLIENT = "visible_to_client"
     RESTRICTED = "restricted"  # the client's processing is restricted (Sperrung)
     PROTECTED_AREA = "protected_area"  # a document of the protected case-management area
+    # The referral this access comes through is still open (not DECLINED, COMPLETED, ABORTED
+    # or NO_SHOW): a partner's consent serves the referral's purpose only while it lasts.
+    REFERRAL_OPEN = "referral_open"
+    # A written row withdraws a consent (Art. 7(3) GDPR: always possible, reduces processing).
+    CONSENT_WITHDRAWAL = "consent_withdrawal"
 
 
 @dataclass(frozen=True, slots=True)

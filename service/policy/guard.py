@@ -27,7 +27,7 @@ from strawberry.schema_directive import Location
 from strawberry.types import Info
 from strawberry.types.field import StrawberryField
 
-from service.errors import Forbidden, Restricted
+from service.errors import Forbidden, ProcessingRestricted, Restricted
 from service.identity.actor import Actor
 from service.identity.roles import ActorKind
 from service.policy.categories import DataCategory
@@ -91,11 +91,13 @@ class RequestGuard:
         actor: Actor,
         readable_categories: Callable[[Actor, Access], frozenset],
         restricted_subjects: frozenset[uuid.UUID] = frozenset(),
+        may_write: Callable[[Actor, Access], bool] = lambda _actor, _access: False,
     ):
         self.actor = actor
         self._ask_policy = readable_categories
         # Clients whose processing is restricted, read once at the start of the request.
         self.restricted_subjects = restricted_subjects
+        self._may_write = may_write
         self._answers: dict[Access, frozenset[str]] = {}
         self.reads: dict[ReadKey, set[str]] = {}
         self.tenants: dict[ReadKey, uuid.UUID] = {}
@@ -139,6 +141,17 @@ class RequestGuard:
             reads = self.reads[key] = set()
             self.tenants[key] = tag.tenant_id
         return _Decision(tag, None, reads)
+
+    def admit_change(self, subject_id: uuid.UUID, flags: frozenset[ObjectFlag]) -> None:
+        """Raise ProcessingRestricted unless the actor may store this change to the client's
+        data; `flags` are the written row's. Called for every row at every flush
+        (service/audit/writes.py). Only a restriction adds anything to the action's own rule,
+        which was asked before the change was made, so only then is the policy asked again."""
+        if subject_id not in self.restricted_subjects:
+            return
+        access = Access(frozenset(), flags=flags | {ObjectFlag.RESTRICTED})
+        if not self._may_write(self.actor, access):
+            raise ProcessingRestricted()
 
     def record_change(
         self,

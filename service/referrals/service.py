@@ -32,8 +32,9 @@ from service.partners.models import NetworkMembership
 from service.policy.actions import Action
 from service.policy.authorizer import Authorizer
 from service.policy.facts import Access
-from service.referrals.access import referral_access
+from service.referrals.access import referral_access, with_current_status
 from service.referrals.models import (
+    OPEN_STATUSES,
     Attendance,
     ProgressReport,
     Referral,
@@ -44,6 +45,7 @@ from service.referrals.models import (
 PURPOSE_LIMIT = 1000
 REASON_LIMIT = 1000
 REPORT_TEXT_LIMIT = 4000
+CASE_CLOSED_REASON = "Fallabgang"
 
 # sent → accepted/declined (the partner's answer) → in progress → completed / aborted / no-show.
 TRANSITIONS: dict[ReferralStatus, frozenset[ReferralStatus]] = {
@@ -57,7 +59,6 @@ TRANSITIONS: dict[ReferralStatus, frozenset[ReferralStatus]] = {
         {ReferralStatus.COMPLETED, ReferralStatus.ABORTED, ReferralStatus.NO_SHOW}
     ),
 }
-OPEN_STATUSES = frozenset(TRANSITIONS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -412,7 +413,33 @@ async def _move(
     view.row.version += 1
     session.add(_status_change(view.row, target, actor, reason, now))
     await session.flush()
-    return view
+    return ReferralView(view.row, with_current_status(view.access, view.row))
+
+
+async def abort_open_referrals(
+    session: AsyncSession, *, case_id: uuid.UUID, actor: Actor, now: datetime
+) -> list[Referral]:
+    """Closing a case (Fallabgang) ends the purpose of its open referrals: each is aborted,
+    recorded like every status change, and the partner stops reading the client's data
+    (§ 78 SGB X). The reason names the closure, not its grounds: the closing reason is case
+    content the partner has no consent for. The case's closure rule (case:work) covers it: the
+    one who may close the case may withdraw its referrals."""
+    rows = await session.scalars(
+        select(Referral)
+        .where(
+            Referral.case_id == case_id,
+            Referral.status.in_([str(status) for status in OPEN_STATUSES]),
+        )
+        .with_for_update()
+    )
+    aborted = list(rows)
+    for referral in aborted:
+        referral.status = str(ReferralStatus.ABORTED)
+        referral.version += 1
+        session.add(
+            _status_change(referral, ReferralStatus.ABORTED, actor, CASE_CLOSED_REASON, now)
+        )
+    return aborted
 
 
 def _status_change(

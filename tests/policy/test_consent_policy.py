@@ -82,31 +82,33 @@ RESPONSIBLE = frozenset({Relation.RESPONSIBLE_CASE_MANAGER, Relation.SAME_JOBCEN
 DEPUTY = frozenset({Relation.DEPUTY_CASE_MANAGER, Relation.SAME_JOBCENTER})
 COLLEAGUE = frozenset({Relation.SAME_JOBCENTER})
 DEPUTY_CONSENT = consent(purpose=ConsentPurpose.DEPUTY, grantee=TENANT)
+OPEN = (ObjectFlag.REFERRAL_OPEN,)  # the referral is SENT, ACCEPTED or IN_PROGRESS
+FINAL = ()  # DECLINED, COMPLETED, ABORTED or NO_SHOW: no REFERRAL_OPEN
 
 TABLE = [
     # actor, relations, consents, flags, category, may read?
-    # --- partners: exactly the active, matching consent's categories
+    # --- partners: exactly the active, matching consent's categories, while the referral is open
     (COUNSELLOR, RECIPIENT, (), (), "referral", True),
     (COUNSELLOR, RECIPIENT, (), (), "identity", False),
-    (COUNSELLOR, RECIPIENT, (consent("identity"),), (), "identity", True),
-    (COUNSELLOR, RECIPIENT, (consent("identity"),), (), "contact", False),
-    (COUNSELLOR, RECIPIENT, (consent("identity", active=False),), (), "identity", False),
-    (COUNSELLOR, RECIPIENT, (consent("identity", grantee=OTHER_ORG),), (), "identity", False),
+    (COUNSELLOR, RECIPIENT, (consent("identity"),), OPEN, "identity", True),
+    (COUNSELLOR, RECIPIENT, (consent("identity"),), OPEN, "contact", False),
+    (COUNSELLOR, RECIPIENT, (consent("identity", active=False),), OPEN, "identity", False),
+    (COUNSELLOR, RECIPIENT, (consent("identity", grantee=OTHER_ORG),), OPEN, "identity", False),
     (
         COUNSELLOR,
         RECIPIENT,
         (consent("identity", direction=ConsentDirection.TO_JOBCENTER),),
-        (),
+        OPEN,
         "identity",
         False,
     ),
-    (COUNSELLOR, frozenset(), (consent("identity"),), (), "identity", False),
-    (COUNSELLOR, RECIPIENT, (consent("assessment_health"),), (), "assessment_health", False),
+    (COUNSELLOR, frozenset(), (consent("identity"),), OPEN, "identity", False),
+    (COUNSELLOR, RECIPIENT, (consent("assessment_health"),), OPEN, "assessment_health", False),
     (
         COUNSELLOR,
         RECIPIENT,
         (consent("assessment_health", explicit=True),),
-        (),
+        OPEN,
         "assessment_health",
         True,
     ),
@@ -118,6 +120,18 @@ TABLE = [
         (),
         "progress_reports",
         True,
+    ),
+    # --- partners after the purpose (§ 78 SGB X): the referral in a final status, or its case
+    # closed. The record and their own reports stay (the rows above need no open referral);
+    # the client's data does not, consent or not.
+    (COUNSELLOR, RECIPIENT, (consent("identity"),), FINAL, "identity", False),
+    (
+        COUNSELLOR,
+        RECIPIENT,
+        (consent("assessment_health", explicit=True),),
+        FINAL,
+        "assessment_health",
+        False,
     ),
     # --- staff
     (CASE_MANAGER, RESPONSIBLE, (), (), "assessment_addiction", True),
@@ -160,7 +174,14 @@ TABLE = [
     (CLIENT, frozenset(), (), (), "consents", False),
     # --- restriction (Sperrung): everything closed, but the client's own access report
     (CASE_MANAGER, RESPONSIBLE, (), (ObjectFlag.RESTRICTED,), "identity", False),
-    (COUNSELLOR, RECIPIENT, (consent("identity"),), (ObjectFlag.RESTRICTED,), "identity", False),
+    (
+        COUNSELLOR,
+        RECIPIENT,
+        (consent("identity"),),
+        (ObjectFlag.REFERRAL_OPEN, ObjectFlag.RESTRICTED),
+        "identity",
+        False,
+    ),
     (CLIENT, frozenset({Relation.DATA_SUBJECT}), (), (ObjectFlag.RESTRICTED,), "identity", False),
     (
         CLIENT,
@@ -187,8 +208,8 @@ def test_policy_row(authorizer, actor, relations, consents, flags, category, all
 
 def test_answers_are_remembered_but_a_changed_consent_is_a_new_question():
     authorizer = Authorizer()
-    active = Access(RECIPIENT, (consent("identity"),))
-    revoked = Access(RECIPIENT, (consent("identity", active=False),))
+    active = Access(RECIPIENT, (consent("identity"),), frozenset(OPEN))
+    revoked = Access(RECIPIENT, (consent("identity", active=False),), frozenset(OPEN))
 
     first = authorizer.readable_categories(COUNSELLOR, active)
     again = authorizer.readable_categories(COUNSELLOR, active)
