@@ -68,17 +68,21 @@ may_read(user: User, access: Access, "progress_reports") if
     consent.active and
     "progress_reports" in consent.categories;
 
-# Team leads steer caseloads: who the client is and where the case stands, not its content.
+# Team leads steer caseloads: who the client is and where the case stands, not its content and
+# not its outcome. A case list filtered by one case manager would otherwise be that person's
+# results (case_closure: closing reasons), which domain/002 rules out ("keine Ergebnisse ...,
+# welche auf einzelne Mitarbeiterinnen oder Mitarbeiter bezogen werden können").
 may_read(user: User, access: Access, category: String) if
     user.has_role("team_lead") and
     "same_jobcenter" in access.relations and
     category in ["identity", "case_status"];
 
-# Placement officers see their proposals and what became of them.
+# Placement officers see their proposals and what became of them, up to the closing reason
+# (the client may come back to them); not the reasoning, which is protected content.
 may_read(user: User, access: Access, category: String) if
     user.has_role("placement_officer") and
     "proposer" in access.relations and
-    category in ["identity", "intake", "case_status"];
+    category in ["identity", "intake", "case_status", "case_closure"];
 
 # --- Network partners
 
@@ -112,8 +116,8 @@ may_read(user: User, access: Access, category: String) if
 may_read(user: User, access: Access, category: String) if
     user.has_role("client") and
     "data_subject" in access.relations and
-    category in ["identity", "contact", "household", "case_status", "integration_plan",
-                 "referral", "consents"];
+    category in ["identity", "contact", "household", "case_status", "case_closure",
+                 "integration_plan", "referral", "consents"];
 
 # Their documents that the case manager marked visible to them.
 may_read(user: User, access: Access, "documents") if
@@ -190,9 +194,11 @@ allow(user: User, "case:register_deputy", access: Access) if
 allow(user: User, "case:register_deputy", access: Access) if
     user.has_role("case_manager") and "responsible_case_manager" in access.relations;
 
-# Aggregated indicators of the jobcenter and its teams, never per employee (domain/002).
+# Aggregated indicators of the jobcenter and its teams, never per employee, and for controlling
+# alone: the leaders in the jobcenters take no part in the evaluation (domain/002, 4.: "Die
+# Führungskräfte in den Job-Centern sind an der Erhebung und Auswertung ... nicht beteiligt").
 allow(user: User, "indicators:read", access: Access) if
-    (user.has_role("controlling") or user.has_role("team_lead")) and
+    user.has_role("controlling") and
     "same_jobcenter" in access.relations;
 
 # ---------------------------------------------------------------------------------------------
