@@ -148,6 +148,19 @@ allow(user: User, action: String, access: Access) if
     user.has_role("partner_counsellor") and
     "referral_recipient" in access.relations;
 
+# A client exists for a user who may read some of their data where they stand (service/clients/
+# access.py): their case manager, a deputy under consent, the team lead and data-protection
+# officer of their jobcenter, a placement officer who proposed them, the client themselves. To
+# anyone else a client's id is as unknown as a random one: NOT_FOUND (DESIGN.md, "Not yours is
+# one answer"), so that nobody learns who is a client of the jobcenter by trying ids.
+allow(user: User, "client:read", access: Access) if
+    may_read(user, access, _category);
+
+# A client's consents, listed or by id, for whoever reads consent data (not the ids of consents
+# whose every field would be refused).
+allow(user: User, "consent:read", access: Access) if
+    may_read(user, access, "consents");
+
 # Consents are recorded and revoked by the client's case manager, or by the client.
 allow(user: User, action: String, access: Access) if
     action in ["consent:record", "consent:revoke"] and
