@@ -88,6 +88,20 @@ ADD_DOCUMENT = case_mutation(
     'caseId: $id, title: "Brief", area: INTEGRATION, mediaType: "text/plain", '
     f'contentBase64: "{base64.b64encode(b"Brief").decode()}"',
 )
+ASSIGN = """
+mutation Do($id: ID!, $staff: ID!) {
+  assignCaseManager(input: { caseId: $id, caseManagerId: $staff }) {
+    case { id } errors { field code message messageDe }
+  }
+}
+"""
+DEPUTY = """
+mutation Do($case: ID!, $id: ID!) {
+  registerDeputy(input: { caseId: $case, deputyId: $id }) {
+    case { id } errors { field code message messageDe }
+  }
+}
+"""
 CREATE_REFERRAL = """
 mutation Do($id: ID!, $partner: ID!, $due: Date!) {
   createReferral(input: { caseId: $id, partnerOrganisationId: $partner,
@@ -196,6 +210,7 @@ class Places:
     neighbour: Place  # a colleague's, same jobcenter
     elsewhere: Place  # another jobcenter's
     controlling: Person  # of the actor's jobcenter
+    team_lead: Person  # of the actor's jobcenter
 
 
 @pytest.fixture(scope="module")
@@ -204,7 +219,8 @@ async def places(factories) -> Places:
     neighbour = await _place(factories, mine.jobcenter)
     elsewhere = await _place(factories)
     controlling = await factories.staff(mine.jobcenter, Role.CONTROLLING)
-    return Places(mine, neighbour, elsewhere, controlling)
+    team_lead = await factories.staff(mine.jobcenter, Role.TEAM_LEAD)
+    return Places(mine, neighbour, elsewhere, controlling, team_lead)
 
 
 @dataclass(frozen=True)
@@ -225,6 +241,9 @@ class Operation:
         return {"id": str(id_), **self.extra(places)}
 
     def variants(self, places: Places) -> list[uuid.UUID]:
+        if self.id_of is staff_member:
+            # A colleague who is no case manager; another jobcenter's case manager; nobody.
+            return [places.neighbour.dpo.id, places.elsewhere.case_manager.id, uuid.uuid4()]
         ids = [self.id_of(places.elsewhere), uuid.uuid4()]
         return [self.id_of(places.neighbour), *ids] if self.within_jobcenter else ids
 
@@ -246,6 +265,10 @@ def _consent_input(places: Places, client_id: uuid.UUID) -> dict[str, Any]:
 
 def case_manager(places: Places) -> Person:
     return places.mine.case_manager
+
+
+def team_lead(places: Places) -> Person:
+    return places.team_lead
 
 
 def partner(places: Places) -> Person:
@@ -323,6 +346,17 @@ OPERATIONS = {
     "closeCase": Operation("closeCase", CLOSE_CASE, case_manager, case),
     "registerDeputy": Operation("registerDeputy", REGISTER_DEPUTY, case_manager, case),
     "addDocument": Operation("addDocument", ADD_DOCUMENT, case_manager, case),
+    "assignCaseManager by a team lead": Operation(
+        "assignCaseManager",
+        ASSIGN,
+        team_lead,
+        case,
+        within_jobcenter=False,  # a team lead sees every case of their jobcenter
+        extra=lambda places: {"staff": str(places.mine.case_manager.id)},
+    ),
+    "registerDeputy by a team lead": Operation(
+        "registerDeputy", REGISTER_DEPUTY, team_lead, case, within_jobcenter=False
+    ),
     "proposeCase": Operation(
         "proposeCase", PROPOSE, case_manager, client, within_jobcenter=False
     ),  # any client of one's own jobcenter may be proposed
@@ -391,35 +425,125 @@ async def test_an_id_that_is_not_yours_gets_the_one_answer(client, tokens, place
     assert all(answer == answers[0] for answer in answers), answers
 
 
-async def test_an_organisation_outside_the_network_gets_one_answer_too(client, tokens, places):
-    """Named as the partner of an activity: another jobcenter's partner and no organisation at
-    all are refused alike, on the field (it is input to correct, not an object looked up)."""
-    operation = Operation(
-        "addActivity",
-        ACTIVITY_WITH_PARTNER,
-        case_manager,
-        lambda place: place.organisation.id,
-        within_jobcenter=False,
-        extra=lambda places: {"goal": str(places.mine.goal_id), "target": TOMORROW},
-    )
+def _refused(field: str, code: str, message: str, message_de: str) -> dict[str, Any]:
+    return {"field": field, "code": code, "message": message, "messageDe": message_de}
+
+
+NOT_IN_NETWORK = (
+    "not a network partner of this jobcenter",
+    "kein Netzwerkpartner dieses Jobcenters",
+)
+NOT_A_CASE_MANAGER = (
+    "NOT_A_CASE_MANAGER",
+    "not an active case manager of this jobcenter",
+    "keine aktive Fachkraft im Fallmanagement dieses Jobcenters",
+)
+
+
+def staff_member(place: Place) -> uuid.UUID:
+    return place.case_manager.id
+
+
+def organisation(place: Place) -> uuid.UUID:
+    return place.organisation.id
+
+
+def consent_naming(key: str) -> Callable[[Places, uuid.UUID], dict[str, Any]]:
+    def variables(places: Places, id_: uuid.UUID) -> dict[str, Any]:
+        values = _consent_input(places, places.mine.client.id)
+        values["input"][key] = str(id_)
+        return values
+
+    return variables
+
+
+# Ids named in the input of a step on one's own object: refused on the field, as input to
+# correct, with one answer whether the id is someone else's or nobody's.
+NAMED_IN_INPUT = {
+    "addActivity partnerOrganisationId": (
+        Operation(
+            "addActivity",
+            ACTIVITY_WITH_PARTNER,
+            case_manager,
+            organisation,
+            within_jobcenter=False,  # the colleague's partner is in the same network
+            extra=lambda places: {"goal": str(places.mine.goal_id), "target": TOMORROW},
+        ),
+        _refused("partnerOrganisationId", "VALIDATION", *NOT_IN_NETWORK),
+    ),
+    "createReferral partnerOrganisationId": (
+        Operation(
+            "createReferral",
+            CREATE_REFERRAL,
+            case_manager,
+            organisation,
+            within_jobcenter=False,
+            variables=lambda places, id_: {
+                "id": str(places.mine.case_id),
+                "partner": str(id_),
+                "due": (date.today() + timedelta(days=21)).isoformat(),
+            },
+        ),
+        _refused("partnerOrganisationId", "VALIDATION", *NOT_IN_NETWORK),
+    ),
+    "recordConsent granteeOrganisationId": (
+        Operation(
+            "recordConsent",
+            RECORD_CONSENT,
+            case_manager,
+            organisation,
+            within_jobcenter=False,
+            variables=consent_naming("granteeOrganisationId"),
+        ),
+        _refused("granteeOrganisationId", "VALIDATION", *NOT_IN_NETWORK),
+    ),
+    "recordConsent referralId": (
+        Operation(
+            "recordConsent",
+            RECORD_CONSENT,
+            case_manager,
+            referral_of,
+            variables=consent_naming("referralId"),
+        ),
+        _refused(
+            "referralId",
+            "VALIDATION",
+            "no referral of this client to that organisation",
+            "keine Vermittlung dieser Person an diese Organisation",
+        ),
+    ),
+    "assignCaseManager caseManagerId": (
+        Operation(
+            "assignCaseManager",
+            ASSIGN,
+            team_lead,
+            staff_member,
+            variables=lambda places, id_: {"id": str(places.mine.case_id), "staff": str(id_)},
+        ),
+        _refused("caseManagerId", *NOT_A_CASE_MANAGER),
+    ),
+    "registerDeputy deputyId": (
+        Operation(
+            "registerDeputy",
+            DEPUTY,
+            team_lead,
+            staff_member,
+            variables=lambda places, id_: {"case": str(places.mine.case_id), "id": str(id_)},
+        ),
+        _refused("deputyId", *NOT_A_CASE_MANAGER),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", NAMED_IN_INPUT)
+async def test_an_id_named_in_the_input_gets_one_answer_too(client, tokens, places, name):
+    operation, refusal = NAMED_IN_INPUT[name]
 
     answers = [
         await _answer(client, tokens, places, operation, id_) for id_ in operation.variants(places)
     ]
 
-    assert answers[0] == {
-        "payload": {
-            "case": None,
-            "errors": [
-                {
-                    "field": "partnerOrganisationId",
-                    "code": "VALIDATION",
-                    "message": "not a network partner of this jobcenter",
-                    "messageDe": "kein Netzwerkpartner dieses Jobcenters",
-                }
-            ],
-        }
-    }
+    assert answers[0]["payload"]["errors"] == [refusal]
     assert all(answer == answers[0] for answer in answers), answers
 
 
