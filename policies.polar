@@ -68,17 +68,21 @@ may_read(user: User, access: Access, "progress_reports") if
     consent.active and
     "progress_reports" in consent.categories;
 
-# Team leads steer caseloads: who the client is and where the case stands, not its content.
+# Team leads steer caseloads: who the client is and where the case stands, not its content and
+# not its outcome. A case list filtered by one case manager would otherwise be that person's
+# results (case_closure: closing reasons), which domain/002 rules out ("keine Ergebnisse ...,
+# welche auf einzelne Mitarbeiterinnen oder Mitarbeiter bezogen werden können").
 may_read(user: User, access: Access, category: String) if
     user.has_role("team_lead") and
     "same_jobcenter" in access.relations and
     category in ["identity", "case_status"];
 
-# Placement officers see their proposals and what became of them.
+# Placement officers see their proposals and what became of them, up to the closing reason
+# (the client may come back to them); not the reasoning, which is protected content.
 may_read(user: User, access: Access, category: String) if
     user.has_role("placement_officer") and
     "proposer" in access.relations and
-    category in ["identity", "intake", "case_status"];
+    category in ["identity", "intake", "case_status", "case_closure"];
 
 # --- Network partners
 
@@ -127,8 +131,8 @@ protected_area_named(access: Access, consent: Consent) if
 may_read(user: User, access: Access, category: String) if
     user.has_role("client") and
     "data_subject" in access.relations and
-    category in ["identity", "contact", "household", "case_status", "integration_plan",
-                 "referral", "consents"];
+    category in ["identity", "contact", "household", "case_status", "case_closure",
+                 "integration_plan", "referral", "consents"];
 
 # Their documents that the case manager marked visible to them, whatever their category.
 may_read(user: User, access: Access, category: String) if
@@ -159,6 +163,19 @@ allow(user: User, action: String, access: Access) if
     action in ["referral:respond", "referral:update_status", "referral:report"] and
     user.has_role("partner_counsellor") and
     "referral_recipient" in access.relations;
+
+# A client exists for a user who may read some of their data where they stand (service/clients/
+# access.py): their case manager, a deputy under consent, the team lead and data-protection
+# officer of their jobcenter, a placement officer who proposed them, the client themselves. To
+# anyone else a client's id is as unknown as a random one: NOT_FOUND (DESIGN.md, "Not yours is
+# one answer"), so that nobody learns who is a client of the jobcenter by trying ids.
+allow(user: User, "client:read", access: Access) if
+    may_read(user, access, _category);
+
+# A client's consents, listed or by id, for whoever reads consent data (not the ids of consents
+# whose every field would be refused).
+allow(user: User, "consent:read", access: Access) if
+    may_read(user, access, "consents");
 
 # Consents are recorded and revoked by the client's case manager, or by the client.
 allow(user: User, action: String, access: Access) if
@@ -206,9 +223,11 @@ allow(user: User, "case:register_deputy", access: Access) if
 allow(user: User, "case:register_deputy", access: Access) if
     user.has_role("case_manager") and "responsible_case_manager" in access.relations;
 
-# Aggregated indicators of the jobcenter and its teams, never per employee (domain/002).
+# Aggregated indicators of the jobcenter and its teams, never per employee, and for controlling
+# alone: the leaders in the jobcenters take no part in the evaluation (domain/002, 4.: "Die
+# Führungskräfte in den Job-Centern sind an der Erhebung und Auswertung ... nicht beteiligt").
 allow(user: User, "indicators:read", access: Access) if
-    (user.has_role("controlling") or user.has_role("team_lead")) and
+    user.has_role("controlling") and
     "same_jobcenter" in access.relations;
 
 # ---------------------------------------------------------------------------------------------

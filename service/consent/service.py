@@ -12,19 +12,18 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.cases.access import case_relations
-from service.cases.models import Case
+from service.clients.access import client_for
 from service.clients.models import Client
-from service.consent.facts import consent_facts_for_clients, fact_of
+from service.consent.facts import fact_of
 from service.consent.models import Consent, ConsentRevocation
-from service.errors import InvalidTransition, NotFound, ValidationFailed, required, too_long
+from service.errors import InvalidTransition, ValidationFailed, found, required, too_long
 from service.identity.actor import Actor
 from service.identity.roles import ActorKind
 from service.partners.models import NetworkMembership
 from service.policy.actions import Action
 from service.policy.authorizer import CASE_CATEGORIES, Authorizer
 from service.policy.categories import CONSENTABLE_CATEGORIES, SPECIAL_CATEGORIES, DataCategory
-from service.policy.facts import Access, ConsentDirection, ConsentPurpose, Relation
+from service.policy.facts import Access, ConsentDirection, ConsentPurpose
 from service.referrals.models import Referral
 
 EVIDENCE_LIMIT = 200
@@ -62,35 +61,24 @@ class ConsentView:
     access: Access
 
 
-async def client_access(
-    session: AsyncSession, actor: Actor, client_id: uuid.UUID, now: datetime
-) -> tuple[Client, Access]:
-    """The client, and what the actor is to their data: themselves, or staff acting on one of
-    their cases (with the client's deputy consents)."""
-    client = await session.scalar(select(Client).where(Client.id == client_id))
-    if client is None:
-        raise NotFound("client")
-    if actor.kind is ActorKind.CLIENT:
-        relations = (
-            frozenset({Relation.DATA_SUBJECT}) if actor.user_id == client.id else frozenset()
-        )
-        return client, Access(relations)
-    if actor.kind is not ActorKind.STAFF:
-        raise NotFound("client")
-    cases = await session.scalars(select(Case).where(Case.client_id == client.id))
-    relations = frozenset({Relation.SAME_JOBCENTER}).union(
-        *(case_relations(actor, case) for case in cases)
-    )
-    deputy_consents = await consent_facts_for_clients(session, client_ids=[client.id], now=now)
-    return client, Access(relations, deputy_consents.get(client.id, ()))
-
-
 async def list_consents(
-    session: AsyncSession, *, actor: Actor, client_id: uuid.UUID, now: datetime
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    authorizer: Authorizer,
+    client_id: uuid.UUID,
+    now: datetime,
 ) -> list[ConsentView]:
     """All consents of a client, newest first, with their revocations. The fields come through
     the guard under the category `consents`, so nobody else reads them."""
-    _, access = await client_access(session, actor, client_id, now)
+    _, access = await client_for(
+        session,
+        actor=actor,
+        authorizer=authorizer,
+        client_id=client_id,
+        action=Action.CONSENT_READ,
+        now=now,
+    )
     rows = await session.execute(
         select(Consent, ConsentRevocation)
         .outerjoin(
@@ -129,8 +117,14 @@ async def record_consent(
     informed: InformedConsent,
     now: datetime,
 ) -> ConsentView:
-    client, access = await client_access(session, actor, client_id, now)
-    authorizer.authorize(actor, Action.CONSENT_RECORD, access)
+    client, access = await client_for(
+        session,
+        actor=actor,
+        authorizer=authorizer,
+        client_id=client_id,
+        action=Action.CONSENT_RECORD,
+        now=now,
+    )
     scope = _scope(purpose, categories, explicit_special_categories)
     start = valid_from or now
     _check_period(start, valid_until, now)
@@ -279,11 +273,18 @@ async def revoke_consent(
     note: str | None,
     now: datetime,
 ) -> ConsentView:
-    consent = await session.scalar(select(Consent).where(Consent.id == consent_id))
-    if consent is None:
-        raise NotFound("consent")
-    _, access = await client_access(session, actor, consent.client_id, now)
-    authorizer.authorize(actor, Action.CONSENT_REVOKE, access)
+    consent = found(await session.scalar(select(Consent).where(Consent.id == consent_id)))
+    # A consent exists for whoever reads the client's consents; a team lead, who sees the
+    # client but not their consents, gets NOT_FOUND as for any other id they cannot read.
+    _, access = await client_for(
+        session,
+        actor=actor,
+        authorizer=authorizer,
+        client_id=consent.client_id,
+        action=Action.CONSENT_REVOKE,
+        now=now,
+        seen=Action.CONSENT_READ,
+    )
     already = await session.scalar(
         select(ConsentRevocation).where(ConsentRevocation.consent_id == consent.id)
     )

@@ -16,6 +16,8 @@ class Action(StrEnum):
     REFERRAL_UPDATE_STATUS = "referral:update_status"
     REFERRAL_WITHDRAW = "referral:withdraw"
     REFERRAL_REPORT = "referral:report"
+    CLIENT_READ = "client:read"  # the client exists for the actor (ids of others: NOT_FOUND)
+    CONSENT_READ = "consent:read"  # a client's consents, as a list or one by id
     CONSENT_RECORD = "consent:record"
     CONSENT_REVOKE = "consent:revoke"
     ACCESS_REPORT_READ = "access_report:read"  # the Auskunft of one client

@@ -19,8 +19,8 @@ from service.cases.models import Case, CaseStatus
 from service.errors import (
     Conflict,
     InvalidTransition,
-    NotFound,
     ValidationFailed,
+    found,
     required,
     too_long,
 )
@@ -85,12 +85,9 @@ async def get_referral(
     jobcenter's, or does not exist. For a change, the row stays locked until the request ends,
     so two changes at once happen one after the other."""
     query = select(Referral).where(Referral.id == referral_id)
-    referral = await session.scalar(query.with_for_update() if for_change else query)
-    if referral is None:
-        raise NotFound("referral")
+    referral = found(await session.scalar(query.with_for_update() if for_change else query))
     access = (await referral_access(session, actor, [referral], now))[referral.id]
-    if not authorizer.is_allowed(actor, Action.REFERRAL_READ, access):
-        raise NotFound("referral")
+    authorizer.authorize_seen(actor, Action.REFERRAL_READ, access, seen=Action.REFERRAL_READ)
     return ReferralView(referral, access)
 
 
@@ -180,11 +177,11 @@ async def create_referral(
     first_report_due: date,
     now: datetime,
 ) -> ReferralView:
-    case = await session.scalar(select(Case).where(Case.id == case_id))
-    if case is None:
-        raise NotFound("case")
+    case = found(await session.scalar(select(Case).where(Case.id == case_id)))
     access = (await staff_access(session, actor, [case], now=now))[case.id]
-    authorizer.authorize(actor, Action.REFERRAL_CREATE, access)
+    # As every step on a case: NOT_FOUND unless the case exists for the actor (service/cases/
+    # service.py, case_for); FORBIDDEN to one who reads it but may not refer (a team lead).
+    authorizer.authorize_seen(actor, Action.REFERRAL_CREATE, access, seen=Action.CASE_READ)
     if case.status != CaseStatus.ADMITTED:
         raise InvalidTransition(
             "only clients in case management (admitted cases) can be referred",
@@ -387,6 +384,8 @@ async def _referral_for(
         now=now,
         for_change=True,
     )
+    # The referral exists for them (get_referral): one who reads it but may not take this step
+    # (the case manager reporting progress) is told FORBIDDEN.
     authorizer.authorize(actor, action, view.access)
     if expected_version is not None and expected_version != view.row.version:
         raise Conflict()

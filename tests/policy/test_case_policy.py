@@ -72,6 +72,8 @@ READ_TABLE = [
     # actor,            access,                 category,                    readable
     (CASE_MANAGER, RESPONSIBLE, "assessment_health", True),
     (CASE_MANAGER, RESPONSIBLE, "integration_plan", True),
+    (CASE_MANAGER, RESPONSIBLE, "case_closure", True),
+    (CASE_MANAGER, DEPUTY_WITH_CONSENT, "case_closure", True),
     (CASE_MANAGER, RESPONSIBLE, "progress_reports", False),
     (
         CASE_MANAGER,
@@ -87,14 +89,19 @@ READ_TABLE = [
     (CASE_MANAGER, DEPUTY_OTHER_JOBCENTER, "assessment_finances", False),
     (TEAM_LEAD, JOBCENTER, "identity", True),
     (TEAM_LEAD, JOBCENTER, "case_status", True),
+    (TEAM_LEAD, JOBCENTER, "case_closure", False),  # outcomes: domain/002
+    (TEAM_LEAD, JOBCENTER, "integration_plan", False),
     (TEAM_LEAD, JOBCENTER, "intake", False),
     (TEAM_LEAD, JOBCENTER, "assessment_finances", False),
     (TEAM_LEAD, JOBCENTER, "documents", False),
     (PLACEMENT_OFFICER, PROPOSER, "intake", True),
     (PLACEMENT_OFFICER, PROPOSER, "case_status", True),
+    (PLACEMENT_OFFICER, PROPOSER, "case_closure", True),
+    (PLACEMENT_OFFICER, PROPOSER, "integration_plan", False),  # the closing reasoning
     (PLACEMENT_OFFICER, PROPOSER, "assessment_circumstances", False),
     (PLACEMENT_OFFICER, JOBCENTER, "identity", False),
     (CONTROLLING, JOBCENTER, "case_status", False),
+    (CONTROLLING, JOBCENTER, "case_closure", False),
 ]
 
 
@@ -137,7 +144,7 @@ ACTION_TABLE = [
     (TEAM_LEAD, Action.CASELOAD_READ, JOBCENTER, True),
     (CONTROLLING, Action.CASELOAD_READ, JOBCENTER, False),
     (CONTROLLING, Action.INDICATORS_READ, JOBCENTER, True),
-    (TEAM_LEAD, Action.INDICATORS_READ, JOBCENTER, True),
+    (TEAM_LEAD, Action.INDICATORS_READ, JOBCENTER, False),  # leaders not in it: domain/002
     (CASE_MANAGER, Action.INDICATORS_READ, RESPONSIBLE, False),
 ]
 

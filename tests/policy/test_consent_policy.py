@@ -161,6 +161,7 @@ TABLE = [
     (CASE_MANAGER, RESPONSIBLE, (), (ObjectFlag.ACCESS_EXPIRED,), "documents", False),
     # --- clients
     (CLIENT, frozenset({Relation.DATA_SUBJECT}), (), (), "consents", True),
+    (CLIENT, frozenset({Relation.DATA_SUBJECT}), (), (), "case_closure", True),
     (CLIENT, frozenset({Relation.DATA_SUBJECT}), (), (), "assessment_health", False),
     (CLIENT, frozenset({Relation.DATA_SUBJECT}), (), (), "documents", False),
     (
