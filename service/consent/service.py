@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import any_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.cases.access import case_relations
@@ -19,16 +19,32 @@ from service.consent.facts import consent_facts_for_clients, fact_of
 from service.consent.models import Consent, ConsentRevocation
 from service.errors import InvalidTransition, NotFound, ValidationFailed, required, too_long
 from service.identity.actor import Actor
-from service.identity.roles import ActorKind
+from service.identity.roles import ActorKind, Role
 from service.partners.models import NetworkMembership
 from service.policy.actions import Action
 from service.policy.authorizer import CASE_CATEGORIES, Authorizer
 from service.policy.categories import CONSENTABLE_CATEGORIES, SPECIAL_CATEGORIES, DataCategory
 from service.policy.facts import Access, ConsentDirection, ConsentPurpose, Relation
 from service.referrals.models import Referral
+from service.staff.models import StaffUser
 
 EVIDENCE_LIMIT = 200
 NOTE_LIMIT = 1000
+# A deputy consent covers one absence of the responsible case manager (leave, illness, a
+# course): the client agrees to a colleague standing in for it (domain/001), not to a standing
+# second case manager. A year covers the longest absence still bridged by a deputy; beyond it
+# the team lead reassigns the case (`assignCaseManager`), and the client is asked again rather
+# than held to an agreement made for an absence long past.
+DEPUTY_PERIOD_LIMIT = timedelta(days=365)
+
+RECORD_ACTIONS = {
+    ConsentPurpose.REFERRAL: Action.CONSENT_RECORD,
+    ConsentPurpose.DEPUTY: Action.CONSENT_RECORD_DEPUTY,
+}
+REVOKE_ACTIONS = {
+    ConsentPurpose.REFERRAL: Action.CONSENT_REVOKE,
+    ConsentPurpose.DEPUTY: Action.CONSENT_REVOKE_DEPUTY,
+}
 
 
 class RevocationChannel(StrEnum):
@@ -120,6 +136,7 @@ async def record_consent(
     purpose: ConsentPurpose,
     grantee_organisation_id: uuid.UUID | None,
     referral_id: uuid.UUID | None,
+    deputy_id: uuid.UUID | None,
     direction: ConsentDirection,
     categories: list[str],
     explicit_special_categories: bool,
@@ -130,16 +147,23 @@ async def record_consent(
     now: datetime,
 ) -> ConsentView:
     client, access = await client_access(session, actor, client_id, now)
-    authorizer.authorize(actor, Action.CONSENT_RECORD, access)
+    authorizer.authorize(actor, RECORD_ACTIONS[purpose], access)
     scope = _scope(purpose, categories, explicit_special_categories)
     start = valid_from or now
-    _check_period(start, valid_until, now)
+    _check_period(purpose, start, valid_until, now)
     _check_informed(informed)
     evidence = _check_evidence(actor, evidence_reference)
     if purpose is ConsentPurpose.REFERRAL:
         await _check_referral(session, client, referral_id, grantee_organisation_id)
+        if deputy_id is not None:
+            raise ValidationFailed(
+                "deputyId",
+                "only a deputy consent names a deputy",
+                "nur eine Einwilligung in die Vertretung nennt eine Vertretung",
+            )
     else:
         grantee_organisation_id, referral_id = None, None
+        await _check_deputy(session, client, deputy_id)
     consent = Consent(
         tenant_id=client.tenant_id,
         id=uuid.uuid4(),
@@ -147,6 +171,7 @@ async def record_consent(
         purpose=str(purpose),
         grantee_organisation_id=grantee_organisation_id,
         referral_id=referral_id,
+        deputy_id=deputy_id,
         direction=str(direction),
         categories=scope,
         explicit_special_categories=explicit_special_categories,
@@ -200,8 +225,16 @@ def _scope(purpose: ConsentPurpose, categories: list[str], explicit_special: boo
     return sorted(set(categories))
 
 
-def _check_period(valid_from: datetime, valid_until: datetime | None, now: datetime) -> None:
+def _check_period(
+    purpose: ConsentPurpose, valid_from: datetime, valid_until: datetime | None, now: datetime
+) -> None:
     if valid_until is None:
+        if purpose is ConsentPurpose.DEPUTY:
+            raise ValidationFailed(
+                "validUntil",
+                "a deputy consent ends with the absence: name its end",
+                "eine Einwilligung in die Vertretung endet mit der Abwesenheit: Ende angeben",
+            )
         return
     if valid_until <= now:
         raise ValidationFailed(
@@ -212,6 +245,12 @@ def _check_period(valid_from: datetime, valid_until: datetime | None, now: datet
             "validUntil",
             "the end must come after the start",
             "das Ende muss nach dem Beginn liegen",
+        )
+    if purpose is ConsentPurpose.DEPUTY and valid_until - valid_from > DEPUTY_PERIOD_LIMIT:
+        raise ValidationFailed(
+            "validUntil",
+            "a deputy consent covers an absence of at most one year",
+            "eine Einwilligung in die Vertretung gilt für eine Abwesenheit von bis zu einem Jahr",
         )
 
 
@@ -269,6 +308,26 @@ async def _check_referral(
         )
 
 
+async def _check_deputy(session: AsyncSession, client: Client, deputy_id: uuid.UUID | None) -> None:
+    """The deputy a consent names: an active case manager of the client's jobcenter."""
+    if deputy_id is None:
+        raise required("deputyId")
+    deputy = await session.scalar(
+        select(StaffUser.id).where(
+            StaffUser.tenant_id == client.tenant_id,
+            StaffUser.id == deputy_id,
+            StaffUser.active,
+            any_(StaffUser.roles) == str(Role.CASE_MANAGER),
+        )
+    )
+    if deputy is None:
+        raise ValidationFailed(
+            "deputyId",
+            "not an active case manager of this jobcenter",
+            "keine aktive Fachkraft im Fallmanagement dieses Jobcenters",
+        )
+
+
 async def revoke_consent(
     session: AsyncSession,
     *,
@@ -283,7 +342,7 @@ async def revoke_consent(
     if consent is None:
         raise NotFound("consent")
     _, access = await client_access(session, actor, consent.client_id, now)
-    authorizer.authorize(actor, Action.CONSENT_REVOKE, access)
+    authorizer.authorize(actor, REVOKE_ACTIONS[ConsentPurpose(consent.purpose)], access)
     already = await session.scalar(
         select(ConsentRevocation).where(ConsentRevocation.consent_id == consent.id)
     )
