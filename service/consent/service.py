@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import any_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.cases.access import case_relations
+from service.cases.caller import JOBCENTER_TIMEZONE
 from service.cases.models import Case
 from service.clients.models import Client
 from service.consent.facts import consent_facts_for_clients, fact_of
@@ -149,8 +150,8 @@ async def record_consent(
     client, access = await client_access(session, actor, client_id, now)
     authorizer.authorize(actor, RECORD_ACTIONS[purpose], access)
     scope = _scope(purpose, categories, explicit_special_categories)
-    start = valid_from or now
-    _check_period(purpose, start, valid_until, now)
+    start = _start(_with_offset("validFrom", valid_from), now)
+    _check_period(purpose, start, _with_offset("validUntil", valid_until), now)
     _check_informed(informed)
     evidence = _check_evidence(actor, evidence_reference)
     if purpose is ConsentPurpose.REFERRAL:
@@ -223,6 +224,38 @@ def _scope(purpose: ConsentPurpose, categories: list[str], explicit_special: boo
             "Gesundheits- und Suchtdaten erfordern eine ausdrückliche Einwilligung",
         )
     return sorted(set(categories))
+
+
+def _with_offset(field: str, moment: datetime | None) -> datetime | None:
+    # Without an offset the moment is ambiguous by an hour or two (and cannot be compared with
+    # the request's instant): refused, rather than guessed.
+    if moment is not None and moment.utcoffset() is None:
+        raise ValidationFailed(
+            field,
+            "give the time with its UTC offset (e.g. +01:00)",
+            "Zeitpunkt mit Abstand zu UTC angeben (z. B. +01:00)",
+        )
+    return moment
+
+
+def _start(valid_from: datetime | None, now: datetime) -> datetime:
+    """When the consent takes effect: never before it is recorded (DESIGN.md, Purpose, people and
+    time), so it never claims to have held before it existed — in the Auskunft, or as the ground
+    of a read. A start earlier on the recording day (a form dated this morning) is the moment of
+    recording; an earlier day is refused, as the client cannot consent to the past."""
+    if valid_from is None:
+        return now
+    if _day(valid_from) < _day(now):
+        raise ValidationFailed(
+            "validFrom",
+            "a consent cannot take effect before the day it is recorded",
+            "eine Einwilligung kann nicht vor dem Tag ihrer Erfassung wirksam werden",
+        )
+    return max(valid_from, now)
+
+
+def _day(moment: datetime) -> date:
+    return moment.astimezone(JOBCENTER_TIMEZONE).date()
 
 
 def _check_period(

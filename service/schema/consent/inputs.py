@@ -42,7 +42,11 @@ class RecordConsentInput:
         default_factory=list, description="Keys from dataCategories."
     )
     explicit_special_categories: bool = False
-    valid_from: datetime.datetime | None = None
+    valid_from: datetime.datetime | None = strawberry.field(
+        default=None,
+        description="Not before the recording day (Europe/Berlin); earlier today or omitted "
+        "means from the moment of recording.",
+    )
     valid_until: datetime.datetime | None = strawberry.field(
         default=None,
         description="After validFrom. Required for DEPUTY: the end of the absence, at most "
