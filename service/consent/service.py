@@ -156,15 +156,9 @@ async def record_consent(
     evidence = _check_evidence(actor, evidence_reference)
     if purpose is ConsentPurpose.REFERRAL:
         await _check_referral(session, client, referral_id, grantee_organisation_id)
-        if deputy_id is not None:
-            raise ValidationFailed(
-                "deputyId",
-                "only a deputy consent names a deputy",
-                "nur eine Einwilligung in die Vertretung nennt eine Vertretung",
-            )
     else:
         grantee_organisation_id, referral_id = None, None
-        await _check_deputy(session, client, deputy_id)
+    await _check_deputy(session, client, purpose, deputy_id)
     consent = Consent(
         tenant_id=client.tenant_id,
         id=uuid.uuid4(),
@@ -341,8 +335,19 @@ async def _check_referral(
         )
 
 
-async def _check_deputy(session: AsyncSession, client: Client, deputy_id: uuid.UUID | None) -> None:
-    """The deputy a consent names: an active case manager of the client's jobcenter."""
+async def _check_deputy(
+    session: AsyncSession, client: Client, purpose: ConsentPurpose, deputy_id: uuid.UUID | None
+) -> None:
+    """A deputy consent names its deputy, an active case manager of the client's jobcenter; no
+    other consent names one."""
+    if purpose is not ConsentPurpose.DEPUTY:
+        if deputy_id is not None:
+            raise ValidationFailed(
+                "deputyId",
+                "only a deputy consent names a deputy",
+                "nur eine Einwilligung in die Vertretung nennt eine Vertretung",
+            )
+        return
     if deputy_id is None:
         raise required("deputyId")
     deputy = await session.scalar(
