@@ -3,8 +3,7 @@ the client's consents say who may stand in (README, Demo)."""
 
 from __future__ import annotations
 
-from service.demo.tokens import mint_demo_token
-from tests.graphql import post_graphql
+from tests.cases.test_demo_cases import _as
 
 MY_CASES = "{ cases(first: 50) { edges { node { id client { id familyName } } } } }"
 CASE_FINANCES = "query($id: ID!) { case(id: $id) { assessment { finances { subcategory } } } }"
@@ -13,15 +12,6 @@ query($clientId: ID!) {
   consents(clientId: $clientId) { purpose active validUntil deputy { displayName } }
 }
 """
-
-
-async def _as(dev_settings, dev_client, user: str, document: str, **variables):
-    token = await mint_demo_token(dev_settings, user, tenant_slug=None, lifetime=300)
-    response = await post_graphql(
-        dev_client, document, headers={"Authorization": f"Bearer {token}"}, variables=variables
-    )
-    assert response.status_code == 200, response.text
-    return response.json()
 
 
 async def test_the_demo_deputy_stands_in_under_the_consent_that_names_him(dev_settings, dev_client):

@@ -106,6 +106,20 @@ def deputy_input(absence: Absence, deputy: Person | None, **overrides) -> dict:
     return values
 
 
+async def _deputy_consent_row(factories, absence: Absence, **period) -> None:
+    """A deputy consent naming the registered deputy, written directly (a period the API would
+    refuse to record, such as one already over)."""
+    await consent(
+        factories,
+        absence.setting,
+        None,
+        purpose="deputy",
+        direction="to_jobcenter",
+        deputy=absence.deputy,
+        **period,
+    )
+
+
 async def _call(client, tokens, person, document, **variables):
     response = await post_graphql(
         client, document, headers=tokens.headers(person), variables=variables
@@ -197,13 +211,9 @@ async def test_a_replaced_deputy_needs_a_new_consent(client, tokens, absence):
 async def test_a_deputy_consent_outside_its_period_grounds_no_read(
     client, tokens, factories, absence, period
 ):
-    await consent(
+    await _deputy_consent_row(
         factories,
-        absence.setting,
-        None,
-        purpose="deputy",
-        direction="to_jobcenter",
-        deputy=absence.deputy,
+        absence,
         valid_until=period.get("valid_until", datetime.now(UTC) + timedelta(days=30)),
         valid_from=period["valid_from"],
     )
@@ -215,15 +225,7 @@ async def test_the_deputy_cannot_record_a_deputy_consent_for_himself(
     client, tokens, factories, absence
 ):
     # Standing in already, under a short consent the case manager recorded.
-    await consent(
-        factories,
-        absence.setting,
-        None,
-        purpose="deputy",
-        direction="to_jobcenter",
-        deputy=absence.deputy,
-        valid_until=datetime.now(UTC) + timedelta(days=2),
-    )
+    await _deputy_consent_row(factories, absence, valid_until=datetime.now(UTC) + timedelta(days=2))
     five_years = (datetime.now(UTC) + timedelta(days=5 * 365)).isoformat()
     one_month = (datetime.now(UTC) + timedelta(days=30)).isoformat()
 
@@ -266,14 +268,8 @@ async def test_the_responsible_case_manager_and_the_client_record_a_deputy_conse
 async def test_a_deputy_standing_in_records_referral_consents_for_the_case(
     client, tokens, factories, absence
 ):
-    await consent(
-        factories,
-        absence.setting,
-        None,
-        purpose="deputy",
-        direction="to_jobcenter",
-        deputy=absence.deputy,
-        valid_until=datetime.now(UTC) + timedelta(days=14),
+    await _deputy_consent_row(
+        factories, absence, valid_until=datetime.now(UTC) + timedelta(days=14)
     )
     referral_id = await referral(factories, absence.setting)
 
