@@ -8,7 +8,8 @@
 #   Access  service.policy.facts.Access: what a user is to one client's data at one place in
 #           the API: relations (strings), consents (Consent), flags (strings).
 #   Consent service.policy.facts.ConsentFact: purpose, direction, categories, explicit_special,
-#           grantee_id, active (valid now and not revoked).
+#           grantee_id, deputy_id (the person a deputy consent names), active (valid now and
+#           not revoked).
 # Constants: CASE_CATEGORIES (every category but partners' report texts), SPECIAL_CATEGORIES
 # (health, addiction: Art. 9 GDPR), DOCUMENT_CATEGORIES (what a document can be classified as).
 
@@ -49,13 +50,16 @@ may_read(user: User, access: Access, category: String) if
 acts_as_case_manager(_user: User, access: Access) if
     "responsible_case_manager" in access.relations;
 
-# A deputy only while the client's deputy consent is active (domain/001: Vertretung nur mit
-# Einwilligung der Kundin / des Kunden).
+# A deputy only under the client's deputy consent that names them, and only in its period
+# (domain/001: Vertretung nur nach Rücksprache mit dem Kunden und seinem Einverständnis). The
+# client agrees to a person for an absence: a consent given for another colleague, or for an
+# earlier absence, grounds nothing, so a replaced deputy needs a new consent.
 acts_as_case_manager(user: User, access: Access) if
     "deputy_case_manager" in access.relations and
     consent in access.consents and
     consent.purpose = "deputy" and
     consent.grantee_id = user.tenant_id and
+    consent.deputy_id = user.user_id and
     consent.active;
 
 # What a partner reported reaches the jobcenter only under a consent in that direction.
@@ -177,12 +181,23 @@ allow(user: User, "client:read", access: Access) if
 allow(user: User, "consent:read", access: Access) if
     may_read(user, access, "consents");
 
-# Consents are recorded and revoked by the client's case manager, or by the client.
+# Consents for a referral are recorded and revoked by the client's case manager — a deputy
+# standing in under their active deputy consent too, since the absent colleague's referrals go on
+# — or by the client.
 allow(user: User, action: String, access: Access) if
     action in ["consent:record", "consent:revoke"] and
     user.has_role("case_manager") and acts_as_case_manager(user, access);
+
+# A deputy consent only by the responsible case manager or the client, never by a deputy: who
+# stands in, and for which absence, is agreed between the client and their case manager
+# (domain/001); a deputy who could record it would grant himself the protected area.
 allow(user: User, action: String, access: Access) if
-    action in ["consent:record", "consent:revoke"] and
+    action in ["consent:record_deputy", "consent:revoke_deputy"] and
+    user.has_role("case_manager") and "responsible_case_manager" in access.relations;
+
+allow(user: User, action: String, access: Access) if
+    action in ["consent:record", "consent:revoke", "consent:record_deputy",
+               "consent:revoke_deputy"] and
     user.has_role("client") and "data_subject" in access.relations;
 
 # ---------------------------------------------------------------------------------------------

@@ -20,6 +20,8 @@ class Action(StrEnum):
     CONSENT_READ = "consent:read"  # a client's consents, as a list or one by id
     CONSENT_RECORD = "consent:record"
     CONSENT_REVOKE = "consent:revoke"
+    CONSENT_RECORD_DEPUTY = "consent:record_deputy"  # a deputy consent: never by the deputy
+    CONSENT_REVOKE_DEPUTY = "consent:revoke_deputy"
     ACCESS_REPORT_READ = "access_report:read"  # the Auskunft of one client
     CASE_READ = "case:read"
     CASE_PROPOSE = "case:propose"

@@ -50,7 +50,9 @@ class ObjectFlag(StrEnum):
 @dataclass(frozen=True, slots=True)
 class ConsentFact:
     """A consent as the policy sees it. `active` is computed for the request's moment: valid
-    from ≤ now < valid until, and not revoked. The id is for the audit, not the decision."""
+    from ≤ now < valid until, and not revoked. The id is for the audit, not the decision.
+    A deputy consent names the member of staff who may stand in (`deputy_id`): it grounds that
+    person's reads and nobody else's (DESIGN.md, Purpose, people and time)."""
 
     purpose: ConsentPurpose
     direction: ConsentDirection
@@ -59,6 +61,7 @@ class ConsentFact:
     explicit_special: bool
     active: bool
     id: uuid.UUID = field(compare=False, hash=False)
+    deputy_id: uuid.UUID | None = None  # the staff user a deputy consent names; else None
 
     @staticmethod
     def is_active_at(

@@ -188,9 +188,12 @@ def _grounds(consent: ConsentFact, category: str, actor: Actor, access: Access) 
             and category in consent.categories
         )
     if consent.purpose is ConsentPurpose.DEPUTY:
-        # Only a deputy stands on the deputy consent; the responsible case manager never needs it.
-        return Relation.RESPONSIBLE_CASE_MANAGER not in access.relations and (
-            Relation.DEPUTY_CASE_MANAGER in access.relations
+        # Only a deputy stands on the deputy consent, and only on the one naming them; the
+        # responsible case manager never needs it.
+        return (
+            Relation.RESPONSIBLE_CASE_MANAGER not in access.relations
+            and Relation.DEPUTY_CASE_MANAGER in access.relations
+            and consent.deputy_id == actor.user_id
         )
     return consent.direction is ConsentDirection.TO_JOBCENTER and category in consent.categories
 

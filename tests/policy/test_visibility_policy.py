@@ -52,6 +52,7 @@ DEPUTY_CONSENT = ConsentFact(
     explicit_special=False,
     active=True,
     id=uuid.uuid4(),
+    deputy_id=CASE_MANAGER.user_id,  # names the deputy who stands in (consent of that person)
 )
 
 
