@@ -8,7 +8,8 @@
 #   Access  service.policy.facts.Access: what a user is to one client's data at one place in
 #           the API: relations (strings), consents (Consent), flags (strings).
 #   Consent service.policy.facts.ConsentFact: purpose, direction, categories, explicit_special,
-#           grantee_id, active (valid now and not revoked).
+#           grantee_id, deputy_id (the person a deputy consent names), active (valid now and
+#           not revoked).
 # Constants: CASE_CATEGORIES (every category but partners' report texts), SPECIAL_CATEGORIES
 # (health, addiction: Art. 9 GDPR), DOCUMENT_CATEGORIES (what a document can be classified as).
 
@@ -49,13 +50,16 @@ may_read(user: User, access: Access, category: String) if
 acts_as_case_manager(_user: User, access: Access) if
     "responsible_case_manager" in access.relations;
 
-# A deputy only while the client's deputy consent is active (domain/001: Vertretung nur mit
-# Einwilligung der Kundin / des Kunden).
+# A deputy only under the client's deputy consent that names them, and only in its period
+# (domain/001: Vertretung nur nach Rücksprache mit dem Kunden und seinem Einverständnis). The
+# client agrees to a person for an absence: a consent given for another colleague, or for an
+# earlier absence, grounds nothing, so a replaced deputy needs a new consent.
 acts_as_case_manager(user: User, access: Access) if
     "deputy_case_manager" in access.relations and
     consent in access.consents and
     consent.purpose = "deputy" and
     consent.grantee_id = user.tenant_id and
+    consent.deputy_id = user.user_id and
     consent.active;
 
 # What a partner reported reaches the jobcenter only under a consent in that direction.
@@ -68,17 +72,21 @@ may_read(user: User, access: Access, "progress_reports") if
     consent.active and
     "progress_reports" in consent.categories;
 
-# Team leads steer caseloads: who the client is and where the case stands, not its content.
+# Team leads steer caseloads: who the client is and where the case stands, not its content and
+# not its outcome. A case list filtered by one case manager would otherwise be that person's
+# results (case_closure: closing reasons), which domain/002 rules out ("keine Ergebnisse ...,
+# welche auf einzelne Mitarbeiterinnen oder Mitarbeiter bezogen werden können").
 may_read(user: User, access: Access, category: String) if
     user.has_role("team_lead") and
     "same_jobcenter" in access.relations and
     category in ["identity", "case_status"];
 
-# Placement officers see their proposals and what became of them.
+# Placement officers see their proposals and what became of them, up to the closing reason
+# (the client may come back to them); not the reasoning, which is protected content.
 may_read(user: User, access: Access, category: String) if
     user.has_role("placement_officer") and
     "proposer" in access.relations and
-    category in ["identity", "intake", "case_status"];
+    category in ["identity", "intake", "case_status", "case_closure"];
 
 # --- Network partners
 
@@ -94,10 +102,15 @@ may_read(user: User, access: Access, "progress_reports") if
 
 # Of the client and the case: exactly what an active consent of the client, for this
 # organisation and this referral, covers in the direction jobcenter → partner. Health and
-# addiction only where the client consented to them explicitly.
+# addiction only where the client consented to them explicitly. And only while the referral is
+# open: the consent serves its purpose, and with a final status (declined, completed, aborted,
+# no-show; closing the case aborts open referrals) the purpose has ended (§ 78 SGB X,
+# domain/000 Zweckbindungsprinzip). The referral record and the partner's own reports stay
+# readable above.
 may_read(user: User, access: Access, category: String) if
     user.has_role("partner_counsellor") and
     "referral_recipient" in access.relations and
+    "referral_open" in access.flags and
     consent in access.consents and
     consent.purpose = "referral" and
     consent.direction = "to_partner" and
@@ -122,8 +135,8 @@ protected_area_named(access: Access, consent: Consent) if
 may_read(user: User, access: Access, category: String) if
     user.has_role("client") and
     "data_subject" in access.relations and
-    category in ["identity", "contact", "household", "case_status", "integration_plan",
-                 "referral", "consents"];
+    category in ["identity", "contact", "household", "case_status", "case_closure",
+                 "integration_plan", "referral", "consents"];
 
 # Their documents that the case manager marked visible to them, whatever their category.
 may_read(user: User, access: Access, category: String) if
@@ -155,12 +168,36 @@ allow(user: User, action: String, access: Access) if
     user.has_role("partner_counsellor") and
     "referral_recipient" in access.relations;
 
-# Consents are recorded and revoked by the client's case manager, or by the client.
+# A client exists for a user who may read some of their data where they stand (service/clients/
+# access.py): their case manager, a deputy under consent, the team lead and data-protection
+# officer of their jobcenter, a placement officer who proposed them, the client themselves. To
+# anyone else a client's id is as unknown as a random one: NOT_FOUND (DESIGN.md, "Not yours is
+# one answer"), so that nobody learns who is a client of the jobcenter by trying ids.
+allow(user: User, "client:read", access: Access) if
+    may_read(user, access, _category);
+
+# A client's consents, listed or by id, for whoever reads consent data (not the ids of consents
+# whose every field would be refused).
+allow(user: User, "consent:read", access: Access) if
+    may_read(user, access, "consents");
+
+# Consents for a referral are recorded and revoked by the client's case manager — a deputy
+# standing in under their active deputy consent too, since the absent colleague's referrals go on
+# — or by the client.
 allow(user: User, action: String, access: Access) if
     action in ["consent:record", "consent:revoke"] and
     user.has_role("case_manager") and acts_as_case_manager(user, access);
+
+# A deputy consent only by the responsible case manager or the client, never by a deputy: who
+# stands in, and for which absence, is agreed between the client and their case manager
+# (domain/001); a deputy who could record it would grant himself the protected area.
 allow(user: User, action: String, access: Access) if
-    action in ["consent:record", "consent:revoke"] and
+    action in ["consent:record_deputy", "consent:revoke_deputy"] and
+    user.has_role("case_manager") and "responsible_case_manager" in access.relations;
+
+allow(user: User, action: String, access: Access) if
+    action in ["consent:record", "consent:revoke", "consent:record_deputy",
+               "consent:revoke_deputy"] and
     user.has_role("client") and "data_subject" in access.relations;
 
 # ---------------------------------------------------------------------------------------------
@@ -201,9 +238,11 @@ allow(user: User, "case:register_deputy", access: Access) if
 allow(user: User, "case:register_deputy", access: Access) if
     user.has_role("case_manager") and "responsible_case_manager" in access.relations;
 
-# Aggregated indicators of the jobcenter and its teams, never per employee (domain/002).
+# Aggregated indicators of the jobcenter and its teams, never per employee, and for controlling
+# alone: the leaders in the jobcenters take no part in the evaluation (domain/002, 4.: "Die
+# Führungskräfte in den Job-Centern sind an der Erhebung und Auswertung ... nicht beteiligt").
 allow(user: User, "indicators:read", access: Access) if
-    (user.has_role("controlling") or user.has_role("team_lead")) and
+    user.has_role("controlling") and
     "same_jobcenter" in access.relations;
 
 # ---------------------------------------------------------------------------------------------
@@ -212,6 +251,22 @@ allow(user: User, action: String, access: Access) if
     action in ["client:restrict", "client:erase"] and
     user.has_role("data_protection_officer") and
     "same_jobcenter" in access.relations;
+
+# Restriction stops writes as well as reads (Art. 18(2) GDPR: restricted data is, apart from
+# storage, not processed further). Every stored change to a client's data is asked here once
+# more, at the flush (service/audit/writes.py), after the action itself was allowed above;
+# `access` then carries only the flags of the written row. Audit records are not asked: they
+# are no change to the client's data, so the client's Auskunft works during a restriction.
+allow(_user: User, "client_data:write", access: Access) if
+    not "restricted" in access.flags;
+# Only the data-protection officer changes restricted data: lifting the restriction, erasure.
+allow(user: User, "client_data:write", _access: Access) if
+    user.has_role("data_protection_officer");
+# Withdrawing a consent stays possible, for the client and for staff who may revoke it (Art.
+# 7(3) GDPR: as easy as giving it, at any time), since it only reduces processing. Recording a
+# new consent does not: it would open processing the restriction holds back.
+allow(_user: User, "client_data:write", access: Access) if
+    "consent_withdrawal" in access.flags;
 
 # ---------------------------------------------------------------------------------------------
 # --- Auskunft (Art. 15 GDPR, § 83 SGB X): who saw which of a client's data, when, on which

@@ -27,7 +27,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
@@ -143,6 +143,8 @@ def _statements(z: Sizes, now: datetime) -> list[tuple[str, str]]:
     staff_tm = _id("staff", "t || '.' || m")
     ref_cm = _id("staff", f"((r % {C}) % {T}) || '.' || (((r % {C}) / {T}) % {M})")
     dep2_cm = _id("staff", f"((2 * i) % {T}) || '.' || (((2 * i) / {T}) % {M})")
+    # the registered deputy of client 2i's case (dep_id above): the one its deputy consent names
+    dep2_deputy = _id("staff", f"((2 * i) % {T}) || '.' || ((((2 * i) / {T}) % {M} + 1) % {M})")
     entry_id = _id("entry", "n || '.' || j")
     start, end = history_window(now)
     span = int((end - start).total_seconds()) - 1
@@ -154,6 +156,8 @@ def _statements(z: Sizes, now: datetime) -> list[tuple[str, str]]:
         f"(CASE WHEN r % 10 = 0 OR {z.partners} = 1 THEN 0 ELSE 1 + r % ({z.partners} - 1) END)"
     )
     referral_at = "(timestamptz '2025-01-01' + (r * interval '60 seconds'))"
+    absence_from = f"timestamptz '{(now - timedelta(days=30)).isoformat()}'"
+    absence_until = f"timestamptz '{(now + timedelta(days=150)).isoformat()}'"
     return [
         (
             "tenants",
@@ -296,20 +300,23 @@ def _statements(z: Sizes, now: datetime) -> list[tuple[str, str]]:
             f" {ref_cm},"
             f" {referral_at}"
             f" FROM generate_series(0, {z.referrals - 1}) r;"
-            # the rest: deputy consents (every second client), then report consents
+            # the rest: deputy consents (every second client; naming the case's deputy, for an
+            # absence around now), then report consents
             f" INSERT INTO consents (tenant_id, id, client_id, purpose, grantee_organisation_id,"
-            f" referral_id, direction, categories, explicit_special_categories, valid_from,"
-            f" valid_until, informed_content, informed_effects, informed_scope,"
+            f" referral_id, deputy_id, direction, categories, explicit_special_categories,"
+            f" valid_from, valid_until, informed_content, informed_effects, informed_scope,"
             f" informed_voluntariness, informed_benefit, recorded_by_kind, recorded_by_id)"
             f" SELECT {_id('tenant', f'(2 * i) % {T}')}, {_id('consentx', 'i')},"
-            f" {_id('client', '2 * i')}, 'deputy', NULL::uuid, NULL::uuid, 'to_jobcenter',"
-            f" ARRAY[]::varchar[], false, timestamptz '2024-03-01', NULL::timestamptz,"
+            f" {_id('client', '2 * i')}, 'deputy', NULL::uuid, NULL::uuid,"
+            f" CASE WHEN {M} > 1 THEN {dep2_deputy} ELSE {dep2_cm} END, 'to_jobcenter',"
+            f" ARRAY[]::varchar[], false, {absence_from}, {absence_until},"
             f" true, true, true, true, true, 'staff',"
             f" {dep2_cm}"
             f" FROM generate_series(0, least({extra}, {(C + 1) // 2}) - 1) i"
             f" UNION ALL SELECT {_id('tenant', f'(r % {C}) % {T}')}, {_id('consentx', 'i')},"
             f" {_id('client', f'r % {C}')}, 'referral', {_id('org', org_of)},"
-            f" {_id('referral', 'r')}, 'to_jobcenter', ARRAY['progress_reports']::varchar[],"
+            f" {_id('referral', 'r')}, NULL::uuid, 'to_jobcenter',"
+            f" ARRAY['progress_reports']::varchar[],"
             f" false, {referral_at}, NULL, true, true, true, true, true, 'staff',"
             f" {ref_cm}"
             f" FROM (SELECT i, (i - {(C + 1) // 2}) % {z.referrals} AS r"

@@ -147,7 +147,11 @@ class Floor:
                 )
             }
             clients = {r["id"]: r for r in await conn.fetch(CLIENTS, client_ids)}
-            deputy = {c["client_id"] for c in consents if c["purpose"] == "deputy"}
+            deputy = {
+                c["client_id"]
+                for c in consents
+                if c["purpose"] == "deputy" and c["deputy_id"] == actor["id"]
+            }
             edges, events = [], []
             for case in cases:
                 if case["client_id"] in restricted:

@@ -6,6 +6,10 @@ details (see schema/errors.py).
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+T = TypeVar("T")
+
 
 class ServiceError(Exception):
     code = "BAD_REQUEST"
@@ -38,13 +42,27 @@ class Restricted(ServiceError):
 
 
 class NotFound(ServiceError):
-    """Unknown id, or one the actor may not see (another jobcenter's, another partner's): the
-    answer is the same, so an id tells nobody whether the thing exists."""
+    """Unknown id, or one the actor may not see (another jobcenter's, another client's, another
+    partner's): one answer, word for word, whatever the kind of id and whoever asks (DESIGN.md:
+    "Not yours is one answer"), so no id tells anybody whether the thing exists. The message
+    names no kind: which kind a lookup fails on can differ between an id that exists (its
+    case found, then refused) and one that does not.
+
+    Raise it through `found` (no row) and `Authorizer.authorize_seen` (a row the actor may not
+    see), not by hand."""
 
     code = "NOT_FOUND"
 
-    def __init__(self, what: str = "object") -> None:
-        super().__init__(f"{what} not found", "nicht gefunden")
+    def __init__(self) -> None:
+        super().__init__("not found", "nicht gefunden")
+
+
+def found(row: T | None) -> T:
+    """The row, or NOT_FOUND: row-level security already hides another jobcenter's rows, so
+    another jobcenter's id and a random one end here alike."""
+    if row is None:
+        raise NotFound()
+    return row
 
 
 class UserError(ServiceError):
@@ -77,6 +95,20 @@ class Conflict(UserError):
             "CONFLICT",
             "changed by someone else meanwhile; reload and try again",
             "zwischenzeitlich von anderer Stelle geändert; bitte neu laden",
+        )
+
+
+class ProcessingRestricted(UserError):
+    """A change to the data of a client whose processing is restricted (Art. 18 GDPR): nothing
+    is stored until the data-protection officer lifts the restriction."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            None,
+            "RESTRICTED",
+            "processing of this client's data is restricted (Art. 18 GDPR); nothing was changed",
+            "die Verarbeitung der Daten dieser Person ist eingeschränkt (Art. 18 DSGVO);"
+            " es wurde nichts geändert",
         )
 
 

@@ -108,6 +108,7 @@ async def consent(
     valid_until: datetime | None = None,
     revoked: bool = False,
     organisation: Organisation | None = None,
+    deputy: Person | None = None,
 ) -> uuid.UUID:
     now = datetime.now(UTC)
     row = Consent(
@@ -119,6 +120,7 @@ async def consent(
         if purpose == "referral"
         else None,
         referral_id=referral_id,
+        deputy_id=deputy.id if deputy else None,
         direction=direction,
         categories=list(categories),
         explicit_special_categories=explicit_special,

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from service.audit import auskunft_labels as labels
 from service.audit.auskunft_log import LogRow, decode_cursor, occasion_rows
 from service.cases.models import AssessmentEntry
+from service.clients.access import client_for
 from service.clients.models import Client
 from service.consent.models import Consent, ConsentRevocation
 from service.errors import NotFound, ValidationFailed
@@ -125,8 +126,9 @@ class AccessReport:
 
 
 def report_access(actor: Actor, client_id: uuid.UUID) -> Access:
-    """What the actor is to the client's report; decided without looking the client up, so the
-    answer to anyone not allowed says nothing about whether the client exists."""
+    """What the actor is to the client's report, for the guard; whether they may have it at all
+    is asked of the client as they see it (service/clients/access.py), so that a client they may
+    not see is NOT_FOUND like an unknown id."""
     if actor.kind is ActorKind.CLIENT:
         own = actor.user_id == client_id
         return Access(frozenset({Relation.DATA_SUBJECT}) if own else frozenset())
@@ -159,7 +161,14 @@ async def access_report(
     now: datetime,
 ) -> AccessReport:
     """The report for one page of occasions (newest first); `first=None` for all of them."""
-    authorizer.authorize(actor, Action.ACCESS_REPORT_READ, report_access(actor, client_id))
+    await client_for(
+        session,
+        actor=actor,
+        authorizer=authorizer,
+        client_id=client_id,
+        action=Action.ACCESS_REPORT_READ,
+        now=now,
+    )
     return await build_report(
         session, client_id=client_id, from_=from_, to=to, first=first, after=after, now=now
     )
@@ -182,7 +191,7 @@ async def build_report(
         )
     client = await session.scalar(select(Client).where(Client.id == client_id))
     if client is None:
-        raise NotFound("client")
+        raise NotFound()
     rows = await occasion_rows(session, client, from_, to, first, decode_cursor(after))
     has_next = first is not None and len(rows) > first
     rows = rows[:first] if first is not None else rows

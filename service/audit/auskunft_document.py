@@ -106,7 +106,7 @@ async def _bind_to_tenant_of(session: AsyncSession, client_id) -> None:
         await session.execute(_BIND, {"t": str(tenant_id)})
         if await session.scalar(select(Client.id).where(Client.id == client_id)):
             return
-    raise NotFound("client")
+    raise NotFound()
 
 
 def _console_event(report: AccessReport, now: datetime) -> dict[str, object]:

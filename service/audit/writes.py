@@ -2,8 +2,14 @@
 sees all writes is the session's flush, so that is where they are noted (which fields of what,
 never the values). Reads have their chokepoint in the field guard; writes have this one.
 
+The same place refuses a change to the data of a client whose processing is restricted (Art. 18
+GDPR): before the flush, every written row is put to the guard, which asks the policy. The
+refusal is a user error (RESTRICTED) raised before any statement is sent; the mutation's
+savepoint then drops the pending rows (service/schema/payloads.py), so nothing is stored and,
+the flush never having happened, nothing is recorded as written.
+
 Only ORM writes pass here. A bulk statement (erasure blanks texts with UPDATE … WHERE) records
-itself explicitly.
+itself explicitly; only the data-protection officer issues one.
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ from sqlalchemy.orm import Session, UOWTransaction
 from service.audit.models import AUDIT_MODELS
 from service.cases.models import Case
 from service.clients.models import Client
-from service.consent.models import Consent
+from service.consent.models import Consent, ConsentRevocation
+from service.policy.facts import ObjectFlag
 from service.referrals.models import Referral
 from service.tenants.binding import ScopedSession
 
@@ -29,6 +36,10 @@ _OWNER_OF: tuple[tuple[str, type, str], ...] = (
     ("referral_id", Referral, "client_id"),
     ("consent_id", Consent, "client_id"),
 )
+
+
+# Rows that are the withdrawal of a consent: a fact the restriction rule asks about.
+_WITHDRAWALS = (ConsentRevocation,)
 
 
 def camel(name: str) -> str:
@@ -54,6 +65,26 @@ def _record_writes(session: Session, _flush: UOWTransaction) -> None:
                 object_id=_id_of(obj),
                 fields={camel(field) for field in fields},
             )
+
+
+@event.listens_for(ScopedSession, "before_flush")
+def _refuse_writes_under_restriction(session: Session, _flush: UOWTransaction, _objects) -> None:
+    guard = session.info.get(GUARD_INFO_KEY)
+    if guard is None or not guard.restricted_subjects:
+        return  # no request, or nobody in scope is restricted: nothing to ask
+    written = [obj for obj in _written(session) if _changed_fields(obj, obj in session.new)]
+    owners = _owners(session, written)
+    for obj in written:
+        subject = _subject_of(obj, owners)
+        # A row whose parent is new in this flush names no stored owner yet; the parent is
+        # written in the same flush and answers for it.
+        if subject is not None:
+            flags = (
+                frozenset({ObjectFlag.CONSENT_WITHDRAWAL})
+                if isinstance(obj, _WITHDRAWALS)
+                else frozenset()
+            )
+            guard.admit_change(subject, flags)
 
 
 def _written(session: Session) -> Iterable[object]:

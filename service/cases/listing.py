@@ -110,7 +110,8 @@ def visible_to(caller: Caller) -> ColumnElement[bool]:
 
 
 def _deputy_consent(caller: Caller) -> ConsentFact:
-    """A hypothetical active deputy consent: would it make deputies see cases at all?"""
+    """A hypothetical active deputy consent naming the caller: would it make deputies see cases
+    at all?"""
     return ConsentFact(
         purpose=ConsentPurpose.DEPUTY,
         direction=ConsentDirection.TO_JOBCENTER,
@@ -119,6 +120,7 @@ def _deputy_consent(caller: Caller) -> ConsentFact:
         explicit_special=False,
         active=True,
         id=uuid.UUID(int=0),
+        deputy_id=caller.actor.user_id,
     )
 
 

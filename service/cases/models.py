@@ -122,7 +122,7 @@ class Case(Base):
     # Closure (Fallabgang)
     closed_on: Mapped[date | None] = mapped_column(info=kept(DataCategory.CASE_STATUS, DATE))
     closing_reason: Mapped[str | None] = mapped_column(
-        String(40), info=kept(DataCategory.CASE_STATUS, CODE)
+        String(40), info=kept(DataCategory.CASE_CLOSURE, CODE)
     )
     closing_reasoning: Mapped[str | None] = mapped_column(
         Text, info=free_text(DataCategory.INTEGRATION_PLAN)

@@ -42,11 +42,18 @@ from service.cases.vocabulary import (
     profiling_data_category,
 )
 from service.clients.models import Client
-from service.errors import Conflict, InvalidTransition, NotFound, ValidationFailed, required
+from service.errors import (
+    Conflict,
+    InvalidTransition,
+    ValidationFailed,
+    found,
+    required,
+)
 from service.identity.roles import Role
 from service.policy.actions import Action
 from service.policy.categories import DataCategory
 from service.policy.facts import Access
+from service.referrals.service import abort_open_referrals
 from service.staff.models import StaffUser
 
 T = TypeVar("T")
@@ -64,22 +71,25 @@ class OnCase(Generic[T]):
 # --- loading a case for a step
 
 
-async def case_for(caller: Caller, case_id: uuid.UUID, action: Action) -> tuple[Case, Access]:
+async def case_for(
+    caller: Caller, case_id: uuid.UUID, action: Action, *, seen: Action = Action.CASE_READ
+) -> tuple[Case, Access]:
     """The case, locked for the rest of the request, if the caller may do `action` on it.
 
     A case the caller may not read is "not found", whatever the reason (another jobcenter's:
-    row-level security; one they have no relation to: the policy).
+    row-level security; one they have no relation to: the policy). One they read but may not
+    change (a team lead adding a goal) is FORBIDDEN: they know it exists. For a step named by
+    the id of something inside the case (a plan item, an assessment entry), `seen` is what
+    lets one read that: a team lead, who never reads the plan, gets NOT_FOUND for its ids.
     """
-    case = await caller.session.scalar(select(Case).where(Case.id == case_id).with_for_update())
-    if case is None:
-        raise NotFound("case")
+    case = found(
+        await caller.session.scalar(select(Case).where(Case.id == case_id).with_for_update())
+    )
     access = (await staff_access(caller.session, caller.actor, [case], now=caller.now))[case.id]
-    if not caller.authorizer.is_allowed(caller.actor, Action.CASE_READ, access):
-        raise NotFound("case")
-    if action is not Action.CASE_READ:
-        caller.authorizer.authorize(caller.actor, action, access)
-        if caller.expected_version is not None and caller.expected_version != case.version:
-            raise Conflict()  # someone changed the case since the caller read it
+    caller.authorizer.authorize_seen(caller.actor, action, access, seen=seen)
+    changed_since = caller.expected_version not in (None, case.version)
+    if action is not Action.CASE_READ and changed_since:
+        raise Conflict()  # someone changed the case since the caller read it
     return case, access
 
 
@@ -132,11 +142,11 @@ async def propose_case(
         intake_reasoning, field="intakeReasoning", limit=INTAKE_REASONING_LIMIT
     )
     items = _profiling_items(profiling_items)
-    client = await caller.session.scalar(
-        select(Client).where(Client.id == client_id, Client.active)
+    # Any active client of the jobcenter may be proposed; another jobcenter's is out of reach
+    # (row-level security) and as unknown as a random id.
+    client = found(
+        await caller.session.scalar(select(Client).where(Client.id == client_id, Client.active))
     )
-    if client is None:
-        raise NotFound("client")
     if case_manager_id is not None:
         await active_case_manager(caller, case_manager_id, field="caseManagerId")
     elif caller.actor.has_role(Role.CASE_MANAGER):
@@ -292,7 +302,8 @@ async def close_case(
     reasoning: str,
     aftercare_until: date | None = None,
 ) -> OnCase[Case]:
-    """Fallabgang: a closing reason of domain/001 and its reasoning; optionally after-care."""
+    """Fallabgang: a closing reason of domain/001 and its reasoning; optionally after-care.
+    The case's open referrals end with it (aborted, see abort_open_referrals)."""
     case, access = await case_for(caller, case_id, Action.CASE_WORK)
     if case.status == CaseStatus.CLOSED:
         raise InvalidTransition("the case is already closed", "der Fall ist bereits abgeschlossen")
@@ -309,6 +320,7 @@ async def close_case(
     case.aftercare_until = aftercare_until
     case.next_review_due = None
     touched(case)
+    await abort_open_referrals(caller.session, case_id=case.id, actor=caller.actor, now=caller.now)
     await caller.session.flush()
     return OnCase(case, access, case)
 

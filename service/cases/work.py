@@ -23,7 +23,8 @@ from service.cases.vocabulary import (
     PlanItemKind,
     ResponsibleParty,
 )
-from service.errors import InvalidTransition, NotFound, ValidationFailed, required
+from service.errors import InvalidTransition, ValidationFailed, found, required
+from service.partners.models import NetworkMembership
 from service.policy.actions import Action
 from service.policy.facts import Access
 
@@ -71,10 +72,10 @@ async def reassess_entry(
     detail: str | None = None,
 ) -> OnCase[AssessmentEntry]:
     """Re-assessment: a new entry replaces the current one, which stays as history."""
-    old = await caller.session.scalar(select(AssessmentEntry).where(AssessmentEntry.id == entry_id))
-    if old is None:
-        raise NotFound("assessment entry")
-    case, access = await case_for(caller, old.case_id, Action.CASE_WORK)
+    old = found(
+        await caller.session.scalar(select(AssessmentEntry).where(AssessmentEntry.id == entry_id))
+    )
+    case, access = await case_for(caller, old.case_id, Action.CASE_WORK, seen=Action.CASE_WORK)
     require_admitted(case)
     if old.superseded_at is not None:
         raise InvalidTransition(
@@ -123,8 +124,9 @@ async def add_goal(
 async def add_sub_goal(
     caller: Caller, *, goal_id: uuid.UUID, title: str, target_date: date
 ) -> OnCase[PlanItem]:
-    goal = await _plan_item(caller, goal_id, field="goalId", kinds={PlanItemKind.GOAL})
-    case, access = await case_for(caller, goal.case_id, Action.CASE_WORK)
+    goal, case, access = await _plan_item(
+        caller, goal_id, field="goalId", kinds={PlanItemKind.GOAL}
+    )
     require_admitted(case)
     sub_goal = PlanItem(
         tenant_id=case.tenant_id,
@@ -148,10 +150,9 @@ async def add_activity(
     partner_organisation_id: uuid.UUID | None = None,
 ) -> OnCase[PlanItem]:
     """An activity under a goal or a sub-goal; a network partner as responsible party is named."""
-    parent = await _plan_item(
+    parent, case, access = await _plan_item(
         caller, parent_id, field="parentId", kinds={PlanItemKind.GOAL, PlanItemKind.SUB_GOAL}
     )
-    case, access = await case_for(caller, parent.case_id, Action.CASE_WORK)
     require_admitted(case)
     if (responsible is ResponsibleParty.NETWORK_PARTNER) != (partner_organisation_id is not None):
         raise ValidationFailed(
@@ -159,6 +160,8 @@ async def add_activity(
             "name the network partner exactly when it is responsible",
             "Netzwerkpartner genau dann angeben, wenn er verantwortlich ist",
         )
+    if partner_organisation_id is not None:
+        await _check_network_partner(caller, partner_organisation_id)
     is_goal = parent.kind == PlanItemKind.GOAL
     activity = PlanItem(
         tenant_id=case.tenant_id,
@@ -175,6 +178,22 @@ async def add_activity(
     return await _added(caller, case, access, activity)
 
 
+async def _check_network_partner(caller: Caller, organisation_id: uuid.UUID) -> None:
+    """One answer for an organisation outside the jobcenter's network, whether it is another
+    jobcenter's partner or no organisation at all (memberships are the jobcenter's rows)."""
+    member = await caller.session.scalar(
+        select(NetworkMembership.active).where(
+            NetworkMembership.partner_organisation_id == organisation_id
+        )
+    )
+    if not member:
+        raise ValidationFailed(
+            "partnerOrganisationId",
+            "not a network partner of this jobcenter",
+            "kein Netzwerkpartner dieses Jobcenters",
+        )
+
+
 async def record_outcome(
     caller: Caller,
     *,
@@ -184,8 +203,7 @@ async def record_outcome(
     reason: str | None = None,
 ) -> OnCase[PlanItem]:
     """Fallsteuerung: achieved or not, when, and why. Why is required when not achieved."""
-    item = await _plan_item(caller, item_id, field="itemId", kinds=set(PlanItemKind))
-    case, access = await case_for(caller, item.case_id, Action.CASE_WORK)
+    item, case, access = await _plan_item(caller, item_id, field="itemId", kinds=set(PlanItemKind))
     require_admitted(case)
     if item.outcome is not None:
         raise InvalidTransition(
@@ -210,17 +228,18 @@ async def record_outcome(
 
 async def _plan_item(
     caller: Caller, item_id: uuid.UUID, *, field: str, kinds: set[PlanItemKind]
-) -> PlanItem:
-    item = await caller.session.scalar(select(PlanItem).where(PlanItem.id == item_id))
-    if item is None:
-        raise NotFound("plan item")
+) -> tuple[PlanItem, Case, Access]:
+    """The plan item and its case, for work on it. Its case is asked first: what kind of item an
+    id names is the plan's content, and tells nobody who may not work on the case."""
+    item = found(await caller.session.scalar(select(PlanItem).where(PlanItem.id == item_id)))
+    case, access = await case_for(caller, item.case_id, Action.CASE_WORK, seen=Action.CASE_WORK)
     if item.kind not in kinds:
         raise ValidationFailed(
             field,
             f"must name a {' or '.join(sorted(kinds))}",
             "verweist auf die falsche Art von Eintrag",
         )
-    return item
+    return item, case, access
 
 
 async def _added(caller: Caller, case: Case, access: Access, item: PlanItem) -> OnCase[PlanItem]:

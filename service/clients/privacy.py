@@ -1,8 +1,8 @@
 """Restriction (Sperrung) and erasure (Löschung) of a client's data, by the data-protection
-officer. Restriction refuses reads (the guard adds the fact, the policy decides); erasure
-(service/clients/erasure.py, from the data map) removes the personal content and keeps the
-keys, so references and the audit chain still hold and the audit can say that data was erased
-without keeping what it was."""
+officer. Restriction refuses reads and writes (the guard adds the fact to every read and every
+flush, service/audit/writes.py; the policy decides); erasure (service/clients/erasure.py, from
+the data map) removes the personal content and keeps the keys, so references and the audit chain
+still hold and the audit can say that data was erased without keeping what it was."""
 
 from __future__ import annotations
 
@@ -13,15 +13,14 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.cases.models import Case, CaseStatus
+from service.clients.access import client_for
 from service.clients.erasure import ErasedRow, erase_client_rows
 from service.clients.models import Client
 from service.clients.privacy_models import ClientRestriction
-from service.errors import InvalidTransition, NotFound, required, too_long
+from service.errors import InvalidTransition, required, too_long
 from service.identity.actor import Actor
-from service.identity.roles import ActorKind
 from service.policy.actions import Action
 from service.policy.authorizer import Authorizer
-from service.policy.facts import Access, Relation
 
 REASON_LIMIT = 500
 
@@ -40,15 +39,14 @@ async def _client_for_dpo(
     authorizer: Authorizer,
     client_id: uuid.UUID,
     action: Action,
+    now: datetime,
 ) -> Client:
-    client = await session.scalar(select(Client).where(Client.id == client_id))
-    if client is None:
-        raise NotFound("client")
-    # Staff reach the row only through their own jobcenter's row-level security.
-    relations = (
-        frozenset({Relation.SAME_JOBCENTER}) if actor.kind is ActorKind.STAFF else frozenset()
+    # Seen as anywhere else: NOT_FOUND for a client the actor may not see (another jobcenter's
+    # to a data-protection officer, another case manager's to a case manager); FORBIDDEN only
+    # to someone who sees the client but is not the data-protection officer.
+    client, _ = await client_for(
+        session, actor=actor, authorizer=authorizer, client_id=client_id, action=action, now=now
     )
-    authorizer.authorize(actor, action, Access(relations))
     return client
 
 
@@ -61,7 +59,9 @@ async def restrict(
     reason: str,
     now: datetime,
 ) -> ClientRestriction:
-    client = await _client_for_dpo(session, actor, authorizer, client_id, Action.CLIENT_RESTRICT)
+    client = await _client_for_dpo(
+        session, actor, authorizer, client_id, Action.CLIENT_RESTRICT, now
+    )
     if not reason.strip():
         raise required("reason")
     if len(reason) > REASON_LIMIT:
@@ -88,7 +88,9 @@ async def lift_restriction(
     client_id: uuid.UUID,
     now: datetime,
 ) -> ClientRestriction:
-    client = await _client_for_dpo(session, actor, authorizer, client_id, Action.CLIENT_RESTRICT)
+    client = await _client_for_dpo(
+        session, actor, authorizer, client_id, Action.CLIENT_RESTRICT, now
+    )
     restriction = await _active_restriction(session, client.id)
     if restriction is None:
         raise InvalidTransition("not restricted", "nicht gesperrt")
@@ -115,7 +117,7 @@ async def erase(
 ) -> tuple[Client, list[ErasedRow]]:
     """Erase where the law allows: not while a case is open (the data is still needed for it).
     Every erasable column of the data map, in every table with the client's data."""
-    client = await _client_for_dpo(session, actor, authorizer, client_id, Action.CLIENT_ERASE)
+    client = await _client_for_dpo(session, actor, authorizer, client_id, Action.CLIENT_ERASE, now)
     if client.erased_at is not None:
         raise InvalidTransition("already erased", "bereits gelöscht")
     open_case = await session.scalar(

@@ -65,6 +65,7 @@ def fact_of(consent: Consent, revoked_at: datetime | None, now: datetime) -> Con
             revoked_at=revoked_at,
         ),
         id=consent.id,
+        deputy_id=consent.deputy_id,
     )
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ARRAY, ForeignKey, ForeignKeyConstraint, Index, String, Text
+from sqlalchemy import ARRAY, CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, String, Text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -20,7 +20,17 @@ class Consent(Base):
     __table_args__ = (
         ForeignKeyConstraint(["tenant_id", "client_id"], ["clients.tenant_id", "clients.id"]),
         ForeignKeyConstraint(["tenant_id", "referral_id"], ["referrals.tenant_id", "referrals.id"]),
+        ForeignKeyConstraint(
+            ["tenant_id", "deputy_id"], ["staff_users.tenant_id", "staff_users.id"]
+        ),
         Index("ix_consents_referral_id", "referral_id"),
+        # A deputy consent names its deputy and ends with the absence; only it names a deputy
+        # (migration 0020: NOT VALID, older deputy consents name nobody and ground nobody).
+        CheckConstraint(
+            "(purpose = 'deputy') = (deputy_id IS NOT NULL)"
+            " AND (purpose <> 'deputy' OR valid_until IS NOT NULL)",
+            name="deputy_named_with_end",
+        ),
     )
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()
@@ -31,6 +41,8 @@ class Consent(Base):
         UUID(as_uuid=True), ForeignKey("partner_organisations.id"), index=True
     )
     referral_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    # The member of staff a deputy consent lets stand in, for its period only.
+    deputy_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     direction: Mapped[str] = mapped_column(String(20), info=kept(DataCategory.CONSENTS, SCOPE))
     categories: Mapped[list[str]] = mapped_column(
         ARRAY(String(40)), info=kept(DataCategory.CONSENTS, SCOPE)

@@ -6,29 +6,45 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import any_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.cases.access import case_relations
-from service.cases.models import Case
+from service.cases.caller import JOBCENTER_TIMEZONE
+from service.clients.access import client_for
 from service.clients.models import Client
-from service.consent.facts import consent_facts_for_clients, fact_of
+from service.consent.facts import fact_of
 from service.consent.models import Consent, ConsentRevocation
-from service.errors import InvalidTransition, NotFound, ValidationFailed, required, too_long
+from service.errors import InvalidTransition, ValidationFailed, found, required, too_long
 from service.identity.actor import Actor
-from service.identity.roles import ActorKind
+from service.identity.roles import ActorKind, Role
 from service.partners.models import NetworkMembership
 from service.policy.actions import Action
 from service.policy.authorizer import CASE_CATEGORIES, Authorizer
 from service.policy.categories import CONSENTABLE_CATEGORIES, SPECIAL_CATEGORIES, DataCategory
-from service.policy.facts import Access, ConsentDirection, ConsentPurpose, Relation
+from service.policy.facts import Access, ConsentDirection, ConsentPurpose
 from service.referrals.models import Referral
+from service.staff.models import StaffUser
 
 EVIDENCE_LIMIT = 200
 NOTE_LIMIT = 1000
+# A deputy consent covers one absence of the responsible case manager (leave, illness, a
+# course): the client agrees to a colleague standing in for it (domain/001), not to a standing
+# second case manager. A year covers the longest absence still bridged by a deputy; beyond it
+# the team lead reassigns the case (`assignCaseManager`), and the client is asked again rather
+# than held to an agreement made for an absence long past.
+DEPUTY_PERIOD_LIMIT = timedelta(days=365)
+
+RECORD_ACTIONS = {
+    ConsentPurpose.REFERRAL: Action.CONSENT_RECORD,
+    ConsentPurpose.DEPUTY: Action.CONSENT_RECORD_DEPUTY,
+}
+REVOKE_ACTIONS = {
+    ConsentPurpose.REFERRAL: Action.CONSENT_REVOKE,
+    ConsentPurpose.DEPUTY: Action.CONSENT_REVOKE_DEPUTY,
+}
 
 
 class RevocationChannel(StrEnum):
@@ -62,35 +78,24 @@ class ConsentView:
     access: Access
 
 
-async def client_access(
-    session: AsyncSession, actor: Actor, client_id: uuid.UUID, now: datetime
-) -> tuple[Client, Access]:
-    """The client, and what the actor is to their data: themselves, or staff acting on one of
-    their cases (with the client's deputy consents)."""
-    client = await session.scalar(select(Client).where(Client.id == client_id))
-    if client is None:
-        raise NotFound("client")
-    if actor.kind is ActorKind.CLIENT:
-        relations = (
-            frozenset({Relation.DATA_SUBJECT}) if actor.user_id == client.id else frozenset()
-        )
-        return client, Access(relations)
-    if actor.kind is not ActorKind.STAFF:
-        raise NotFound("client")
-    cases = await session.scalars(select(Case).where(Case.client_id == client.id))
-    relations = frozenset({Relation.SAME_JOBCENTER}).union(
-        *(case_relations(actor, case) for case in cases)
-    )
-    deputy_consents = await consent_facts_for_clients(session, client_ids=[client.id], now=now)
-    return client, Access(relations, deputy_consents.get(client.id, ()))
-
-
 async def list_consents(
-    session: AsyncSession, *, actor: Actor, client_id: uuid.UUID, now: datetime
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    authorizer: Authorizer,
+    client_id: uuid.UUID,
+    now: datetime,
 ) -> list[ConsentView]:
     """All consents of a client, newest first, with their revocations. The fields come through
     the guard under the category `consents`, so nobody else reads them."""
-    _, access = await client_access(session, actor, client_id, now)
+    _, access = await client_for(
+        session,
+        actor=actor,
+        authorizer=authorizer,
+        client_id=client_id,
+        action=Action.CONSENT_READ,
+        now=now,
+    )
     rows = await session.execute(
         select(Consent, ConsentRevocation)
         .outerjoin(
@@ -120,6 +125,7 @@ async def record_consent(
     purpose: ConsentPurpose,
     grantee_organisation_id: uuid.UUID | None,
     referral_id: uuid.UUID | None,
+    deputy_id: uuid.UUID | None,
     direction: ConsentDirection,
     categories: list[str],
     explicit_special_categories: bool,
@@ -129,17 +135,24 @@ async def record_consent(
     informed: InformedConsent,
     now: datetime,
 ) -> ConsentView:
-    client, access = await client_access(session, actor, client_id, now)
-    authorizer.authorize(actor, Action.CONSENT_RECORD, access)
+    client, access = await client_for(
+        session,
+        actor=actor,
+        authorizer=authorizer,
+        client_id=client_id,
+        action=RECORD_ACTIONS[purpose],
+        now=now,
+    )
     scope = _scope(purpose, categories, explicit_special_categories)
-    start = valid_from or now
-    _check_period(start, valid_until, now)
+    start = _start(_with_offset("validFrom", valid_from), now)
+    _check_period(purpose, start, _with_offset("validUntil", valid_until), now)
     _check_informed(informed)
     evidence = _check_evidence(actor, evidence_reference)
     if purpose is ConsentPurpose.REFERRAL:
         await _check_referral(session, client, referral_id, grantee_organisation_id)
     else:
         grantee_organisation_id, referral_id = None, None
+    await _check_deputy(session, client, purpose, deputy_id)
     consent = Consent(
         tenant_id=client.tenant_id,
         id=uuid.uuid4(),
@@ -147,6 +160,7 @@ async def record_consent(
         purpose=str(purpose),
         grantee_organisation_id=grantee_organisation_id,
         referral_id=referral_id,
+        deputy_id=deputy_id,
         direction=str(direction),
         categories=scope,
         explicit_special_categories=explicit_special_categories,
@@ -200,8 +214,48 @@ def _scope(purpose: ConsentPurpose, categories: list[str], explicit_special: boo
     return sorted(set(categories))
 
 
-def _check_period(valid_from: datetime, valid_until: datetime | None, now: datetime) -> None:
+def _with_offset(field: str, moment: datetime | None) -> datetime | None:
+    # Without an offset the moment is ambiguous by an hour or two (and cannot be compared with
+    # the request's instant): refused, rather than guessed.
+    if moment is not None and moment.utcoffset() is None:
+        raise ValidationFailed(
+            field,
+            "give the time with its UTC offset (e.g. +01:00)",
+            "Zeitpunkt mit Abstand zu UTC angeben (z. B. +01:00)",
+        )
+    return moment
+
+
+def _start(valid_from: datetime | None, now: datetime) -> datetime:
+    """When the consent takes effect: never before it is recorded (DESIGN.md, Purpose, people and
+    time), so it never claims to have held before it existed — in the Auskunft, or as the ground
+    of a read. A start earlier on the recording day (a form dated this morning) is the moment of
+    recording; an earlier day is refused, as the client cannot consent to the past."""
+    if valid_from is None:
+        return now
+    if _day(valid_from) < _day(now):
+        raise ValidationFailed(
+            "validFrom",
+            "a consent cannot take effect before the day it is recorded",
+            "eine Einwilligung kann nicht vor dem Tag ihrer Erfassung wirksam werden",
+        )
+    return max(valid_from, now)
+
+
+def _day(moment: datetime) -> date:
+    return moment.astimezone(JOBCENTER_TIMEZONE).date()
+
+
+def _check_period(
+    purpose: ConsentPurpose, valid_from: datetime, valid_until: datetime | None, now: datetime
+) -> None:
     if valid_until is None:
+        if purpose is ConsentPurpose.DEPUTY:
+            raise ValidationFailed(
+                "validUntil",
+                "a deputy consent ends with the absence: name its end",
+                "eine Einwilligung in die Vertretung endet mit der Abwesenheit: Ende angeben",
+            )
         return
     if valid_until <= now:
         raise ValidationFailed(
@@ -212,6 +266,12 @@ def _check_period(valid_from: datetime, valid_until: datetime | None, now: datet
             "validUntil",
             "the end must come after the start",
             "das Ende muss nach dem Beginn liegen",
+        )
+    if purpose is ConsentPurpose.DEPUTY and valid_until - valid_from > DEPUTY_PERIOD_LIMIT:
+        raise ValidationFailed(
+            "validUntil",
+            "a deputy consent covers an absence of at most one year",
+            "eine Einwilligung in die Vertretung gilt für eine Abwesenheit von bis zu einem Jahr",
         )
 
 
@@ -269,6 +329,37 @@ async def _check_referral(
         )
 
 
+async def _check_deputy(
+    session: AsyncSession, client: Client, purpose: ConsentPurpose, deputy_id: uuid.UUID | None
+) -> None:
+    """A deputy consent names its deputy, an active case manager of the client's jobcenter; no
+    other consent names one."""
+    if purpose is not ConsentPurpose.DEPUTY:
+        if deputy_id is not None:
+            raise ValidationFailed(
+                "deputyId",
+                "only a deputy consent names a deputy",
+                "nur eine Einwilligung in die Vertretung nennt eine Vertretung",
+            )
+        return
+    if deputy_id is None:
+        raise required("deputyId")
+    deputy = await session.scalar(
+        select(StaffUser.id).where(
+            StaffUser.tenant_id == client.tenant_id,
+            StaffUser.id == deputy_id,
+            StaffUser.active,
+            any_(StaffUser.roles) == str(Role.CASE_MANAGER),
+        )
+    )
+    if deputy is None:
+        raise ValidationFailed(
+            "deputyId",
+            "not an active case manager of this jobcenter",
+            "keine aktive Fachkraft im Fallmanagement dieses Jobcenters",
+        )
+
+
 async def revoke_consent(
     session: AsyncSession,
     *,
@@ -279,11 +370,18 @@ async def revoke_consent(
     note: str | None,
     now: datetime,
 ) -> ConsentView:
-    consent = await session.scalar(select(Consent).where(Consent.id == consent_id))
-    if consent is None:
-        raise NotFound("consent")
-    _, access = await client_access(session, actor, consent.client_id, now)
-    authorizer.authorize(actor, Action.CONSENT_REVOKE, access)
+    consent = found(await session.scalar(select(Consent).where(Consent.id == consent_id)))
+    # A consent exists for whoever reads the client's consents; a team lead, who sees the
+    # client but not their consents, gets NOT_FOUND as for any other id they cannot read.
+    _, access = await client_for(
+        session,
+        actor=actor,
+        authorizer=authorizer,
+        client_id=consent.client_id,
+        action=REVOKE_ACTIONS[ConsentPurpose(consent.purpose)],
+        now=now,
+        seen=Action.CONSENT_READ,
+    )
     already = await session.scalar(
         select(ConsentRevocation).where(ConsentRevocation.consent_id == consent.id)
     )

@@ -3,7 +3,7 @@
 - Michael Modemann is referred to `schuldnerberatung-west` with a consent covering identity,
   contact and the financial part of the assessment for 12 months, and the counsellor has reported
   back once; he is also referred to `suchtberatung-nord`, with no consent yet. His deputy consent
-  lets the registered deputy case manager stand in.
+  names `fm.drawert`, the case's registered deputy, for an absence of `fm.koenigstein`.
 - Sabine Beispiel's consent for `wohnungshilfe-sued` has expired; Erika Musterfrau revoked hers
   for `schuldnerberatung-west`.
 
@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.cases.models import Case, CaseStatus
 from service.consent.models import Consent, ConsentRevocation
+from service.demo.cases_seed import DEPUTY
 from service.partners.categories import ServiceCategory
 from service.policy.authorizer import CASE_CATEGORIES
 from service.referrals.models import ProgressReport, Referral, ReferralStatus, ReferralStatusChange
@@ -102,6 +103,7 @@ class _Ids:
         self.of = demo_id
         self.tenant = demo_id(JOBCENTER)
         self.case_manager = demo_id(JOBCENTER, CASE_MANAGER)
+        self.deputy = demo_id(JOBCENTER, DEPUTY)
 
     def client(self, login: str) -> uuid.UUID:
         return self.of(JOBCENTER, login)
@@ -190,6 +192,7 @@ def _consent(
         purpose="deputy" if deputy else "referral",
         grantee_organisation_id=None if deputy else referral.partner_organisation_id,
         referral_id=None if deputy else referral.id,
+        deputy_id=ids.deputy if deputy else None,
         direction="to_jobcenter" if deputy else "to_partner",
         categories=categories,
         explicit_special_categories=False,

@@ -20,7 +20,7 @@ from service.cases.access import jobcenter_access
 from service.cases.caller import JOBCENTER_TIMEZONE, Caller
 from service.cases.models import Case, CaseReview, CaseStatus, PlanItem
 from service.cases.vocabulary import ClosingReason, Outcome, PlanItemKind, Profile
-from service.errors import NotFound, ValidationFailed
+from service.errors import ValidationFailed, found
 from service.identity.roles import Role
 from service.indicators import disclosure
 from service.indicators.disclosure import SUPPRESSED, Figure
@@ -69,9 +69,7 @@ async def indicators(
     _check_period(period_from, period_to)
     team = None
     if team_id is not None:
-        team = await caller.session.scalar(select(Team).where(Team.id == team_id))
-        if team is None:
-            raise NotFound("team")
+        team = found(await caller.session.scalar(select(Team).where(Team.id == team_id)))
     in_scope = _in_scope(team)
     hidden = await _scope_too_small(caller, team, min_group_size)
     counts = _Counts(caller, in_scope, period_from, period_to)

@@ -8,6 +8,7 @@ from enum import StrEnum
 class Action(StrEnum):
     READ_IDENTITY = "identity:read"
     READ_FIELD = "read"  # allow_field: one data category of one client's data
+    CLIENT_DATA_WRITE = "client_data:write"  # any stored change to one client's data (flush)
     NETWORK_READ = "network:read"
     REFERRAL_READ = "referral:read"
     REFERRAL_CREATE = "referral:create"
@@ -15,8 +16,12 @@ class Action(StrEnum):
     REFERRAL_UPDATE_STATUS = "referral:update_status"
     REFERRAL_WITHDRAW = "referral:withdraw"
     REFERRAL_REPORT = "referral:report"
+    CLIENT_READ = "client:read"  # the client exists for the actor (ids of others: NOT_FOUND)
+    CONSENT_READ = "consent:read"  # a client's consents, as a list or one by id
     CONSENT_RECORD = "consent:record"
     CONSENT_REVOKE = "consent:revoke"
+    CONSENT_RECORD_DEPUTY = "consent:record_deputy"  # a deputy consent: never by the deputy
+    CONSENT_REVOKE_DEPUTY = "consent:revoke_deputy"
     ACCESS_REPORT_READ = "access_report:read"  # the Auskunft of one client
     CASE_READ = "case:read"
     CASE_PROPOSE = "case:propose"

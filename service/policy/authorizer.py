@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from oso import Oso
 
-from service.errors import Forbidden
+from service.errors import Forbidden, NotFound
 from service.identity.actor import Actor
 from service.policy.actions import Action
 from service.policy.categories import (
@@ -64,6 +64,24 @@ class Authorizer:
     def authorize(self, actor: Actor, action: Action, resource: object) -> None:
         if not self.is_allowed(actor, action, resource):
             raise Forbidden()
+
+    def may_write(self, actor: Actor, access: Access) -> bool:
+        """Whether `actor` may store a change to the client's data `access` describes (the
+        flush-time check of service/audit/writes.py)."""
+        return self.is_allowed(actor, Action.CLIENT_DATA_WRITE, access)
+
+    def authorize_seen(
+        self, actor: Actor, action: Action, resource: object, *, seen: Action
+    ) -> None:
+        """`action` on an object looked up by id. Unless the actor may `seen` it (its read
+        action), the object does not exist for them: NOT_FOUND, the same answer as for an id of
+        another jobcenter or none at all (DESIGN.md: "Not yours is one answer"). Only someone
+        who may see it, and so knows it is there, is told FORBIDDEN for an action they may not
+        take (a team lead adding a goal to a case they read)."""
+        if not self.is_allowed(actor, seen, resource):
+            raise NotFound()
+        if action is not seen:
+            self.authorize(actor, action, resource)
 
     def readable_categories(self, actor: Actor, access: Access) -> frozenset[str]:
         """The data categories `actor` may read where it stands in `access` (allow_field)."""

@@ -19,6 +19,7 @@ class DataCategory(StrEnum):
     CONTACT = "contact"
     HOUSEHOLD = "household"
     CASE_STATUS = "case_status"
+    CASE_CLOSURE = "case_closure"
     INTAKE = "intake"
     ASSESSMENT_QUALIFICATION = "assessment_qualification"
     ASSESSMENT_CIRCUMSTANCES = "assessment_circumstances"
@@ -58,6 +59,14 @@ CATEGORIES: dict[DataCategory, CategoryInfo] = {
         "Case status",
         "Ob und seit wann ein Fallmanagement besteht, Betreuungsform, Profillage, zuständige "
         "Fachkraft, Überprüfungstermine.",
+    ),
+    # Apart from the case status because it is the case's outcome: under a filter by one case
+    # manager it would be that person's results, which no leader may see (domain/002). The
+    # reasoning in words stays with the protected content (integration plan).
+    DataCategory.CASE_CLOSURE: CategoryInfo(
+        "Fallabgang",
+        "Case closure",
+        "Abgangsgrund: warum das Fallmanagement beendet wurde (z. B. nachhaltige Integration).",
     ),
     DataCategory.INTAKE: CategoryInfo(
         "Fallzugang",

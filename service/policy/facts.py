@@ -40,12 +40,19 @@ class ObjectFlag(StrEnum):
     VISIBLE_TO_CLIENT = "visible_to_client"
     RESTRICTED = "restricted"  # the client's processing is restricted (Sperrung)
     PROTECTED_AREA = "protected_area"  # a document of the protected case-management area
+    # The referral this access comes through is still open (not DECLINED, COMPLETED, ABORTED
+    # or NO_SHOW): a partner's consent serves the referral's purpose only while it lasts.
+    REFERRAL_OPEN = "referral_open"
+    # A written row withdraws a consent (Art. 7(3) GDPR: always possible, reduces processing).
+    CONSENT_WITHDRAWAL = "consent_withdrawal"
 
 
 @dataclass(frozen=True, slots=True)
 class ConsentFact:
     """A consent as the policy sees it. `active` is computed for the request's moment: valid
-    from ≤ now < valid until, and not revoked. The id is for the audit, not the decision."""
+    from ≤ now < valid until, and not revoked. The id is for the audit, not the decision.
+    A deputy consent names the member of staff who may stand in (`deputy_id`): it grounds that
+    person's reads and nobody else's (DESIGN.md, Purpose, people and time)."""
 
     purpose: ConsentPurpose
     direction: ConsentDirection
@@ -54,6 +61,7 @@ class ConsentFact:
     explicit_special: bool
     active: bool
     id: uuid.UUID = field(compare=False, hash=False)
+    deputy_id: uuid.UUID | None = None  # the staff user a deputy consent names; else None
 
     @staticmethod
     def is_active_at(

@@ -27,7 +27,7 @@ from strawberry.schema_directive import Location
 from strawberry.types import Info
 from strawberry.types.field import StrawberryField
 
-from service.errors import Forbidden, Restricted
+from service.errors import Forbidden, ProcessingRestricted, Restricted
 from service.identity.actor import Actor
 from service.identity.roles import ActorKind
 from service.policy.categories import DataCategory
@@ -91,11 +91,13 @@ class RequestGuard:
         actor: Actor,
         readable_categories: Callable[[Actor, Access], frozenset],
         restricted_subjects: frozenset[uuid.UUID] = frozenset(),
+        may_write: Callable[[Actor, Access], bool] = lambda _actor, _access: False,
     ):
         self.actor = actor
         self._ask_policy = readable_categories
         # Clients whose processing is restricted, read once at the start of the request.
         self.restricted_subjects = restricted_subjects
+        self._may_write = may_write
         self._answers: dict[Access, frozenset[str]] = {}
         self.reads: dict[ReadKey, set[str]] = {}
         self.tenants: dict[ReadKey, uuid.UUID] = {}
@@ -140,6 +142,17 @@ class RequestGuard:
             self.tenants[key] = tag.tenant_id
         return _Decision(tag, None, reads)
 
+    def admit_change(self, subject_id: uuid.UUID, flags: frozenset[ObjectFlag]) -> None:
+        """Raise ProcessingRestricted unless the actor may store this change to the client's
+        data; `flags` are the written row's. Called for every row at every flush
+        (service/audit/writes.py). Only a restriction adds anything to the action's own rule,
+        which was asked before the change was made, so only then is the policy asked again."""
+        if subject_id not in self.restricted_subjects:
+            return
+        access = Access(frozenset(), flags=flags | {ObjectFlag.RESTRICTED})
+        if not self._may_write(self.actor, access):
+            raise ProcessingRestricted()
+
     def record_change(
         self,
         *,
@@ -175,9 +188,12 @@ def _grounds(consent: ConsentFact, category: str, actor: Actor, access: Access) 
             and category in consent.categories
         )
     if consent.purpose is ConsentPurpose.DEPUTY:
-        # Only a deputy stands on the deputy consent; the responsible case manager never needs it.
-        return Relation.RESPONSIBLE_CASE_MANAGER not in access.relations and (
-            Relation.DEPUTY_CASE_MANAGER in access.relations
+        # Only a deputy stands on the deputy consent, and only on the one naming them; the
+        # responsible case manager never needs it.
+        return (
+            Relation.RESPONSIBLE_CASE_MANAGER not in access.relations
+            and Relation.DEPUTY_CASE_MANAGER in access.relations
+            and consent.deputy_id == actor.user_id
         )
     return consent.direction is ConsentDirection.TO_JOBCENTER and category in consent.categories
 

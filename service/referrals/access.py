@@ -18,8 +18,8 @@ from service.cases.models import Case
 from service.consent.facts import consent_records
 from service.identity.actor import Actor
 from service.identity.roles import ActorKind
-from service.policy.facts import Access, ConsentPurpose, Relation
-from service.referrals.models import Referral
+from service.policy.facts import Access, ConsentPurpose, ObjectFlag, Relation
+from service.referrals.models import OPEN_STATUSES, Referral, ReferralStatus
 
 
 async def referral_access(
@@ -28,7 +28,8 @@ async def referral_access(
     """One Access per referral, from a constant number of queries however many there are.
 
     A partner stands to a referral as its recipient; staff stand to it as they stand to its case
-    (service/cases/access.py). Either way the referral's own consents come on top.
+    (service/cases/access.py). Either way the referral's own consents come on top, and the flag
+    whether the referral is still open (the purpose those consents serve, § 78 SGB X).
     """
     if not referrals:
         return {}
@@ -44,7 +45,7 @@ async def referral_access(
     if actor.kind is ActorKind.PARTNER:
         relations = frozenset({Relation.REFERRAL_RECIPIENT})
         return {
-            referral.id: Access(relations, tuple(by_referral[referral.id]))
+            referral.id: Access(relations, tuple(by_referral[referral.id]), _flags(referral))
             for referral in referrals
         }
     cases = await session.scalars(
@@ -56,6 +57,20 @@ async def referral_access(
         referral.id: Access(
             by_case.get(referral.case_id, no_standing).relations,
             (*by_case.get(referral.case_id, no_standing).consents, *by_referral[referral.id]),
+            _flags(referral),
         )
         for referral in referrals
     }
+
+
+def with_current_status(access: Access, referral: Referral) -> Access:
+    """The access again after the referral's status changed within the request: a step to a
+    final status ends the partner's reading at once, in the same response."""
+    flags = access.flags - {ObjectFlag.REFERRAL_OPEN}
+    return Access(access.relations, access.consents, flags | _flags(referral))
+
+
+def _flags(referral: Referral) -> frozenset[ObjectFlag]:
+    if ReferralStatus(referral.status) in OPEN_STATUSES:
+        return frozenset({ObjectFlag.REFERRAL_OPEN})
+    return frozenset()

@@ -31,6 +31,19 @@ class ReferralStatus(StrEnum):
     NO_SHOW = "no_show"  # client did not appear
 
 
+# Where a referral ends. Its purpose is then over, and with it the partner's reading of the
+# client's data (§ 78 SGB X); the status transitions (service.py) lead out of the open ones only.
+FINAL_STATUSES = frozenset(
+    {
+        ReferralStatus.DECLINED,
+        ReferralStatus.COMPLETED,
+        ReferralStatus.ABORTED,
+        ReferralStatus.NO_SHOW,
+    }
+)
+OPEN_STATUSES = frozenset(ReferralStatus) - FINAL_STATUSES
+
+
 class Attendance(StrEnum):
     ATTENDED = "attended"
     EXCUSED = "excused"

@@ -19,8 +19,8 @@ from service.cases.models import Case, CaseStatus
 from service.errors import (
     Conflict,
     InvalidTransition,
-    NotFound,
     ValidationFailed,
+    found,
     required,
     too_long,
 )
@@ -32,8 +32,9 @@ from service.partners.models import NetworkMembership
 from service.policy.actions import Action
 from service.policy.authorizer import Authorizer
 from service.policy.facts import Access
-from service.referrals.access import referral_access
+from service.referrals.access import referral_access, with_current_status
 from service.referrals.models import (
+    OPEN_STATUSES,
     Attendance,
     ProgressReport,
     Referral,
@@ -44,6 +45,7 @@ from service.referrals.models import (
 PURPOSE_LIMIT = 1000
 REASON_LIMIT = 1000
 REPORT_TEXT_LIMIT = 4000
+CASE_CLOSED_REASON = "Fallabgang"
 
 # sent → accepted/declined (the partner's answer) → in progress → completed / aborted / no-show.
 TRANSITIONS: dict[ReferralStatus, frozenset[ReferralStatus]] = {
@@ -57,7 +59,6 @@ TRANSITIONS: dict[ReferralStatus, frozenset[ReferralStatus]] = {
         {ReferralStatus.COMPLETED, ReferralStatus.ABORTED, ReferralStatus.NO_SHOW}
     ),
 }
-OPEN_STATUSES = frozenset(TRANSITIONS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,12 +85,9 @@ async def get_referral(
     jobcenter's, or does not exist. For a change, the row stays locked until the request ends,
     so two changes at once happen one after the other."""
     query = select(Referral).where(Referral.id == referral_id)
-    referral = await session.scalar(query.with_for_update() if for_change else query)
-    if referral is None:
-        raise NotFound("referral")
+    referral = found(await session.scalar(query.with_for_update() if for_change else query))
     access = (await referral_access(session, actor, [referral], now))[referral.id]
-    if not authorizer.is_allowed(actor, Action.REFERRAL_READ, access):
-        raise NotFound("referral")
+    authorizer.authorize_seen(actor, Action.REFERRAL_READ, access, seen=Action.REFERRAL_READ)
     return ReferralView(referral, access)
 
 
@@ -179,11 +177,11 @@ async def create_referral(
     first_report_due: date,
     now: datetime,
 ) -> ReferralView:
-    case = await session.scalar(select(Case).where(Case.id == case_id))
-    if case is None:
-        raise NotFound("case")
+    case = found(await session.scalar(select(Case).where(Case.id == case_id)))
     access = (await staff_access(session, actor, [case], now=now))[case.id]
-    authorizer.authorize(actor, Action.REFERRAL_CREATE, access)
+    # As every step on a case: NOT_FOUND unless the case exists for the actor (service/cases/
+    # service.py, case_for); FORBIDDEN to one who reads it but may not refer (a team lead).
+    authorizer.authorize_seen(actor, Action.REFERRAL_CREATE, access, seen=Action.CASE_READ)
     if case.status != CaseStatus.ADMITTED:
         raise InvalidTransition(
             "only clients in case management (admitted cases) can be referred",
@@ -386,6 +384,8 @@ async def _referral_for(
         now=now,
         for_change=True,
     )
+    # The referral exists for them (get_referral): one who reads it but may not take this step
+    # (the case manager reporting progress) is told FORBIDDEN.
     authorizer.authorize(actor, action, view.access)
     if expected_version is not None and expected_version != view.row.version:
         raise Conflict()
@@ -412,7 +412,33 @@ async def _move(
     view.row.version += 1
     session.add(_status_change(view.row, target, actor, reason, now))
     await session.flush()
-    return view
+    return ReferralView(view.row, with_current_status(view.access, view.row))
+
+
+async def abort_open_referrals(
+    session: AsyncSession, *, case_id: uuid.UUID, actor: Actor, now: datetime
+) -> list[Referral]:
+    """Closing a case (Fallabgang) ends the purpose of its open referrals: each is aborted,
+    recorded like every status change, and the partner stops reading the client's data
+    (§ 78 SGB X). The reason names the closure, not its grounds: the closing reason is case
+    content the partner has no consent for. The case's closure rule (case:work) covers it: the
+    one who may close the case may withdraw its referrals."""
+    rows = await session.scalars(
+        select(Referral)
+        .where(
+            Referral.case_id == case_id,
+            Referral.status.in_([str(status) for status in OPEN_STATUSES]),
+        )
+        .with_for_update()
+    )
+    aborted = list(rows)
+    for referral in aborted:
+        referral.status = str(ReferralStatus.ABORTED)
+        referral.version += 1
+        session.add(
+            _status_change(referral, ReferralStatus.ABORTED, actor, CASE_CLOSED_REASON, now)
+        )
+    return aborted
 
 
 def _status_change(

@@ -1,4 +1,5 @@
-"""Ids in the API are opaque strings; a malformed one is simply not found."""
+"""Ids in the API are opaque strings; a malformed one is simply not found. `what` names the kind
+of id for the reader of a call; the answer never does (service/errors.py, NotFound)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ def parse_id(value: str, what: str) -> uuid.UUID:
     try:
         return uuid.UUID(str(value))
     except ValueError:
-        raise NotFound(what) from None
+        raise NotFound() from None
 
 
 def parse_optional_id(value: str | None, what: str) -> uuid.UUID | None:

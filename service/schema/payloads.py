@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.errors import UserError as UserErrorFault
 from service.policy.guard import public_type
@@ -44,14 +45,26 @@ async def attempt_call(
     info: Any, change: Callable[..., Awaitable[T]], **arguments: Any
 ) -> tuple[T | None, list[UserError]]:
     """`attempt` a domain service function with the request's session, actor, policy and
-    instant — what every mutation of consents, referrals and clients passes the same way."""
+    instant — what every mutation of consents, referrals and clients passes the same way.
+
+    In a savepoint, as the case mutations are: a change refused with a user error leaves
+    nothing behind, also one refused at its flush (a restricted client, service/audit/writes.py)
+    whose rows would otherwise still be pending when the request commits."""
     context = info.context
     return await attempt(
-        change(
+        _in_savepoint(
             context.session,
-            actor=context.actor,
-            authorizer=context.authorizer,
-            now=context.now,
-            **arguments,
+            change(
+                context.session,
+                actor=context.actor,
+                authorizer=context.authorizer,
+                now=context.now,
+                **arguments,
+            ),
         )
     )
+
+
+async def _in_savepoint(session: AsyncSession, work: Awaitable[T]) -> T:
+    async with session.begin_nested():
+        return await work

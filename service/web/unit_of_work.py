@@ -45,9 +45,13 @@ async def unit_of_work(runtime: Runtime, authorization: str | None) -> AsyncIter
     async with runtime.database.session(data_scope) as session:
         actor = await load_actor(session, claims, data_scope)
         guard = RequestGuard(
-            actor, runtime.authorizer.readable_categories, await restricted_subjects(session)
+            actor,
+            runtime.authorizer.readable_categories,
+            await restricted_subjects(session),
+            runtime.authorizer.may_write,
         )
-        # Every ORM write of the request is recorded through the same guard (audit/writes.py).
+        # Every ORM write of the request is checked and recorded through the same guard
+        # (audit/writes.py).
         session.info[GUARD_INFO_KEY] = guard
         yield Work(
             session=session,

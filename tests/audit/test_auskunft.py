@@ -242,16 +242,19 @@ async def test_client_gets_their_own_report_but_not_another_clients(client, toke
     foreign = await _report(client, tokens, setting.client, other.id)
 
     assert own.json()["data"]["accessReport"]["readers"][0]["organisation"] == "Testträger"
-    assert errors_by_path(foreign.json()) == {("accessReport",): "FORBIDDEN"}
+    assert errors_by_path(foreign.json()) == {("accessReport",): "NOT_FOUND"}
 
 
 async def test_case_manager_and_partner_are_refused(client, tokens, factories):
+    """The case manager knows the client (FORBIDDEN); to the partner a client's id is nothing
+    they can look up (NOT_FOUND, as for any id)."""
     setting, _, _ = await _partner_read_under_consent(client, tokens, factories)
 
-    for person in (setting.case_manager, setting.counsellor):
-        response = await _report(client, tokens, person, setting.client.id)
+    case_manager = await _report(client, tokens, setting.case_manager, setting.client.id)
+    partner = await _report(client, tokens, setting.counsellor, setting.client.id)
 
-        assert errors_by_path(response.json()) == {("accessReport",): "FORBIDDEN"}
+    assert errors_by_path(case_manager.json()) == {("accessReport",): "FORBIDDEN"}
+    assert errors_by_path(partner.json()) == {("accessReport",): "NOT_FOUND"}
 
 
 async def test_html_document_renders_the_same_report_in_german(client, tokens, factories):

@@ -250,6 +250,50 @@ async def test_team_lead_filters_by_responsible_case_manager(world, case_factori
     assert [edge["node"]["id"] for edge in body["data"]["cases"]["edges"]] == [str(theirs)]
 
 
+CASES_WITH_OUTCOME = """
+query Cases($filter: CaseFilterInput) {
+  cases(filter: $filter) {
+    edges { node { id status closedOn closingReason closingReasoning
+                   responsibleCaseManager { id } } }
+  }
+}
+"""
+CLOSE = """
+mutation Close($input: CloseCaseInput!) {
+  closeCase(input: $input) { case { status } errors { code } }
+}
+"""
+
+
+async def test_team_lead_filtering_by_one_case_manager_sees_no_closing_reasons(
+    world, case_factories
+):
+    """domain/002: no results relatable to single employees, and leaders take no part in the
+    evaluation; the list by one case manager would be that person's outcomes."""
+    case_id = await case_factories.case(world.jobcenter, world.client, case_manager=world.colleague)
+    closing = {"caseId": str(case_id), "reason": "NO_PROSPECT", "reasoning": "kein Fortschritt"}
+    closed = await world.as_(world.colleague, CLOSE, input=closing)
+    assert closed["data"]["closeCase"]["errors"] == [], closed
+    by_colleague = {"responsibleCaseManagerId": str(world.colleague.id)}
+
+    as_team_lead = await world.as_(world.team_lead, CASES_WITH_OUTCOME, filter=by_colleague)
+    as_case_manager = await world.as_(world.colleague, CASES_WITH_OUTCOME, filter=by_colleague)
+
+    (edge,) = as_team_lead["data"]["cases"]["edges"]
+    assert edge["node"]["status"] == "CLOSED"
+    assert edge["node"]["closedOn"] is not None
+    assert edge["node"]["responsibleCaseManager"] == {"id": str(world.colleague.id)}
+    assert (edge["node"]["closingReason"], edge["node"]["closingReasoning"]) == (None, None)
+    assert forbidden_paths(as_team_lead) == {
+        ("cases", "edges", 0, "node", "closingReason"),
+        ("cases", "edges", 0, "node", "closingReasoning"),
+    }
+    (own,) = as_case_manager["data"]["cases"]["edges"]
+    assert "errors" not in as_case_manager, as_case_manager
+    assert own["node"]["closingReason"] == "NO_PROSPECT"
+    assert own["node"]["closingReasoning"] == "kein Fortschritt"
+
+
 async def test_flags_on_the_case(world, case_factories):
     case_id = await case_factories.case(
         world.jobcenter,

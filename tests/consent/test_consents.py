@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import uuid
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
+from service.cases.caller import JOBCENTER_TIMEZONE
 from service.identity.roles import Role
 from service.policy.categories import CATEGORIES
 from tests.graphql import post_graphql
@@ -15,7 +17,9 @@ from tests.referral_factories import ALL_INFORMED, referral, referral_setting
 RECORD_CONSENT = """
 mutation Record($input: RecordConsentInput!) {
   recordConsent(input: $input) {
-    consent { id purpose direction categories active validUntil recordedByKind }
+    consent {
+      id purpose direction categories active validFrom validUntil recordedAt recordedByKind
+    }
     errors { field code message messageDe }
   }
 }
@@ -33,8 +37,21 @@ query Consents($clientId: ID!) {
   consents(clientId: $clientId) { id categories active revokedAt }
 }
 """
+CONSENT_IN_ACCESS_REPORT = """
+query($clientId: ID!, $from: DateTime!, $to: DateTime!) {
+  accessReport(clientId: $clientId, from: $from, to: $to) {
+    consents { id recordedAt validFrom }
+  }
+}
+"""
 DATA_CATEGORIES = "{ dataCategories { key labelDe labelEn descriptionDe special } }"
 REFERRAL_CLIENT_NAME = "query($id: ID!) { referral(id: $id) { client { familyName } } }"
+
+
+def _start_of_today() -> datetime:
+    """Midnight of today in the jobcenter (Europe/Berlin): the earliest start still allowed."""
+    today = datetime.now(JOBCENTER_TIMEZONE).date()
+    return datetime.combine(today, time(), JOBCENTER_TIMEZONE)
 
 
 def _input(setting, referral_id, **overrides):
@@ -153,6 +170,39 @@ async def test_revoking_twice_is_an_invalid_state(client, tokens, factories):
         ({"evidenceReference": "  "}, "evidenceReference", "required"),
         ({"evidenceReference": "x" * 201}, "evidenceReference", "at most 200 characters"),
         ({"granteeOrganisationId": None}, "granteeOrganisationId", "required"),
+        (
+            {"validFrom": (datetime.now(UTC) - timedelta(days=400)).isoformat()},
+            "validFrom",
+            "a consent cannot take effect before the day it is recorded",
+        ),
+        (
+            {"validFrom": (_start_of_today() - timedelta(minutes=1)).isoformat()},
+            "validFrom",
+            "a consent cannot take effect before the day it is recorded",
+        ),
+        (
+            {
+                "validFrom": (datetime.now(UTC) + timedelta(days=30)).isoformat(),
+                "validUntil": (datetime.now(UTC) + timedelta(days=10)).isoformat(),
+            },
+            "validUntil",
+            "the end must come after the start",
+        ),
+        (
+            {"validFrom": "2030-01-01T10:00:00"},
+            "validFrom",
+            "give the time with its UTC offset (e.g. +01:00)",
+        ),
+        (
+            {"validUntil": "2030-01-01T10:00:00"},
+            "validUntil",
+            "give the time with its UTC offset (e.g. +01:00)",
+        ),
+        (
+            {"deputyId": str(uuid.uuid4())},
+            "deputyId",
+            "only a deputy consent names a deputy",
+        ),
     ],
     ids=[
         "unknown-category",
@@ -164,6 +214,12 @@ async def test_revoking_twice_is_an_invalid_state(client, tokens, factories):
         "no-evidence",
         "evidence-too-long",
         "no-grantee",
+        "backdated-400-days",
+        "backdated-to-yesterday-evening",
+        "end-before-a-later-start",
+        "start-without-offset",
+        "end-without-offset",
+        "deputy-on-a-referral-consent",
     ],
 )
 async def test_invalid_consent_is_refused_with_a_clear_error_and_nothing_recorded(
@@ -188,6 +244,54 @@ async def test_invalid_consent_is_refused_with_a_clear_error_and_nothing_recorde
         variables={"clientId": str(setting.client.id)},
     )
     assert listed.json()["data"]["consents"] == []
+
+
+async def test_a_start_earlier_on_the_recording_day_is_the_moment_of_recording(
+    client, tokens, factories
+):
+    setting = await referral_setting(factories)
+    referral_id = await referral(factories, setting)
+    dpo = await factories.staff(setting.jobcenter, Role.DATA_PROTECTION_OFFICER)
+
+    body = await _record(
+        client,
+        tokens,
+        setting.case_manager,
+        _input(setting, referral_id, validFrom=_start_of_today().isoformat()),
+    )
+    report = await post_graphql(
+        client,
+        CONSENT_IN_ACCESS_REPORT,
+        headers=tokens.headers(dpo),
+        variables={
+            "clientId": str(setting.client.id),
+            "from": (datetime.now(UTC) - timedelta(days=1)).isoformat(),
+            "to": (datetime.now(UTC) + timedelta(hours=1)).isoformat(),
+        },
+    )
+
+    consent = body["data"]["recordConsent"]["consent"]
+    assert consent["validFrom"] == consent["recordedAt"]
+    assert consent["active"] is True
+    (shown,) = report.json()["data"]["accessReport"]["consents"]
+    assert shown["validFrom"] == shown["recordedAt"] == consent["recordedAt"]
+
+
+async def test_a_later_start_is_kept_and_the_consent_waits_for_it(client, tokens, factories):
+    setting = await referral_setting(factories)
+    referral_id = await referral(factories, setting)
+    next_week = datetime.now(UTC) + timedelta(days=7)
+
+    body = await _record(
+        client,
+        tokens,
+        setting.case_manager,
+        _input(setting, referral_id, validFrom=next_week.isoformat()),
+    )
+
+    consent = body["data"]["recordConsent"]["consent"]
+    assert datetime.fromisoformat(consent["validFrom"]) == next_week
+    assert consent["active"] is False
 
 
 async def test_partner_outside_the_network_cannot_be_granted_anything(client, tokens, factories):
@@ -248,8 +352,8 @@ async def test_client_lists_their_own_consents_but_not_anyone_elses(client, toke
     )
 
     assert [c["active"] for c in own.json()["data"]["consents"]] == [True]
-    assert other.json()["data"]["consents"][0]["categories"] is None
-    assert set(errors_by_path(other.json()).values()) == {"FORBIDDEN"}
+    assert other.json()["data"] is None  # not even the consents' ids
+    assert errors_by_path(other.json()) == {("consents",): "NOT_FOUND"}
 
 
 async def test_team_lead_may_not_record_consents(client, tokens, factories):

@@ -1,6 +1,6 @@
 """Indicators for controlling: counts right on a known history, suppressed below the minimum
-group size (5 in the test settings), never per employee, and only for controlling and team
-leads."""
+group size (5 in the test settings), never per employee, and only for controlling: leaders in
+the jobcenter take no part in the evaluation (domain/002)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,8 @@ query Indicators($from: Date!, $to: Date!, $teamId: ID) {{
   }}
 }}
 """
+
+TEAMS = "query Teams { teams { id name } }"
 
 Q1 = {"from": "2025-01-01", "to": "2025-03-31"}
 IN_Q1 = date(2025, 2, 14)
@@ -136,9 +138,9 @@ async def test_a_team_of_one_case_manager_shows_nothing(factories, api):
     for _ in range(8):
         history.case(alone, admitted=IN_Q1)
     await history.save(factories)
-    team_lead = await factories.staff(history.jobcenter, Role.TEAM_LEAD)
+    controlling = await factories.staff(history.jobcenter, Role.CONTROLLING)
 
-    body = await api.ask(team_lead, INDICATORS, **Q1, teamId=str(history.teams["Allein"]))
+    body = await api.ask(controlling, INDICATORS, **Q1, teamId=str(history.teams["Allein"]))
 
     result = body["data"]["indicators"]
     assert result["scopeSuppressed"] is True
@@ -195,6 +197,30 @@ async def test_case_manager_is_forbidden_indicators(factories, api):
 
     assert body["data"] is None
     assert errors_by_path(body) == {("indicators",): "FORBIDDEN"}
+
+
+async def test_team_lead_is_forbidden_indicators_and_the_teams_to_ask_them_for(factories, api):
+    history, _ = await _known_quarter(factories)
+    team_lead = await factories.staff(history.jobcenter, Role.TEAM_LEAD)
+
+    own_team = await api.ask(team_lead, INDICATORS, **Q1, teamId=str(history.teams["Nord"]))
+    jobcenter = await api.ask(team_lead, INDICATORS, **Q1)
+    teams = await api.ask(team_lead, TEAMS)
+
+    assert own_team["data"] is None and jobcenter["data"] is None
+    assert errors_by_path(own_team) == {("indicators",): "FORBIDDEN"}
+    assert errors_by_path(jobcenter) == {("indicators",): "FORBIDDEN"}
+    assert errors_by_path(teams) == {("teams",): "FORBIDDEN"}
+
+
+async def test_controlling_lists_the_teams_and_reads_their_indicators(factories, api):
+    history, controlling = await _known_quarter(factories)
+
+    teams = await api.ask(controlling, TEAMS)
+    north = await api.ask(controlling, INDICATORS, **Q1, teamId=str(history.teams["Nord"]))
+
+    assert {team["name"] for team in teams["data"]["teams"]} == set(history.teams)
+    assert north["data"]["indicators"]["admissions"] == shown(6)
 
 
 async def test_a_period_must_be_whole_calendar_months(factories, api):

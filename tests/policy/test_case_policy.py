@@ -35,6 +35,7 @@ def _staff(*roles: Role) -> Actor:
 
 
 CASE_MANAGER = _staff(Role.CASE_MANAGER)
+OTHER_CASE_MANAGER = _staff(Role.CASE_MANAGER)
 TEAM_LEAD = _staff(Role.TEAM_LEAD)
 PLACEMENT_OFFICER = _staff(Role.PLACEMENT_OFFICER)
 CONTROLLING = _staff(Role.CONTROLLING)
@@ -42,7 +43,9 @@ CONTROLLING = _staff(Role.CONTROLLING)
 SAME = Relation.SAME_JOBCENTER
 
 
-def deputy_consent(*, active: bool = True, grantee: uuid.UUID = TENANT) -> ConsentFact:
+def deputy_consent(
+    *, active: bool = True, grantee: uuid.UUID = TENANT, deputy: Actor = CASE_MANAGER
+) -> ConsentFact:
     return ConsentFact(
         purpose=ConsentPurpose.DEPUTY,
         direction=ConsentDirection.TO_JOBCENTER,
@@ -51,6 +54,7 @@ def deputy_consent(*, active: bool = True, grantee: uuid.UUID = TENANT) -> Conse
         explicit_special=False,
         active=active,
         id=uuid.uuid4(),
+        deputy_id=deputy.user_id,
     )
 
 
@@ -65,6 +69,11 @@ DEPUTY_OTHER_JOBCENTER = at(
     Relation.DEPUTY_CASE_MANAGER, consents=[deputy_consent(grantee=uuid.uuid4())]
 )
 DEPUTY_WITHOUT_CONSENT = at(Relation.DEPUTY_CASE_MANAGER)
+# The consent names CASE_MANAGER; the deputy registered now is someone else (a replaced deputy),
+# or CASE_MANAGER's consent has run out (`active` is false past valid_until).
+DEPUTY_CONSENT_FOR_ANOTHER = at(
+    Relation.DEPUTY_CASE_MANAGER, consents=[deputy_consent(deputy=OTHER_CASE_MANAGER)]
+)
 PROPOSER = at(Relation.PROPOSER)
 JOBCENTER = at()
 
@@ -72,6 +81,8 @@ READ_TABLE = [
     # actor,            access,                 category,                    readable
     (CASE_MANAGER, RESPONSIBLE, "assessment_health", True),
     (CASE_MANAGER, RESPONSIBLE, "integration_plan", True),
+    (CASE_MANAGER, RESPONSIBLE, "case_closure", True),
+    (CASE_MANAGER, DEPUTY_WITH_CONSENT, "case_closure", True),
     (CASE_MANAGER, RESPONSIBLE, "progress_reports", False),
     (
         CASE_MANAGER,
@@ -85,16 +96,23 @@ READ_TABLE = [
     (CASE_MANAGER, DEPUTY_WITHOUT_CONSENT, "assessment_finances", False),
     (CASE_MANAGER, DEPUTY_REVOKED, "assessment_finances", False),
     (CASE_MANAGER, DEPUTY_OTHER_JOBCENTER, "assessment_finances", False),
+    (CASE_MANAGER, DEPUTY_CONSENT_FOR_ANOTHER, "assessment_finances", False),
+    (OTHER_CASE_MANAGER, DEPUTY_WITH_CONSENT, "assessment_finances", False),
     (TEAM_LEAD, JOBCENTER, "identity", True),
     (TEAM_LEAD, JOBCENTER, "case_status", True),
+    (TEAM_LEAD, JOBCENTER, "case_closure", False),  # outcomes: domain/002
+    (TEAM_LEAD, JOBCENTER, "integration_plan", False),
     (TEAM_LEAD, JOBCENTER, "intake", False),
     (TEAM_LEAD, JOBCENTER, "assessment_finances", False),
     (TEAM_LEAD, JOBCENTER, "documents", False),
     (PLACEMENT_OFFICER, PROPOSER, "intake", True),
     (PLACEMENT_OFFICER, PROPOSER, "case_status", True),
+    (PLACEMENT_OFFICER, PROPOSER, "case_closure", True),
+    (PLACEMENT_OFFICER, PROPOSER, "integration_plan", False),  # the closing reasoning
     (PLACEMENT_OFFICER, PROPOSER, "assessment_circumstances", False),
     (PLACEMENT_OFFICER, JOBCENTER, "identity", False),
     (CONTROLLING, JOBCENTER, "case_status", False),
+    (CONTROLLING, JOBCENTER, "case_closure", False),
 ]
 
 
@@ -113,6 +131,9 @@ ACTION_TABLE = [
     (CASE_MANAGER, Action.CASE_READ, RESPONSIBLE, True),
     (CASE_MANAGER, Action.CASE_READ, DEPUTY_WITH_CONSENT, True),
     (CASE_MANAGER, Action.CASE_READ, DEPUTY_WITHOUT_CONSENT, False),
+    (CASE_MANAGER, Action.CASE_READ, DEPUTY_CONSENT_FOR_ANOTHER, False),
+    (CASE_MANAGER, Action.CASE_READ, DEPUTY_REVOKED, False),
+    (OTHER_CASE_MANAGER, Action.CASE_READ, DEPUTY_WITH_CONSENT, False),
     (CASE_MANAGER, Action.CASE_READ, JOBCENTER, False),
     (TEAM_LEAD, Action.CASE_READ, JOBCENTER, True),
     (PLACEMENT_OFFICER, Action.CASE_READ, PROPOSER, True),
@@ -128,6 +149,7 @@ ACTION_TABLE = [
     (CASE_MANAGER, Action.CASE_WORK, RESPONSIBLE, True),
     (CASE_MANAGER, Action.CASE_WORK, DEPUTY_WITH_CONSENT, True),
     (CASE_MANAGER, Action.CASE_WORK, DEPUTY_REVOKED, False),
+    (CASE_MANAGER, Action.CASE_WORK, DEPUTY_CONSENT_FOR_ANOTHER, False),
     (TEAM_LEAD, Action.CASE_WORK, JOBCENTER, False),
     (TEAM_LEAD, Action.CASE_ASSIGN, JOBCENTER, True),
     (CASE_MANAGER, Action.CASE_ASSIGN, RESPONSIBLE, False),
@@ -137,7 +159,7 @@ ACTION_TABLE = [
     (TEAM_LEAD, Action.CASELOAD_READ, JOBCENTER, True),
     (CONTROLLING, Action.CASELOAD_READ, JOBCENTER, False),
     (CONTROLLING, Action.INDICATORS_READ, JOBCENTER, True),
-    (TEAM_LEAD, Action.INDICATORS_READ, JOBCENTER, True),
+    (TEAM_LEAD, Action.INDICATORS_READ, JOBCENTER, False),  # leaders not in it: domain/002
     (CASE_MANAGER, Action.INDICATORS_READ, RESPONSIBLE, False),
 ]
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import uuid
 
-from service.policy.facts import Access, ConsentDirection, ConsentPurpose, Relation
+from service.policy.facts import Access, ConsentDirection, Relation
 from service.policy.guard import GuardTag, basis_of
 from tests.policy.test_consent_policy import (
     CASE_MANAGER,
     COUNSELLOR,
     DEPUTY,
+    OTHER_CASE_MANAGER,
     OTHER_ORG,
     RECIPIENT,
     RESPONSIBLE,
     TENANT,
     consent,
+    deputy_consent,
 )
 
 
@@ -44,12 +46,15 @@ def test_case_manager_read_is_grounded_on_the_role_not_on_a_partners_consent():
     assert basis == "responsible_case_manager+same_jobcenter"
 
 
-def test_deputy_read_names_the_deputy_consent():
-    deputy_consent = consent(purpose=ConsentPurpose.DEPUTY, grantee=TENANT)
+def test_deputy_read_names_the_deputy_consent_that_names_the_deputy():
+    for_someone_else = deputy_consent(deputy=OTHER_CASE_MANAGER)
+    for_the_reader = deputy_consent(deputy=CASE_MANAGER)
 
-    basis = basis_of(_tag(DEPUTY, deputy_consent), "assessment_finances", CASE_MANAGER)
+    basis = basis_of(
+        _tag(DEPUTY, for_someone_else, for_the_reader), "assessment_finances", CASE_MANAGER
+    )
 
-    assert basis == f"consent:{deputy_consent.id}"
+    assert basis == f"consent:{for_the_reader.id}"
 
 
 def test_report_text_read_names_the_consent_toward_the_jobcenter():

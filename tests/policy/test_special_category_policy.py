@@ -10,7 +10,10 @@ from service.policy.authorizer import Authorizer
 from service.policy.facts import Access, ObjectFlag, Relation
 from tests.policy.test_consent_policy import CASE_MANAGER, CLIENT, COUNSELLOR, RECIPIENT, consent
 
-PROTECTED = (ObjectFlag.PROTECTED_AREA,)
+# The partner's rows stand on an open referral (its purpose lasts: tests/policy/
+# test_consent_policy.py has the rows for its end).
+OPEN = (ObjectFlag.REFERRAL_OPEN,)
+PROTECTED = (ObjectFlag.PROTECTED_AREA, ObjectFlag.REFERRAL_OPEN)
 RESPONSIBLE = frozenset({Relation.RESPONSIBLE_CASE_MANAGER, Relation.SAME_JOBCENTER})
 SUBJECT = frozenset({Relation.DATA_SUBJECT})
 VISIBLE = (ObjectFlag.VISIBLE_TO_CLIENT,)
@@ -18,14 +21,14 @@ VISIBLE = (ObjectFlag.VISIBLE_TO_CLIENT,)
 TABLE = [
     # actor, relations, consents, flags, category, may read?
     # --- documents of the integration area: their own category
-    (COUNSELLOR, RECIPIENT, (consent("documents"),), (), "documents", True),
-    (COUNSELLOR, RECIPIENT, (consent("documents"),), (), "assessment_health", False),
-    (COUNSELLOR, RECIPIENT, (consent("assessment_health"),), (), "assessment_health", False),
+    (COUNSELLOR, RECIPIENT, (consent("documents"),), OPEN, "documents", True),
+    (COUNSELLOR, RECIPIENT, (consent("documents"),), OPEN, "assessment_health", False),
+    (COUNSELLOR, RECIPIENT, (consent("assessment_health"),), OPEN, "assessment_health", False),
     (
         COUNSELLOR,
         RECIPIENT,
         (consent("assessment_health", explicit=True),),
-        (),
+        OPEN,
         "assessment_health",
         True,
     ),

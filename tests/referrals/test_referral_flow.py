@@ -162,12 +162,21 @@ async def test_partner_outside_the_network_cannot_be_referred_to(client, tokens,
 
 
 async def test_only_the_responsible_case_manager_refers(client, tokens, factories):
+    """A colleague's case does not exist for a case manager (NOT_FOUND); the team lead reads the
+    case but may not refer (FORBIDDEN)."""
     setting = await referral_setting(factories)
     colleague = await factories.staff(setting.jobcenter, Role.CASE_MANAGER)
+    team_lead = await factories.staff(setting.jobcenter, Role.TEAM_LEAD)
 
-    body = await _call(client, tokens, colleague, CREATE_REFERRAL, input=_create_input(setting))
+    by_colleague = await _call(
+        client, tokens, colleague, CREATE_REFERRAL, input=_create_input(setting)
+    )
+    by_team_lead = await _call(
+        client, tokens, team_lead, CREATE_REFERRAL, input=_create_input(setting)
+    )
 
-    assert errors_by_path(body) == {("createReferral",): "FORBIDDEN"}
+    assert errors_by_path(by_colleague) == {("createReferral",): "NOT_FOUND"}
+    assert errors_by_path(by_team_lead) == {("createReferral",): "FORBIDDEN"}
 
 
 async def test_answering_twice_and_skipping_steps_are_invalid_transitions(

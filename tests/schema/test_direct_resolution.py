@@ -14,7 +14,7 @@ import strawberry
 from service.errors import Forbidden
 from service.policy.authorizer import Authorizer
 from service.policy.categories import DataCategory
-from service.policy.facts import Access
+from service.policy.facts import Access, ObjectFlag
 from service.policy.guard import (
     GuardTag,
     ReadKey,
@@ -67,7 +67,7 @@ class PersonQuery:
             subject_id=SUBJECT,
             object_type="client",
             object_id=SUBJECT,
-            access=Access(RECIPIENT, (CONSENT,)),
+            access=Access(RECIPIENT, (CONSENT,), frozenset({ObjectFlag.REFERRAL_OPEN})),
         )
         return Person(guard=tag, given_name="Erika")
 

@@ -23,11 +23,12 @@ def caller_of(info: Info, expected_version: int | None = None) -> Caller:
 
 
 def uuid_of(value: strawberry.ID | None, what: str) -> uuid.UUID:
-    """An id from the API. A malformed one is as unknown as a well-formed one that is not there."""
+    """An id from the API. A malformed one is as unknown as a well-formed one that is not there
+    (`what` is for the reader of the call; the answer is the same for every kind)."""
     try:
         return uuid.UUID(str(value))
     except ValueError:
-        raise NotFound(what) from None
+        raise NotFound() from None
 
 
 def optional_uuid(value: strawberry.ID | None, what: str) -> uuid.UUID | None:

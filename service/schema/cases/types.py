@@ -39,6 +39,7 @@ from service.schema.context import Info
 STATUS = DataCategory.CASE_STATUS
 INTAKE = DataCategory.INTAKE
 PLAN = DataCategory.INTEGRATION_PLAN
+CLOSURE = DataCategory.CASE_CLOSURE
 
 
 @personal_type(
@@ -205,7 +206,7 @@ class CaseNode:
     def closed_on(self) -> date | None:
         return self.row.closed_on
 
-    @personal_field(STATUS, description="Abgangsgrund.")
+    @personal_field(CLOSURE, description="Abgangsgrund.")
     def closing_reason(self) -> enums.ClosingReason | None:
         reason = self.row.closing_reason
         return None if reason is None else enums.ClosingReason(reason)

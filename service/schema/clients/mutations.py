@@ -22,7 +22,10 @@ class PrivacyPayload:
 
 @strawberry.type
 class ClientPrivacyMutation:
-    @strawberry.mutation(description="Restrict processing (Sperrung): reads are refused.")
+    @strawberry.mutation(
+        description="Restrict processing (Sperrung): reads and changes are refused; a "
+        "refused change is the payload error RESTRICTED."
+    )
     async def restrict_client(
         self, info: Info, client_id: strawberry.ID, reason: str
     ) -> PrivacyPayload:
@@ -36,7 +39,9 @@ class ClientPrivacyMutation:
             return PrivacyPayload(client_id=None, restricted=None, erased=None, errors=errors)
         return PrivacyPayload(client_id=client_id, restricted=True, erased=None, errors=[])
 
-    @strawberry.mutation(description="Lift a restriction: reads are allowed again by policy.")
+    @strawberry.mutation(
+        description="Lift a restriction: reads and changes are allowed again by policy."
+    )
     async def lift_restriction(self, info: Info, client_id: strawberry.ID) -> PrivacyPayload:
         done, errors = await attempt_call(
             info,

@@ -30,6 +30,7 @@ class ConsentMutation:
                 input.grantee_organisation_id, "organisation"
             ),
             referral_id=parse_optional_id(input.referral_id, "referral"),
+            deputy_id=parse_optional_id(input.deputy_id, "staff member"),
             direction=input.direction,
             categories=input.categories,
             explicit_special_categories=input.explicit_special_categories,

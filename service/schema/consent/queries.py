@@ -21,12 +21,16 @@ class ConsentQuery:
     def data_categories(self) -> list[DataCategoryInfo]:
         return data_categories()
 
-    @strawberry.field(description="A client's consents, newest first, with revocations.")
+    @strawberry.field(
+        description="A client's consents, newest first, with revocations; NOT_FOUND unless the "
+        "caller may see the client."
+    )
     async def consents(self, info: Info, client_id: strawberry.ID) -> list[ConsentNode]:
         context = info.context
         views = await list_consents(
             context.session,
             actor=context.actor,
+            authorizer=context.authorizer,
             client_id=parse_id(client_id, "client"),
             now=context.now,
         )

@@ -10,12 +10,15 @@ from service.policy.categories import CATEGORIES, CONSENTABLE_CATEGORIES, DataCa
 from service.policy.facts import ConsentDirection as ConsentDirectionEnum
 from service.policy.facts import ConsentPurpose as ConsentPurposeEnum
 from service.policy.guard import GuardTag, personal_field, personal_type, public_type
+from service.schema.cases.common import StaffMember, staff_member
+from service.schema.cases.dataloaders import case_loaders, loaded
+from service.schema.context import Info
 
 ConsentPurpose = strawberry.enum(
     ConsentPurposeEnum,
     name="ConsentPurpose",
-    description="REFERRAL: sharing with a network partner for one referral. DEPUTY: a deputy "
-    "case manager may stand in (Vertretung).",
+    description="REFERRAL: sharing with a network partner for one referral. DEPUTY: the case "
+    "manager it names may stand in, for the absence it covers (Vertretung).",
 )
 ConsentDirection = strawberry.enum(
     ConsentDirectionEnum,
@@ -78,6 +81,16 @@ class ConsentNode:
     def referral_id(self) -> strawberry.ID | None:
         referral = self.view.row.referral_id
         return strawberry.ID(str(referral)) if referral else None
+
+    @personal_field(
+        DataCategory.CONSENTS,
+        description="DEPUTY: the case manager who may stand in, and nobody else.",
+    )
+    def deputy(self, info: Info) -> StaffMember | None:
+        deputy_id = self.view.row.deputy_id
+        if deputy_id is None:
+            return None
+        return loaded(case_loaders(info).staff_by_id, deputy_id, staff_member)
 
     @personal_field(DataCategory.CONSENTS)
     def direction(self) -> ConsentDirection | None:
