@@ -6,6 +6,7 @@ import gc
 import logging
 from dataclasses import dataclass
 
+from service.audit.partitions import extend_partitions
 from service.db.engine import Database
 from service.db.location import resolve_database
 from service.db.migrate import head_revisions, upgrade_to_head
@@ -58,6 +59,7 @@ async def start_runtime(settings: Settings) -> Runtime:
     database = Database(urls.app, settings)
     instrument_engine(database.engine)
     await database.assert_row_level_security_applies()
+    await extend_partitions(database.engine)
     return Runtime(
         settings=settings,
         urls=urls,

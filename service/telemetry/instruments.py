@@ -29,6 +29,7 @@ from service.telemetry import names
 
 # Engines whose pools the connection gauge reports (weak: a disposed runtime drops out).
 _ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+_partition_months: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,12 @@ def build(tracer_provider: TracerProvider, meter_provider: MeterProvider, *, ena
         callbacks=[_observe_pools],
         unit="{connection}",
         description="Connections of the service's pool, by state (used = checked out)",
+    )
+    meter.create_observable_gauge(
+        names.METRIC_AUDIT_PARTITION_MONTHS,
+        callbacks=[_observe_partitions],
+        unit="{month}",
+        description="Months after the current one that the audit log's partitions cover",
     )
     return Instruments(
         enabled=enabled,
@@ -95,6 +102,18 @@ def _observe_pools(_options: CallbackOptions) -> Iterable[Observation]:
             continue  # a pool without counters (NullPool): nothing to report
         yield Observation(checked_out(), {**name, names.DB_CONNECTION_STATE: "used"})
         yield Observation(checked_in(), {**name, names.DB_CONNECTION_STATE: "idle"})
+
+
+def _observe_partitions(_options: CallbackOptions) -> Iterable[Observation]:
+    if _partition_months is not None:
+        yield Observation(_partition_months)
+
+
+def note_audit_partition_months(months: int) -> None:
+    """What the audit's partition gauge reports: an observable gauge cannot ask the database, so
+    service/audit/partitions.py tells it whenever it reads the count."""
+    global _partition_months
+    _partition_months = months
 
 
 def watch_pool(engine: Engine) -> None:

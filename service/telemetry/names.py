@@ -28,6 +28,7 @@ METRIC_POLICY_DECISIONS: Final = "casework.policy.decisions"
 METRIC_AUDIT_RECORDS: Final = "casework.audit.records"
 METRIC_AUDIT_FAILURES: Final = "casework.audit.write_failures"
 METRIC_DB_CONNECTIONS: Final = "db.client.connection.count"
+METRIC_AUDIT_PARTITION_MONTHS: Final = "casework.audit.partition_months_ahead"
 
 # --- attribute keys (OpenTelemetry semantic conventions where one exists)
 HTTP_METHOD: Final = "http.request.method"
