@@ -48,6 +48,8 @@ class ChainReport:
     first_broken_seq: int | None = None  # within its lane
     problem: str | None = None  # names the lane
     first_broken_lane: int | None = None
+    misses_anchor: bool = False
+    """The break is an anchored head the chain no longer reaches or matches."""
 
     @property
     def intact(self) -> bool:
@@ -107,6 +109,24 @@ class AnchoredHead:
 Anchored = Mapping[int, Sequence[AnchoredHead]]
 
 
+def anchored_heads(anchors: Sequence[Any]) -> dict[uuid.UUID, dict[int, list[AnchoredHead]]]:
+    """The anchors' heads by jobcenter and lane, oldest anchor first; a head repeated by later
+    anchors (an idle lane) is kept once, under the first anchor that saw it."""
+    by_tenant: dict[uuid.UUID, dict[int, list[AnchoredHead]]] = {}
+    seen: set[tuple[uuid.UUID, int, int, bytes]] = set()
+    for anchor in anchors:
+        for head in anchor.heads:
+            key = (head.tenant_id, head.lane, head.seq, head.hash)
+            if key in seen:
+                continue
+            seen.add(key)
+            lanes = by_tenant.setdefault(head.tenant_id, {})
+            lanes.setdefault(head.lane, []).append(
+                AnchoredHead(head.seq, head.hash, anchor.number, anchor.made_at)
+            )
+    return by_tenant
+
+
 class LaneWalk:
     """One lane's links fed in seq order (from the database or from an export): each must fit
     its predecessor and its hash, and match every anchor naming its seq; at the end, the lane
@@ -121,6 +141,7 @@ class LaneWalk:
         previous: bytes = b"",
     ) -> None:
         self.lane, self.names = lane, names
+        self.missed_anchor = False
         self.expected_seq, self.expected_prev, self.checked = from_seq, previous, 0
         # Seq 0: the lane had written nothing when anchored, so there is nothing to reach.
         self.anchored: dict[int, list[AnchoredHead]] = {}
@@ -149,10 +170,12 @@ class LaneWalk:
         end = self.expected_seq - 1
         beyond = [h for seq, heads in self.anchored.items() if seq > end for h in heads]
         if beyond:
-            last = max(beyond, key=lambda h: (h.seq, h.anchor))
+            last = max(beyond, key=_position)
+            self.missed_anchor = True
             return last.seq, f"{last.named()} is no longer reached: the chain ends at record {end}"
         if head is None and self.anchored:
             last = max((h for heads in self.anchored.values() for h in heads), key=_position)
+            self.missed_anchor = True
             return last.seq, f"{last.named()} is no longer reached: the lane has no chain head"
         # A lane without a head row has written nothing: its links, if any, were slipped in.
         if head is None and self.checked:
@@ -165,6 +188,7 @@ class LaneWalk:
     def _against_anchors(self, seq: int, hash_: bytes) -> tuple[int, str] | None:
         for head in self.anchored.get(seq, ()):
             if head.hash != hash_:
+                self.missed_anchor = True
                 return seq, f"record {seq} is not the {head.named()}: its hash differs"
         return None
 
@@ -190,14 +214,16 @@ async def verify_tenant(
         )
     }
     checked = 0
-    lanes = set(range(LANES)) | set(heads) | set(anchored) | await _lanes_beyond(db, tenant_id)
+    lanes = set(range(LANES)) | set(heads) | set(anchored) | await lanes_beyond(db, tenant_id)
     for lane in sorted(lanes):
         walk = LaneWalk(lane, names, anchored.get(lane, ()))
         broken = await _walk_lane(db, tenant_id, walk, heads.get(lane))
         checked += walk.checked
         if broken is not None:
             seq, problem = broken
-            return ChainReport(tenant_id, checked, seq, f"lane {lane}: {problem}", lane)
+            return ChainReport(
+                tenant_id, checked, seq, f"lane {lane}: {problem}", lane, walk.missed_anchor
+            )
     return ChainReport(tenant_id, checked)
 
 
@@ -208,7 +234,7 @@ async def _walk_lane(
     if broken := walk.start():
         return broken
     lane = walk.lane
-    while links := (await db.execute(_links(tenant_id, lane, walk.expected_seq))).all():
+    while links := (await db.execute(links_from(tenant_id, lane, walk.expected_seq))).all():
         entries = await _entries(db, tenant_id, lane, links[0].seq, links[-1].seq)
         for link in links:
             if broken := walk.feed(link, entries.get(link.seq, [])):
@@ -227,7 +253,7 @@ async def _walk_lane(
     return None
 
 
-async def _lanes_beyond(db: Executor, tenant_id: uuid.UUID) -> set[int]:
+async def lanes_beyond(db: Executor, tenant_id: uuid.UUID) -> set[int]:
     """Lanes outside 0..LANES-1 that links or entries name (only forgery puts them there)."""
     found: set[int] = set()
     for table in (AuditRequest.__table__, AuditEntry.__table__):
@@ -237,7 +263,7 @@ async def _lanes_beyond(db: Executor, tenant_id: uuid.UUID) -> set[int]:
     return found
 
 
-def _links(tenant_id: uuid.UUID, lane: int, from_seq: int):
+def links_from(tenant_id: uuid.UUID, lane: int, from_seq: int):
     return (
         select(AuditRequest.__table__)
         .where(
@@ -307,3 +333,13 @@ async def tenants_with_records(db: Executor) -> list[uuid.UUID]:
     has_records = or_(*(exists().where(table.c.tenant_id == Tenant.id) for table in tables))
     result = await db.execute(select(Tenant.id).where(has_records).order_by(Tenant.id))
     return list(result.scalars())
+
+
+async def verify_all(
+    db: Executor, anchored: Mapping[uuid.UUID, Anchored] | None = None
+) -> list[ChainReport]:
+    """Every jobcenter with records, and every one the anchors name: one whose records and
+    heads are all gone is named by its anchors, not skipped."""
+    anchored = anchored or {}
+    tenants = sorted(set(await tenants_with_records(db)) | set(anchored), key=str)
+    return [await verify_tenant(db, t, anchored.get(t)) for t in tenants]
