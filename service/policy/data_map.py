@@ -82,7 +82,9 @@ def identifying(category: DataCategory | str) -> dict[str, Any]:
 
 def replaced(category: DataCategory | str, replacement_sql: str) -> dict[str, Any]:
     """Identifying, but the row needs a value (a unique key of its own): replaced."""
-    return _info(Classification(category, erasure=Erasure.REPLACE, replacement_sql=replacement_sql))
+    return _info(
+        Classification(category, erasure=Erasure.REPLACE, replacement_sql=replacement_sql)
+    )
 
 
 def kept(category: DataCategory | str, why: str) -> dict[str, Any]:
