@@ -50,7 +50,8 @@ def signing_key(settings: Settings) -> Ed25519PrivateKey:
     if settings.audit_anchor_key:
         return _private(settings.audit_anchor_key.encode(), "AUDIT_ANCHOR_KEY")
     if settings.audit_anchor_key_file:
-        return _private(_read(settings.audit_anchor_key_file), "AUDIT_ANCHOR_KEY_FILE")
+        path = settings.audit_anchor_key_file
+        return _private(_read(path), f"AUDIT_ANCHOR_KEY_FILE {path}")
     if settings.development:
         return load_or_create_dev_anchor_key(settings.dev_anchor_key_file)
     raise AnchorKeyError("anchoring needs AUDIT_ANCHOR_KEY_FILE or AUDIT_ANCHOR_KEY")
