@@ -6,6 +6,7 @@ import gc
 import logging
 from dataclasses import dataclass
 
+from service.audit.anchoring import Anchoring
 from service.db.engine import Database
 from service.db.location import resolve_database
 from service.db.migrate import head_revisions, upgrade_to_head
@@ -38,6 +39,8 @@ class Runtime:
     authorizer: Authorizer
     directory: ScopeDirectory
     head_revisions: frozenset[str]
+    anchoring: Anchoring | None = None
+    """Anchoring of the chain heads (AUDIT_ANCHOR_DIR); None: not configured."""
 
     async def close(self) -> None:
         await self.database.dispose()
@@ -66,6 +69,7 @@ async def start_runtime(settings: Settings) -> Runtime:
         authorizer=Authorizer(),
         directory=ScopeDirectory(database.session),
         head_revisions=head_revisions(),
+        anchoring=Anchoring.configured(settings),
     )
 
 
