@@ -1,6 +1,6 @@
 """Making anchors: read every jobcenter's chain heads, sign them, append them to the store.
 
-Who reads the heads: `audit_anchor_heads()` (migration 0023), a SECURITY DEFINER function that
+Who reads the heads: `audit_anchor_heads()` (migration 0021), a SECURITY DEFINER function that
 returns (tenant, lane, seq, hash) of every jobcenter and nothing else, callable by the service's
 role. So `service serve` anchors with its own pool (the app role sees only its bound jobcenter's
 records under row-level security) and `service audit anchor` (cron, as owner or app role) the

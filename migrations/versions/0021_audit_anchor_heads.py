@@ -9,8 +9,8 @@ nothing else. (The heads' own policy, `chain_keeping` of 0006, happens to let th
 every head today; this function states the need, so tightening that policy later does not
 silently empty the anchors.)
 
-Revision ID: 0023_audit_anchor_heads
-Revises: 0018_audit_lanes
+Revision ID: 0021_audit_anchor_heads
+Revises: 0020_deputy_consent_person
 Create Date: 2026-12-02
 """
 
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0023_audit_anchor_heads"
-down_revision: str | None = "0018_audit_lanes"
+revision: str = "0021_audit_anchor_heads"
+down_revision: str | None = "0020_deputy_consent_person"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
