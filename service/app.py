@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -10,6 +12,8 @@ from starlette.middleware import Middleware
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from service.audit.anchoring import anchor_periodically
+from service.audit.partitions import keep_partitions_ahead
 from service.runtime import Runtime, settle_heap, start_runtime
 from service.schema import build_schema
 from service.settings import Settings
@@ -31,9 +35,18 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
         started = await start_runtime(settings)
         _attach(app, started)
         settle_heap()
+        chores = [
+            task
+            for task in (_start_anchoring(started), _start_partition_upkeep(started))
+            if task is not None
+        ]
         try:
             yield
         finally:
+            for task in chores:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await started.close()
 
     app = Starlette(
@@ -58,6 +71,30 @@ def _attach(app: Starlette, runtime: Runtime) -> None:
     # The same API with a span per resolver that waits on something: for sampled traces only.
     app.state.graphql_traced = GraphQLEndpoint(
         build_schema(introspection=introspection, resolver_spans=True), runtime
+    )
+
+
+def _start_partition_upkeep(runtime: Runtime) -> asyncio.Task:
+    """The audit partitions a year ahead, checked daily (start_runtime did it once already)."""
+    return asyncio.create_task(
+        keep_partitions_ahead(runtime.database.engine), name="audit-partitions"
+    )
+
+
+def _start_anchoring(runtime: Runtime) -> asyncio.Task | None:
+    """The periodic anchor, beside the requests on the same loop (one SELECT and one signature
+    per interval; bench/anchor_cost.py)."""
+    anchoring = runtime.anchoring
+    if anchoring is None:
+        return None
+    return asyncio.create_task(
+        anchor_periodically(
+            runtime.database.engine,
+            anchoring.store,
+            anchoring.private_key,
+            anchoring.interval_seconds,
+        ),
+        name="audit-anchoring",
     )
 
 

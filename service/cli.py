@@ -60,7 +60,44 @@ def _parser() -> argparse.ArgumentParser:
     verify = audit_commands.add_parser(
         "verify", help="check every tenant's chain; name the first broken record"
     )
+    verify.add_argument(
+        "--anchors", type=Path, metavar="DIR", help="check the chains against these anchors too"
+    )
+    verify.add_argument(
+        "--export",
+        type=Path,
+        metavar="FILE",
+        help="verify this export (verify-export) instead of the database: no database is used",
+    )
+    verify.add_argument(
+        "--public-key",
+        type=Path,
+        metavar="FILE",
+        help="the published anchor key (default: AUDIT_ANCHOR_PUBLIC_KEY_FILE)",
+    )
     verify.set_defaults(command=_audit_verify)
+    partitions = audit_commands.add_parser(
+        "partitions", help="add the audit log's monthly partitions ahead (deploy step)"
+    )
+    partitions.add_argument(
+        "--months", type=int, default=12, help="months after the current one (default 12)"
+    )
+    partitions.set_defaults(command=_audit_partitions)
+    anchor = audit_commands.add_parser(
+        "anchor", help="sign every jobcenter's chain heads now and append them to AUDIT_ANCHOR_DIR"
+    )
+    anchor.set_defaults(command=_audit_anchor)
+    export = audit_commands.add_parser(
+        "verify-export", help="write the chains (ids and codes, no values) for offline checks"
+    )
+    export.add_argument("--out", type=Path, required=True, metavar="FILE", help="file to write")
+    export.add_argument("--from", dest="first_day", help="first day (UTC), YYYY-MM-DD")
+    export.add_argument("--jobcenter", metavar="SLUG", help="one jobcenter only (default: all)")
+    export.set_defaults(command=_audit_export)
+    public_key = audit_commands.add_parser(
+        "public-key", help="print the anchor key's public half (PEM), to publish"
+    )
+    public_key.set_defaults(command=_audit_public_key)
 
     auskunft = commands.add_parser(
         "auskunft", help="write a client's Auskunft as a printable German HTML document"
@@ -92,11 +129,18 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from service.app import create_app
+    from service.audit.anchor_keys import AnchorKeyError
+    from service.audit.anchoring import Anchoring
     from service.telemetry.logging import configure_json_logging
 
     # A server's logs are read by machines: one JSON object per line (the other commands keep
     # readable text). The request middleware writes the access lines, without client addresses.
     configure_json_logging()
+    try:
+        Anchoring.configured(settings)  # a bad anchor key: say so now, not as a traceback
+    except AnchorKeyError as error:
+        print(str(error), file=sys.stderr)
+        return 2
     settings = replace(settings, host=args.host or settings.host, port=args.port or settings.port)
     uvicorn.run(
         create_app(settings),
@@ -152,23 +196,59 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _audit_verify(settings: Settings, _args: argparse.Namespace) -> int:
+def _audit_partitions(settings: Settings, args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import DBAPIError
     from sqlalchemy.ext.asyncio import create_async_engine
     from sqlalchemy.pool import NullPool
 
-    from service.audit.verify import tenants_with_records, verify_tenant
+    from service.audit.partitions import ensure_partitions, months_ahead
     from service.db.location import resolve_database
 
-    async def run() -> list:
+    async def run() -> tuple[int, int]:
         urls = await resolve_database(settings)
         engine = create_async_engine(urls.owner, poolclass=NullPool)
         try:
-            async with engine.connect() as conn:
-                return [await verify_tenant(conn, t) for t in await tenants_with_records(conn)]
+            return await ensure_partitions(engine, args.months), await months_ahead(engine)
         finally:
             await engine.dispose()
 
-    reports = asyncio.run(run())
+    try:
+        created, ahead = asyncio.run(run())
+    except DBAPIError as error:
+        print(f"partitions not added: {error.orig}", file=sys.stderr)
+        return 1
+    print(f"added {created} partitions; the audit log reaches {ahead} months ahead")
+    return 0
+
+
+def _audit_verify(settings: Settings, args: argparse.Namespace) -> int:
+    from service.audit.anchor_keys import AnchorKeyError, verification_key
+    from service.audit.anchors import AnchorCheck, AnchorDirectory, AnchorStoreError
+    from service.audit.offline import ExportError, verify_export
+    from service.audit.verify import anchored_heads
+
+    if args.export and not args.anchors:
+        print("--export is verified against anchors: give --anchors DIR", file=sys.stderr)
+        return 2
+    check, anchored = AnchorCheck(()), {}
+    if args.anchors:
+        try:
+            check = AnchorDirectory(args.anchors).check(verification_key(settings, args.public_key))
+        except (AnchorKeyError, AnchorStoreError) as error:
+            print(str(error), file=sys.stderr)
+            return 2
+        if check.intact and not check.anchors:
+            print(f"{args.anchors}: no anchors in the directory", file=sys.stderr)
+            return 2
+        anchored = anchored_heads(check.anchors)
+    if args.export:
+        try:
+            reports = verify_export(args.export, anchored)
+        except ExportError as error:
+            print(str(error), file=sys.stderr)
+            return 2
+    else:
+        reports = asyncio.run(_verify_database(settings, anchored))
     for report in reports:
         status = (
             "intact"
@@ -176,7 +256,137 @@ def _audit_verify(settings: Settings, _args: argparse.Namespace) -> int:
             else (f"BROKEN at record {report.first_broken_seq}: {report.problem}")
         )
         print(f"tenant {report.tenant_id}: {report.records_checked} records checked, {status}")
-    return 0 if all(report.intact for report in reports) else 1
+    if args.anchors:
+        print(_anchors_line(check))
+    return 0 if check.intact and all(report.intact for report in reports) else 1
+
+
+async def _verify_database(settings: Settings, anchored: dict) -> list:
+    from sqlalchemy.ext.asyncio import create_async_engine
+    from sqlalchemy.pool import NullPool
+
+    from service.audit.verify import verify_all
+    from service.db.location import resolve_database
+
+    urls = await resolve_database(settings)
+    engine = create_async_engine(urls.owner, poolclass=NullPool)
+    try:
+        async with engine.connect() as conn:
+            return await verify_all(conn, anchored)
+    finally:
+        await engine.dispose()
+
+
+def _anchors_line(check) -> str:
+    if not check.anchors:
+        return f"anchors BROKEN: {check.problem}"
+    last = check.anchors[-1]
+    status = "intact" if check.intact else f"BROKEN after anchor {last.number}: {check.problem}"
+    return (
+        f"anchors: {len(check.anchors)} checked, the last made {last.made_at:%Y-%m-%d %H:%M:%S} "
+        f"UTC, signed by key {last.key}; {status}"
+    )
+
+
+def _audit_anchor(settings: Settings, _args: argparse.Namespace) -> int:
+    from sqlalchemy.ext.asyncio import create_async_engine
+    from sqlalchemy.pool import NullPool
+
+    from service.audit.anchor_keys import AnchorKeyError, signing_key
+    from service.audit.anchoring import anchor_now
+    from service.audit.anchors import AnchorDirectory, AnchorStoreError
+    from service.db.location import resolve_database
+
+    if settings.audit_anchor_dir is None:
+        print("anchoring is not configured: set AUDIT_ANCHOR_DIR", file=sys.stderr)
+        return 2
+    store = AnchorDirectory(settings.audit_anchor_dir)
+
+    async def run(private_key):
+        urls = await resolve_database(settings)
+        engine = create_async_engine(urls.owner, poolclass=NullPool)
+        try:
+            return await anchor_now(engine, store, private_key)
+        finally:
+            await engine.dispose()
+
+    try:
+        anchor = asyncio.run(run(signing_key(settings)))
+    except (AnchorKeyError, AnchorStoreError) as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    tenants = len({head.tenant_id for head in anchor.heads})
+    print(
+        f"anchor {anchor.number}: {len(anchor.heads)} chain heads of {tenants} jobcenters, "
+        f"signed by key {anchor.key}, in {settings.audit_anchor_dir}"
+    )
+    return 0
+
+
+def _audit_export(settings: Settings, args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+    from sqlalchemy.ext.asyncio import create_async_engine
+    from sqlalchemy.pool import NullPool
+
+    from service.audit.export import write_export
+    from service.audit.verify import tenants_with_records
+    from service.db.location import resolve_database
+    from service.tenants.models import Tenant
+
+    try:
+        from_time = (
+            datetime.strptime(args.first_day, "%Y-%m-%d").replace(tzinfo=UTC)
+            if args.first_day
+            else None
+        )
+    except ValueError:
+        print(f"--from must be a day, YYYY-MM-DD, not {args.first_day!r}", file=sys.stderr)
+        return 2
+
+    async def run() -> int | None:
+        urls = await resolve_database(settings)
+        engine = create_async_engine(urls.owner, poolclass=NullPool)
+        try:
+            async with engine.connect() as conn:
+                if args.jobcenter:
+                    found = await conn.scalar(
+                        select(Tenant.id).where(Tenant.slug == args.jobcenter)
+                    )
+                    if found is None:
+                        return None
+                    tenants = [found]
+                else:
+                    tenants = await tenants_with_records(conn)
+                with args.out.open("w", encoding="utf-8") as out:
+                    return await write_export(
+                        conn, out, tenants, everyone=not args.jobcenter, from_time=from_time
+                    )
+        finally:
+            await engine.dispose()
+
+    try:
+        written = asyncio.run(run())
+    except OSError as error:
+        print(f"{args.out}: {error.strerror}", file=sys.stderr)
+        return 2
+    if written is None:
+        print(f"no jobcenter {args.jobcenter!r}", file=sys.stderr)
+        return 1
+    print(f"wrote {written} records to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _audit_public_key(settings: Settings, _args: argparse.Namespace) -> int:
+    from service.audit.anchor_keys import AnchorKeyError, public_pem, signing_key
+
+    try:
+        print(public_pem(signing_key(settings).public_key()), end="")
+    except AnchorKeyError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    return 0
 
 
 def _auskunft(settings: Settings, args: argparse.Namespace) -> int:

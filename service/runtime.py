@@ -6,6 +6,7 @@ import gc
 import logging
 from dataclasses import dataclass
 
+from service.audit.anchoring import Anchoring
 from service.audit.partitions import extend_partitions
 from service.db.engine import Database
 from service.db.location import resolve_database
@@ -39,6 +40,8 @@ class Runtime:
     authorizer: Authorizer
     directory: ScopeDirectory
     head_revisions: frozenset[str]
+    anchoring: Anchoring | None = None
+    """Anchoring of the chain heads (AUDIT_ANCHOR_DIR); None: not configured."""
 
     async def close(self) -> None:
         await self.database.dispose()
@@ -68,6 +71,7 @@ async def start_runtime(settings: Settings) -> Runtime:
         authorizer=Authorizer(),
         directory=ScopeDirectory(database.session),
         head_revisions=head_revisions(),
+        anchoring=Anchoring.configured(settings),
     )
 
 

@@ -7,7 +7,7 @@ setting that would weaken authentication, rather than falling back to a developm
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
@@ -45,6 +45,14 @@ class Settings:
     trusted_documents_file: Path | None
     indicators_min_group_size: int
     """Indicator figures over fewer cases or case managers than this are suppressed."""
+    audit_anchor_dir: Path | None = None
+    """Where anchors of the chain heads are appended; None: no anchoring."""
+    audit_anchor_key_file: Path | None = None
+    audit_anchor_key: str | None = field(default=None, repr=False)
+    """The Ed25519 signing key as PEM text (instead of a file); never printed."""
+    audit_anchor_public_key_file: Path | None = None
+    """The published public key that anchors are verified with."""
+    audit_anchor_interval_seconds: int = 600
 
     @property
     def embedded_database(self) -> bool:
@@ -53,6 +61,10 @@ class Settings:
     @property
     def dev_signing_key_file(self) -> Path:
         return self.data_dir / "dev-signing-key.pem"
+
+    @property
+    def dev_anchor_key_file(self) -> Path:
+        return self.data_dir / "dev-anchor-key.pem"
 
     @property
     def embedded_pgdata(self) -> Path:
@@ -95,6 +107,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     jwks_url = env.get("TOKEN_JWKS_URL") or None
     key_file = env.get("TOKEN_PUBLIC_KEY_FILE") or None
     issuer = env.get("TOKEN_ISSUER") or (DEV_ISSUER if development else "")
+    data_dir = Path(env.get("SERVICE_DATA_DIR") or ".data").resolve()
     if not development:
         if not issuer:
             raise SettingsError("TOKEN_ISSUER is required outside development mode")
@@ -106,7 +119,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         database_url=database_url,
         database_app_url=env.get("DATABASE_APP_URL") or None,
         database_app_password=env.get("DATABASE_APP_PASSWORD") or None,
-        data_dir=Path(env.get("SERVICE_DATA_DIR") or ".data").resolve(),
+        data_dir=data_dir,
         host=env.get("SERVICE_HOST") or "127.0.0.1",
         port=_int(env, "SERVICE_PORT", 8000),
         development=development,
@@ -125,6 +138,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         if env.get("TRUSTED_DOCUMENTS_FILE")
         else None,
         indicators_min_group_size=_min_group_size(env),
+        **_anchoring(env, development, data_dir),
     )
 
 
@@ -134,3 +148,24 @@ def _min_group_size(env: dict[str, str]) -> int:
     if size < 2:
         raise SettingsError(f"INDICATORS_MIN_GROUP_SIZE must be at least 2, not {size}")
     return size
+
+
+def _anchoring(env: dict[str, str], development: bool, data_dir: Path) -> dict:
+    # In development mode the chain is anchored into the data folder with a key made there, so
+    # `make run` shows anchoring working; outside it only where a directory is configured.
+    directory = env.get("AUDIT_ANCHOR_DIR") or (str(data_dir / "anchors") if development else "")
+    key_file = env.get("AUDIT_ANCHOR_KEY_FILE") or None
+    key = env.get("AUDIT_ANCHOR_KEY") or None
+    if directory and not development and not (key_file or key):
+        raise SettingsError("AUDIT_ANCHOR_DIR needs AUDIT_ANCHOR_KEY_FILE or AUDIT_ANCHOR_KEY")
+    interval = _int(env, "AUDIT_ANCHOR_INTERVAL_SECONDS", 600)
+    if interval < 1:
+        raise SettingsError(f"AUDIT_ANCHOR_INTERVAL_SECONDS must be at least 1, not {interval}")
+    public_key_file = env.get("AUDIT_ANCHOR_PUBLIC_KEY_FILE") or None
+    return {
+        "audit_anchor_dir": Path(directory).resolve() if directory else None,
+        "audit_anchor_key_file": Path(key_file) if key_file else None,
+        "audit_anchor_key": key,
+        "audit_anchor_public_key_file": Path(public_key_file) if public_key_file else None,
+        "audit_anchor_interval_seconds": interval,
+    }

@@ -56,3 +56,36 @@ def test_production_settings_are_read():
 def test_malformed_values_are_named(env, message):
     with pytest.raises(SettingsError, match=message):
         load_settings(env)
+
+
+PRODUCTION = {
+    "DATABASE_URL": "postgresql://owner@db/casework",
+    "TOKEN_ISSUER": "https://idp.example/realms/jc",
+    "TOKEN_JWKS_URL": "https://idp.example/realms/jc/certs",
+}
+
+
+def test_anchoring_is_on_in_development_mode_and_off_in_production_by_default():
+    development = load_settings({"SERVICE_DATA_DIR": "/srv/casework"})
+    production = load_settings(PRODUCTION)
+
+    assert development.audit_anchor_dir == Path("/srv/casework/anchors")
+    assert development.audit_anchor_interval_seconds == 600
+    assert production.audit_anchor_dir is None
+
+
+def test_anchoring_in_production_needs_its_key():
+    with pytest.raises(SettingsError, match="AUDIT_ANCHOR_DIR needs AUDIT_ANCHOR_KEY_FILE"):
+        load_settings(PRODUCTION | {"AUDIT_ANCHOR_DIR": "/var/lib/anchors"})
+
+
+def test_the_anchor_key_is_never_shown_in_the_settings():
+    settings = load_settings(PRODUCTION | {"AUDIT_ANCHOR_DIR": "/a", "AUDIT_ANCHOR_KEY": "SECRET"})
+
+    assert settings.audit_anchor_key == "SECRET"
+    assert "SECRET" not in repr(settings)
+
+
+def test_the_anchoring_interval_is_at_least_a_second():
+    with pytest.raises(SettingsError, match="AUDIT_ANCHOR_INTERVAL_SECONDS must be at least 1"):
+        load_settings({"AUDIT_ANCHOR_INTERVAL_SECONDS": "0"})

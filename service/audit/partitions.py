@@ -1,4 +1,4 @@
-"""The audit log's monthly partitions, kept a year ahead (migration 0021): at start and daily
+"""The audit log's monthly partitions, kept a year ahead (migration 0022): at start and daily
 while the service runs, and as a deploy step (`service audit partitions`). A record needs its
 month's partition, and the log fails closed without one — so running out would mean serving no
 personal data at all.

@@ -7,20 +7,22 @@ it), so a data-protection officer can see where tampering began. A link moved to
 breaks both: the lane is hashed (from lane 1 on) and the seq numbering of each lane has a gap.
 
 What this proves: the records have not been changed, removed or slipped in by anyone who could
-not also recompute the rest of the chain. A database superuser can; anchoring the chain heads
-outside the database (exported and timestamped periodically) is what closes that gap.
+not also recompute the rest of the chain. A database superuser can; given the anchors
+(anchors.py: the heads, signed outside the database), verification also names every anchored
+head the chain no longer reaches or no longer matches, which a recomputed chain cannot avoid.
+The same walk runs over an export without the database (offline.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from service.audit.codes import FieldNames, UnknownFieldCode
@@ -32,6 +34,7 @@ from service.audit.models import (
     AuditKind,
     AuditRequest,
 )
+from service.tenants.models import Tenant
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 Executor = AsyncSession | AsyncConnection
@@ -45,6 +48,8 @@ class ChainReport:
     first_broken_seq: int | None = None  # within its lane
     problem: str | None = None  # names the lane
     first_broken_lane: int | None = None
+    misses_anchor: bool = False
+    """The break is an anchored head the chain no longer reaches or matches."""
 
     @property
     def intact(self) -> bool:
@@ -86,9 +91,119 @@ def canonical(link: Any, entries: Sequence[Any], names: FieldNames, prev_hash: b
     return "\n".join(lines).encode()
 
 
-async def verify_tenant(db: Executor, tenant_id: uuid.UUID) -> ChainReport:
+@dataclass(frozen=True, slots=True)
+class AnchoredHead:
+    """What an anchor says a lane had reached: its head's seq and hash, and which anchor."""
+
+    seq: int
+    hash: bytes
+    anchor: int
+    anchored_at: datetime
+
+    def named(self) -> str:
+        at = self.anchored_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+        return f"anchored record {self.seq} (anchor {self.anchor}, {at} UTC)"
+
+
+# By lane: every head the anchors gave that lane.
+Anchored = Mapping[int, Sequence[AnchoredHead]]
+
+
+def anchored_heads(anchors: Sequence[Any]) -> dict[uuid.UUID, dict[int, list[AnchoredHead]]]:
+    """The anchors' heads by jobcenter and lane, oldest anchor first; a head repeated by later
+    anchors (an idle lane) is kept once, under the first anchor that saw it."""
+    by_tenant: dict[uuid.UUID, dict[int, list[AnchoredHead]]] = {}
+    seen: set[tuple[uuid.UUID, int, int, bytes]] = set()
+    for anchor in anchors:
+        for head in anchor.heads:
+            key = (head.tenant_id, head.lane, head.seq, head.hash)
+            if key in seen:
+                continue
+            seen.add(key)
+            lanes = by_tenant.setdefault(head.tenant_id, {})
+            lanes.setdefault(head.lane, []).append(
+                AnchoredHead(head.seq, head.hash, anchor.number, anchor.made_at)
+            )
+    return by_tenant
+
+
+class LaneWalk:
+    """One lane's links fed in seq order (from the database or from an export): each must fit
+    its predecessor and its hash, and match every anchor naming its seq; at the end, the lane
+    must reach every anchored head and end where its head row says."""
+
+    def __init__(
+        self,
+        lane: int,
+        names: FieldNames,
+        anchored: Sequence[AnchoredHead] = (),
+        from_seq: int = 1,
+        previous: bytes = b"",
+    ) -> None:
+        self.lane, self.names = lane, names
+        self.missed_anchor = False
+        self.expected_seq, self.expected_prev, self.checked = from_seq, previous, 0
+        # Seq 0: the lane had written nothing when anchored, so there is nothing to reach.
+        self.anchored: dict[int, list[AnchoredHead]] = {}
+        for head in anchored:
+            if head.seq >= from_seq - 1 and head.seq > 0:
+                self.anchored.setdefault(head.seq, []).append(head)
+
+    def start(self) -> tuple[int, str] | None:
+        """An anchor on the link just before an export's period meets the hash it starts from."""
+        if not 0 <= self.lane < LANES:
+            return 1, f"not one of the {LANES} lanes"
+        return self._against_anchors(self.expected_seq - 1, self.expected_prev)
+
+    def feed(self, link: Any, entries: list[Any]) -> tuple[int, str] | None:
+        problem = _problem(link, entries, self.names, self.expected_seq, self.expected_prev)
+        if problem:
+            return self.expected_seq, problem
+        problem = self._against_anchors(link.seq, link.hash)
+        if problem:
+            return problem
+        self.expected_seq, self.expected_prev = link.seq + 1, link.hash
+        self.checked += 1
+        return None
+
+    def finish(self, head: Any) -> tuple[int, str] | None:
+        end = self.expected_seq - 1
+        beyond = [h for seq, heads in self.anchored.items() if seq > end for h in heads]
+        if beyond:
+            last = max(beyond, key=_position)
+            self.missed_anchor = True
+            return last.seq, f"{last.named()} is no longer reached: the chain ends at record {end}"
+        if head is None and self.anchored:
+            last = max((h for heads in self.anchored.values() for h in heads), key=_position)
+            self.missed_anchor = True
+            return last.seq, f"{last.named()} is no longer reached: the lane has no chain head"
+        # A lane without a head row has written nothing: its links, if any, were slipped in.
+        if head is None and self.checked:
+            return self.expected_seq, f"records up to {end}, but the lane has no chain head"
+        written = (head.seq, head.hash) if head is not None else (0, b"")
+        if written != (end, self.expected_prev):
+            return self.expected_seq, f"chain ends at record {end}, but {written[0]} were written"
+        return None
+
+    def _against_anchors(self, seq: int, hash_: bytes) -> tuple[int, str] | None:
+        for head in self.anchored.get(seq, ()):
+            if head.hash != hash_:
+                self.missed_anchor = True
+                return seq, f"record {seq} is not the {head.named()}: its hash differs"
+        return None
+
+
+def _position(head: AnchoredHead) -> tuple[int, int]:
+    return head.seq, head.anchor
+
+
+async def verify_tenant(
+    db: Executor, tenant_id: uuid.UUID, anchored: Anchored | None = None
+) -> ChainReport:
     """Walk each lane of one tenant's chain from its first link (as the owner, or as the DPO's
-    session); report the first broken link, lanes in order."""
+    session), against the anchored heads if given; report the first broken link, lanes in
+    order."""
+    anchored = anchored or {}
     names = await FieldNames.load(db, tenant_id)
     heads = {
         row.lane: row
@@ -99,49 +214,46 @@ async def verify_tenant(db: Executor, tenant_id: uuid.UUID) -> ChainReport:
         )
     }
     checked = 0
-    for lane in sorted(set(range(LANES)) | set(heads) | await _lanes_beyond(db, tenant_id)):
-        walked, broken = await _walk_lane(db, tenant_id, lane, heads.get(lane), names)
-        checked += walked
+    lanes = set(range(LANES)) | set(heads) | set(anchored) | await lanes_beyond(db, tenant_id)
+    for lane in sorted(lanes):
+        walk = LaneWalk(lane, names, anchored.get(lane, ()))
+        broken = await _walk_lane(db, tenant_id, walk, heads.get(lane))
+        checked += walk.checked
         if broken is not None:
             seq, problem = broken
-            return ChainReport(tenant_id, checked, seq, f"lane {lane}: {problem}", lane)
+            return ChainReport(
+                tenant_id, checked, seq, f"lane {lane}: {problem}", lane, walk.missed_anchor
+            )
     return ChainReport(tenant_id, checked)
 
 
 async def _walk_lane(
-    db: Executor, tenant_id: uuid.UUID, lane: int, head: Any, names: FieldNames
-) -> tuple[int, tuple[int, str] | None]:
-    """Links checked in this lane, and where and why it breaks (None: intact)."""
-    expected_seq, expected_prev, checked = 1, b"", 0
-    if not 0 <= lane < LANES:
-        return 0, (1, f"not one of the {LANES} lanes")
-    while links := (await db.execute(_links(tenant_id, lane, expected_seq))).all():
+    db: Executor, tenant_id: uuid.UUID, walk: LaneWalk, head: Any
+) -> tuple[int, str] | None:
+    """Where and why the lane breaks (None: intact)."""
+    if broken := walk.start():
+        return broken
+    lane = walk.lane
+    while links := (await db.execute(links_from(tenant_id, lane, walk.expected_seq))).all():
         entries = await _entries(db, tenant_id, lane, links[0].seq, links[-1].seq)
         for link in links:
-            problem = _problem(link, entries.get(link.seq, []), names, expected_seq, expected_prev)
-            if problem:
-                return checked, (expected_seq, problem)
-            expected_seq, expected_prev, checked = link.seq + 1, link.hash, checked + 1
-    # A lane without a head row has written nothing: its links, if any, were slipped in.
-    written = (head.seq, head.hash) if head is not None else (0, b"")
-    if written != (expected_seq - 1, expected_prev):
-        return checked, (
-            expected_seq,
-            f"chain ends at record {expected_seq - 1}, but {written[0]} were written",
-        )
+            if broken := walk.feed(link, entries.get(link.seq, [])):
+                return broken
+    if broken := walk.finish(head):
+        return broken
     stray = await db.scalar(
         select(func.min(AuditEntry.seq)).where(
             AuditEntry.tenant_id == tenant_id,
             AuditEntry.lane == lane,
-            AuditEntry.seq >= expected_seq,
+            AuditEntry.seq >= walk.expected_seq,
         )
     )
     if stray is not None:
-        return checked, (stray, f"entries of record {stray}, which is missing")
-    return checked, None
+        return stray, f"entries of record {stray}, which is missing"
+    return None
 
 
-async def _lanes_beyond(db: Executor, tenant_id: uuid.UUID) -> set[int]:
+async def lanes_beyond(db: Executor, tenant_id: uuid.UUID) -> set[int]:
     """Lanes outside 0..LANES-1 that links or entries name (only forgery puts them there)."""
     found: set[int] = set()
     for table in (AuditRequest.__table__, AuditEntry.__table__):
@@ -151,7 +263,7 @@ async def _lanes_beyond(db: Executor, tenant_id: uuid.UUID) -> set[int]:
     return found
 
 
-def _links(tenant_id: uuid.UUID, lane: int, from_seq: int):
+def links_from(tenant_id: uuid.UUID, lane: int, from_seq: int):
     return (
         select(AuditRequest.__table__)
         .where(
@@ -214,7 +326,20 @@ def _problem(
 
 
 async def tenants_with_records(db: Executor) -> list[uuid.UUID]:
-    result = await db.execute(
-        select(AuditChainHead.tenant_id).distinct().order_by(AuditChainHead.tenant_id)
-    )
+    """Every jobcenter with a chain head, a link or an entry: one whose head rows were deleted
+    must not drop out of verification unseen. Probed per jobcenter (the tenants table is small,
+    each probe one index lookup per partition) rather than a scan of the log."""
+    tables = (AuditChainHead.__table__, AuditRequest.__table__, AuditEntry.__table__)
+    has_records = or_(*(exists().where(table.c.tenant_id == Tenant.id) for table in tables))
+    result = await db.execute(select(Tenant.id).where(has_records).order_by(Tenant.id))
     return list(result.scalars())
+
+
+async def verify_all(
+    db: Executor, anchored: Mapping[uuid.UUID, Anchored] | None = None
+) -> list[ChainReport]:
+    """Every jobcenter with records, and every one the anchors name: one whose records and
+    heads are all gone is named by its anchors, not skipped."""
+    anchored = anchored or {}
+    tenants = sorted(set(await tenants_with_records(db)) | set(anchored), key=str)
+    return [await verify_tenant(db, t, anchored.get(t)) for t in tenants]

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.types import Info as StrawberryInfo
 
+from service.audit.anchoring import Anchoring
 from service.identity.actor import Actor
 from service.policy.authorizer import Authorizer
 from service.policy.guard import RequestGuard
@@ -32,6 +33,9 @@ class Context:
     """The field guard's state for this request: policy answers so far, reads to record."""
     now: datetime
     """The request's moment: consents are active or not as of this instant, for all its reads."""
+    anchoring: Anchoring | None = None
+    """Where the data-protection officer's verification finds the last anchor; None: the
+    chain heads are not anchored (AUDIT_ANCHOR_DIR unset)."""
     operation: str = "(anonymous)"
     """The GraphQL operation's name, for the audit records (set by OperationNaming)."""
     fault_ids: list[str] = field(default_factory=list)

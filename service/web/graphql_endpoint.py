@@ -160,6 +160,7 @@ class GraphQLEndpoint(GraphQL):
             authorizer=self.runtime.authorizer,
             guard=work.guard,
             now=work.now,
+            anchoring=self.runtime.anchoring,
         )
         request.state.context = context
         return context

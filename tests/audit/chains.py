@@ -66,3 +66,12 @@ async def lane_of(conn: AsyncConnection, request_id: str) -> int:
     return await conn.scalar(
         text("SELECT lane FROM audit_requests WHERE request_id = :r"), {"r": request_id}
     )
+
+
+def request_reads(tenant_id, n: int) -> list[dict]:
+    """One request (its own id) reading a client and the client's case: one link, two entries."""
+    request_id = uuid.uuid4()
+    subject = uuid.uuid4()
+    client = event(tenant_id, request_id, subject, operation=f"Read{n}")
+    case = client | {"object_type": "case", "object_id": str(uuid.uuid4()), "fields": ["status"]}
+    return [client, case]

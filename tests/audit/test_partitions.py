@@ -82,13 +82,14 @@ async def test_an_absurd_number_of_months_is_refused(owner_engine):
             await conn.scalar(text("SELECT audit_ensure_partitions(5000)"))
 
 
-async def test_the_deploy_step_extends_the_partitions(owner_engine, owner_url):
+async def test_the_deploy_step_extends_the_partitions(owner_engine, owner_url, settings):
     await _only_the_current_month(owner_engine)
     environment = {
         **os.environ,
         "DATABASE_URL": owner_url.render_as_string(hide_password=False),
         "SERVICE_DEV_MODE": "false",
-        "TOKEN_ISSUER": "https://idp.test.invalid",
+        "TOKEN_ISSUER": settings.token_issuer,
+        "TOKEN_PUBLIC_KEY_FILE": str(settings.token_public_key_file),
     }
 
     done = await asyncio.to_thread(

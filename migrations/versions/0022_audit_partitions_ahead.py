@@ -9,8 +9,8 @@ would have answered 503 from then on (fail closed: no partition, no record, no d
 New partitions follow the last one's upper bound, so they stay contiguous whatever time zone
 the first ones were made in; each is named after the month it mostly covers.
 
-Revision ID: 0021_audit_partitions_ahead
-Revises: 0020_deputy_consent_person
+Revision ID: 0022_audit_partitions_ahead
+Revises: 0021_audit_anchor_heads
 Create Date: 2026-12-01
 """
 
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0021_audit_partitions_ahead"
-down_revision: str | None = "0020_deputy_consent_person"
+revision: str = "0022_audit_partitions_ahead"
+down_revision: str | None = "0021_audit_anchor_heads"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
