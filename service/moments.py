@@ -11,30 +11,34 @@ import datetime
 FIRST_YEAR, LAST_YEAR = 1900, 2199
 
 
+class MomentRefused(ValueError):
+    """A date or date-time the service does not accept (the GraphQL layer answers VALIDATION)."""
+
+
 def _in_range(value: datetime.date) -> None:
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise ValueError(f"the date lies outside the years {FIRST_YEAR}–{LAST_YEAR}")
+        raise MomentRefused(f"the date lies outside the years {FIRST_YEAR}–{LAST_YEAR}")
 
 
 def parse_date(value: object) -> datetime.date:
     if not isinstance(value, str):
-        raise ValueError("a date is a string like 2026-12-01")
+        raise MomentRefused("a date is a string like 2026-12-01")
     try:
         parsed = datetime.date.fromisoformat(value)
     except ValueError:
-        raise ValueError("not a date like 2026-12-01") from None
+        raise MomentRefused("not a date like 2026-12-01") from None
     _in_range(parsed)
     return parsed
 
 
 def parse_datetime(value: object) -> datetime.datetime:
     if not isinstance(value, str):
-        raise ValueError("a date-time is a string like 2026-12-01T09:30:00+01:00")
+        raise MomentRefused("a date-time is a string like 2026-12-01T09:30:00+01:00")
     try:
         parsed = datetime.datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError("not a date-time like 2026-12-01T09:30:00+01:00") from None
+        raise MomentRefused("not a date-time like 2026-12-01T09:30:00+01:00") from None
     if parsed.tzinfo is None or parsed.utcoffset() is None:
-        raise ValueError("the date-time needs its offset, like +01:00 or Z")
+        raise MomentRefused("the date-time needs its offset, like +01:00 or Z")
     _in_range(parsed)
     return parsed

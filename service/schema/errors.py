@@ -16,18 +16,21 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.execution import ExecutionResult
 
 from service.errors import ServiceError
+from service.moments import MomentRefused
 
 log = logging.getLogger(__name__)
 
 INTERNAL_MESSAGE = "internal error; quote the error id when reporting it"
+_INPUT_REFUSALS = (GraphQLError, MomentRefused)
 
 
 def shape_error(error: GraphQLError, fault_ids: list[str]) -> GraphQLError:
     """Return the error as the client sees it; append the id of a fault to `fault_ids`."""
     original = error.original_error
-    if original is None or (error.path is None and not isinstance(original, ServiceError)):
-        # Syntax, validation, limit and variable errors (a scalar refusing a value): about the
-        # document and its inputs, never about data, and raised before anything executed.
+    if original is None or (error.path is None and isinstance(original, _INPUT_REFUSALS)):
+        # Syntax, validation and limit errors, and a value a scalar refused (service/moments.py;
+        # graphql-core wraps it for variables): raised before anything executed, about the
+        # document and its inputs, never about data.
         return _with_extensions(error, error.message, {"code": document_error_code(error)})
     if isinstance(original, ServiceError):
         return _with_extensions(

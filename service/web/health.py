@@ -23,7 +23,8 @@ async def readyz(request: Request) -> JSONResponse:
         async with asyncio.timeout(READINESS_TIMEOUT_SECONDS):
             async with runtime.database.engine.connect() as conn:
                 revisions = set(await conn.scalars(text("SELECT version_num FROM alembic_version")))
-            months = await months_ahead_now(runtime.database.engine)
+                if revisions == runtime.head_revisions:
+                    months = await months_ahead_now(runtime.database.engine)
     except Exception:  # any failure to answer means not ready; the reason is the probe's result
         return JSONResponse({"status": "not ready", "reason": "database unreachable"}, 503)
     if revisions != runtime.head_revisions:

@@ -189,16 +189,6 @@ async def test_revoking_twice_is_an_invalid_state(client, tokens, factories):
             "the end must come after the start",
         ),
         (
-            {"validFrom": "2030-01-01T10:00:00"},
-            "validFrom",
-            "give the time with its UTC offset (e.g. +01:00)",
-        ),
-        (
-            {"validUntil": "2030-01-01T10:00:00"},
-            "validUntil",
-            "give the time with its UTC offset (e.g. +01:00)",
-        ),
-        (
             {"deputyId": str(uuid.uuid4())},
             "deputyId",
             "only a deputy consent names a deputy",
@@ -217,8 +207,6 @@ async def test_revoking_twice_is_an_invalid_state(client, tokens, factories):
         "backdated-400-days",
         "backdated-to-yesterday-evening",
         "end-before-a-later-start",
-        "start-without-offset",
-        "end-without-offset",
         "deputy-on-a-referral-consent",
     ],
 )
@@ -237,6 +225,32 @@ async def test_invalid_consent_is_refused_with_a_clear_error_and_nothing_recorde
     (error,) = payload["errors"]
     assert (error["field"], error["code"], error["message"]) == (field, "VALIDATION", message)
     assert error["messageDe"]
+    listed = await post_graphql(
+        client,
+        CONSENTS,
+        headers=tokens.headers(setting.case_manager),
+        variables={"clientId": str(setting.client.id)},
+    )
+    assert listed.json()["data"]["consents"] == []
+
+
+@pytest.mark.parametrize("field", ["validFrom", "validUntil"])
+async def test_a_time_without_offset_is_refused_before_anything_runs(
+    client, tokens, factories, field
+):
+    setting = await referral_setting(factories)
+    referral_id = await referral(factories, setting)
+
+    body = await _record(
+        client,
+        tokens,
+        setting.case_manager,
+        _input(setting, referral_id, **{field: "2030-01-01T10:00:00"}),
+    )
+
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "VALIDATION"
+    assert "needs its offset" in error["message"]
     listed = await post_graphql(
         client,
         CONSENTS,

@@ -37,11 +37,9 @@ async def test_readyz_reports_the_current_revision(client):
     response = await client.get("/readyz")
 
     assert response.status_code == 200
-    assert response.json() == {
-        "status": "ready",
-        "revisions": sorted(head_revisions()),
-        "auditMonthsAhead": 12,
-    }
+    body = response.json()
+    assert (body["status"], body["revisions"]) == ("ready", sorted(head_revisions()))
+    assert body["auditMonthsAhead"] >= 12
 
 
 async def test_readyz_is_not_ready_when_the_database_is_unreachable(settings, runtime):
