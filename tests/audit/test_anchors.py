@@ -242,7 +242,9 @@ async def test_the_service_anchors_periodically(runtime, store, anchor_key, fact
     try:
         for _ in range(200):
             await asyncio.sleep(0.05)
-            if len(store.check(anchor_key.public_key()).anchors) >= 2:
+            # The directory appears with the first anchor; under load the first look may be
+            # earlier than that.
+            if store.path.exists() and len(store.check(anchor_key.public_key()).anchors) >= 2:
                 break
     finally:
         task.cancel()
