@@ -53,6 +53,7 @@ async def staff_access(
     session: AsyncSession, actor: Actor, cases: Sequence[Case], *, now: datetime
 ) -> dict[uuid.UUID, Access]:
     """One Access per case, with at most one query (for deputy consents) however many cases.
+    (A client calls it too, and stands to their own cases as their data subject.)
 
     Consents are attached only where the actor is the registered deputy: that is the only place
     a consent changes what staff may read of a case, and attaching a client's other consents
