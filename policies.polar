@@ -138,6 +138,18 @@ may_read(user: User, access: Access, category: String) if
     category in ["identity", "contact", "household", "case_status", "case_closure",
                  "integration_plan", "referral", "consents"];
 
+# Not in that list: the intake, the assessment, the case manager's reasoning and notes
+# (case_notes) and the partners' report texts: the protected case-management area (domain/000)
+# is the case manager's working space, while the plan is drawn up with the client and shared
+# with them (§ 15 SGB II, Kooperationsplan).
+
+# Which documents their case file holds (the list); of each document only what the rule below
+# gives.
+may_read(user: User, access: Access, "documents") if
+    user.has_role("client") and
+    "data_subject" in access.relations and
+    not "filed_document" in access.flags;
+
 # Their documents that the case manager marked visible to them, whatever their category.
 may_read(user: User, access: Access, category: String) if
     user.has_role("client") and

@@ -1,8 +1,9 @@
-"""What a member of staff is to a case: relations and (deputy) consents, as facts for the policy.
+"""What a member of staff, or the client themselves, is to a case: relations and (deputy)
+consents, as facts for the policy.
 
-Only facts are gathered here; policies.polar decides what they allow. Partners and clients get no
-relation to a case from here: they reach case data only through a referral (service/referrals)
-or their own views, each of which builds its own Access.
+Only facts are gathered here; policies.polar decides what they allow. Partners get no relation
+to a case from here: they reach case data only through a referral (service/referrals), which
+builds its own Access. A client is the data subject of their own cases and nothing to any other.
 """
 
 from __future__ import annotations
@@ -29,7 +30,14 @@ def jobcenter_access(actor: Actor) -> Access:
 
 
 def case_relations(actor: Actor, case: Case) -> frozenset[Relation]:
-    if actor.kind is not ActorKind.STAFF or actor.tenant_id != case.tenant_id:
+    if actor.tenant_id != case.tenant_id:
+        return frozenset()
+    if actor.kind is ActorKind.CLIENT:
+        # A client signs in as their client record (service/identity/actor.py): the user id is
+        # the client id.
+        own = case.client_id == actor.user_id
+        return frozenset({Relation.DATA_SUBJECT}) if own else frozenset()
+    if actor.kind is not ActorKind.STAFF:
         return frozenset()
     relations = {Relation.SAME_JOBCENTER}
     if case.responsible_case_manager_id == actor.user_id:
@@ -45,6 +53,7 @@ async def staff_access(
     session: AsyncSession, actor: Actor, cases: Sequence[Case], *, now: datetime
 ) -> dict[uuid.UUID, Access]:
     """One Access per case, with at most one query (for deputy consents) however many cases.
+    (A client calls it too, and stands to their own cases as their data subject.)
 
     Consents are attached only where the actor is the registered deputy: that is the only place
     a consent changes what staff may read of a case, and attaching a client's other consents

@@ -1,4 +1,5 @@
-"""Listing cases: which cases a member of staff may list, filtered and paged by keyset cursor.
+"""Listing cases: which cases a member of staff (or a client: their own) may list, filtered and
+paged by keyset cursor.
 
 The policy is asked once per relation, not once per row (STYLE.md, gitclub's data filtering):
 "may someone who is only of the same jobcenter read a case?" (team leads: yes → every case of the
@@ -90,6 +91,11 @@ def _readable(caller: Caller, access: dict[uuid.UUID, Access]):
 
 def visible_to(caller: Caller) -> ColumnElement[bool]:
     actor = caller.actor
+    if actor.kind is ActorKind.CLIENT:
+        own = Access(frozenset({Relation.DATA_SUBJECT}))
+        if caller.authorizer.is_allowed(actor, Action.CASE_READ, own):
+            return Case.client_id == actor.user_id
+        return false()
     if actor.kind is not ActorKind.STAFF:
         return false()
 

@@ -125,7 +125,7 @@ class Case(Base):
         String(40), info=kept(DataCategory.CASE_CLOSURE, CODE)
     )
     closing_reasoning: Mapped[str | None] = mapped_column(
-        Text, info=free_text(DataCategory.INTEGRATION_PLAN)
+        Text, info=free_text(DataCategory.CASE_NOTES)
     )
     aftercare_until: Mapped[date | None] = mapped_column(info=kept(DataCategory.CASE_STATUS, DATE))
 
@@ -252,8 +252,8 @@ class CaseReview(Base):
     id: Mapped[uuid.UUID] = uuid_pk()
     case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     reviewed_on: Mapped[date] = mapped_column(info=kept(DataCategory.INTEGRATION_PLAN, DATE))
-    reasoning: Mapped[str] = mapped_column(Text, info=free_text(DataCategory.INTEGRATION_PLAN))
-    prognosis: Mapped[str] = mapped_column(Text, info=free_text(DataCategory.INTEGRATION_PLAN))
+    reasoning: Mapped[str] = mapped_column(Text, info=free_text(DataCategory.CASE_NOTES))
+    prognosis: Mapped[str] = mapped_column(Text, info=free_text(DataCategory.CASE_NOTES))
     profile_before: Mapped[str | None] = mapped_column(
         String(20), info=kept(DataCategory.INTEGRATION_PLAN, CODE)
     )
@@ -274,7 +274,7 @@ class AftercareNote(Base):
     tenant_id: Mapped[uuid.UUID] = tenant_key()
     id: Mapped[uuid.UUID] = uuid_pk()
     case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    text: Mapped[str] = mapped_column(Text, info=free_text(DataCategory.INTEGRATION_PLAN))
+    text: Mapped[str] = mapped_column(Text, info=free_text(DataCategory.CASE_NOTES))
     author_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     created_at: Mapped[datetime] = created_at(kept(DataCategory.INTEGRATION_PLAN, DATE))
 

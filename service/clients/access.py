@@ -47,6 +47,18 @@ async def client_access(
     return client, Access(relations, deputy_consents.get(client.id, ()))
 
 
+async def own_client_record(session: AsyncSession, actor: Actor) -> tuple[Client, Access] | None:
+    """The signed-in client's own record, as its data subject; None for staff and partners.
+    A client signs in as their record (service/identity/actor.py: login subject → client), so
+    the actor's id is the client's."""
+    if actor.kind is not ActorKind.CLIENT:
+        return None
+    client = await session.scalar(select(Client).where(Client.id == actor.user_id))
+    if client is None:
+        return None
+    return client, Access(frozenset({Relation.DATA_SUBJECT}))
+
+
 async def client_for(
     session: AsyncSession,
     *,

@@ -28,6 +28,7 @@ class DataCategory(StrEnum):
     ASSESSMENT_HEALTH = "assessment_health"
     ASSESSMENT_ADDICTION = "assessment_addiction"
     INTEGRATION_PLAN = "integration_plan"
+    CASE_NOTES = "case_notes"
     DOCUMENTS = "documents"
     PROTECTED_DOCUMENTS = "protected_documents"
     REFERRAL = "referral"
@@ -109,6 +110,14 @@ CATEGORIES: dict[DataCategory, CategoryInfo] = {
         "Integrationsplan",
         "Integration plan",
         "Ziele, Teilziele und Aktivitäten sowie deren Ergebnisse; Eingliederungsvereinbarungen.",
+    ),
+    # Apart from the plan because the plan is drawn up with the client and shared with them
+    # (§ 15 SGB II), while these are the case manager's own reasoning in the protected area.
+    DataCategory.CASE_NOTES: CategoryInfo(
+        "Begründungen und Vermerke des Fallmanagements",
+        "Case manager's reasoning and notes",
+        "Begründung des Fallabgangs, Gründe und Prognose der Überprüfungen, Vermerke der "
+        "Nachbetreuung (geschützter Bereich Fallmanagement).",
     ),
     DataCategory.DOCUMENTS: CategoryInfo(
         "Dokumente",

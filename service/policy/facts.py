@@ -40,6 +40,10 @@ class ObjectFlag(StrEnum):
     VISIBLE_TO_CLIENT = "visible_to_client"
     RESTRICTED = "restricted"  # the client's processing is restricted (Sperrung)
     PROTECTED_AREA = "protected_area"  # a document of the protected case-management area
+    # One document of the case file, not the case whose list of documents it is: the two are
+    # otherwise the same situation, and a client reads the list but only the documents marked
+    # visible to them.
+    FILED_DOCUMENT = "filed_document"
     # The referral this access comes through is still open (not DECLINED, COMPLETED, ABORTED
     # or NO_SHOW): a partner's consent serves the referral's purpose only while it lasts.
     REFERRAL_OPEN = "referral_open"

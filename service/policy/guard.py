@@ -180,6 +180,10 @@ def basis_of(tag: GuardTag, category: str, actor: Actor) -> str:
 
 
 def _grounds(consent: ConsentFact, category: str, actor: Actor, access: Access) -> bool:
+    if actor.kind is ActorKind.CLIENT:
+        # The client reads their own data as its subject; a referral's consents, which come
+        # with the referral's Access, are given by them, not to them.
+        return False
     if actor.kind is ActorKind.PARTNER:
         return (
             consent.purpose is ConsentPurpose.REFERRAL

@@ -103,7 +103,8 @@ async def list_referrals(
     limit: int,
 ) -> list[ReferralView]:
     """Newest first, at most `limit`. Partners: every referral made to them, by any jobcenter.
-    Staff: referrals of the cases they act on that the policy lets them read."""
+    Staff: referrals of the cases they act on that the policy lets them read. Clients: their
+    own."""
     query = select(Referral).order_by(Referral.created_at.desc(), Referral.id.desc())
     if actor.kind is ActorKind.PARTNER:
         # The same rows row-level security allows, said in the query: then the newest come
@@ -117,6 +118,9 @@ async def list_referrals(
             (Case.responsible_case_manager_id == actor.user_id)
             | (Case.deputy_case_manager_id == actor.user_id)
         )
+    if actor.kind is ActorKind.CLIENT:
+        # Their own; the policy still decides per row (data_subject, service/cases/access.py).
+        query = query.where(Referral.client_id == actor.user_id)
     if status is not None:
         query = query.where(Referral.status == status)
     if overdue is not None:

@@ -23,6 +23,7 @@ from service.schema.auskunft.queries import AuskunftQuery
 from service.schema.cases.mutations import CasesMutation
 from service.schema.cases.queries import CasesQuery
 from service.schema.clients.mutations import ClientPrivacyMutation
+from service.schema.clients.queries import ClientViewQuery
 from service.schema.consent.mutations import ConsentMutation
 from service.schema.consent.queries import ConsentQuery
 from service.schema.document_limits import MAX_ALIASES, MAX_COST, MAX_DEPTH, DocumentLimitsRule
@@ -48,6 +49,7 @@ Query = merge_types(
         IndicatorsQuery,
         AuditQuery,
         AuskunftQuery,
+        ClientViewQuery,
     ),
 )
 Mutation = merge_types(

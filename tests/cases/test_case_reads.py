@@ -117,18 +117,38 @@ async def test_a_deputy_without_deputy_consent_sees_nothing_of_the_case(world, c
     assert listed["data"]["cases"]["edges"] == []
 
 
-async def test_partners_and_clients_get_nothing_from_case_reads(world, case_factories, factories):
+async def test_partners_and_other_clients_get_nothing_from_case_reads(
+    world, case_factories, factories
+):
     case_id = await case_factories.case(
         world.jobcenter, world.client, case_manager=world.case_manager
     )
     organisation = await factories.organisation(world.jobcenter)
     counsellor = await factories.partner_user(organisation)
+    other_client = await factories.client(world.jobcenter)
 
-    for person in (counsellor, world.client):
+    for person in (counsellor, other_client):
         single = await world.as_(person, CASE_WITH_ASSESSMENT, id=str(case_id))
         listed = await world.as_(person, CASES)
         assert graphql_error(single) == (("case",), "NOT_FOUND")
         assert listed["data"]["cases"]["edges"] == []
+
+
+async def test_the_client_reads_their_own_case_but_not_its_assessment(world, case_factories):
+    case_id = await case_factories.case(
+        world.jobcenter, world.client, case_manager=world.case_manager
+    )
+
+    single = await world.as_(world.client, CASE_WITH_ASSESSMENT, id=str(case_id))
+    listed = await world.as_(world.client, CASES)
+
+    assert single["data"]["case"]["status"] == "ADMITTED"
+    assert single["data"]["case"]["goals"] == []
+    assert forbidden_paths(single) == {
+        ("case", "assessment", "finances"),
+        ("case", "assessment", "health"),
+    }
+    assert [edge["node"]["id"] for edge in listed["data"]["cases"]["edges"]] == [str(case_id)]
 
 
 async def test_case_manager_lists_their_own_cases_only(world, case_factories, factories):

@@ -35,7 +35,23 @@ def _staff(*roles: Role) -> Actor:
 
 
 CASE_MANAGER = _staff(Role.CASE_MANAGER)
+CLIENT = Actor(
+    kind=ActorKind.CLIENT,
+    user_id=uuid.uuid4(),
+    subject="kunde",
+    display_name="Test",
+    roles=frozenset({Role.CLIENT}),
+    tenant_id=TENANT,
+)
 OTHER_CASE_MANAGER = _staff(Role.CASE_MANAGER)
+CLIENT = Actor(
+    kind=ActorKind.CLIENT,
+    user_id=uuid.uuid4(),
+    subject="kunde",
+    display_name="Test",
+    roles=frozenset({Role.CLIENT}),
+    tenant_id=TENANT,
+)
 TEAM_LEAD = _staff(Role.TEAM_LEAD)
 PLACEMENT_OFFICER = _staff(Role.PLACEMENT_OFFICER)
 CONTROLLING = _staff(Role.CONTROLLING)
@@ -76,6 +92,12 @@ DEPUTY_CONSENT_FOR_ANOTHER = at(
 )
 PROPOSER = at(Relation.PROPOSER)
 JOBCENTER = at()
+# The client and their own case (service/cases/access.py): no jobcenter relation, only this.
+OWN_CASE = Access(frozenset({Relation.DATA_SUBJECT}))
+OWN_DOCUMENT = OWN_CASE.with_flags(ObjectFlag.FILED_DOCUMENT)
+OWN_VISIBLE_DOCUMENT = OWN_DOCUMENT.with_flags(ObjectFlag.VISIBLE_TO_CLIENT)
+OWN_PROTECTED_DOCUMENT = OWN_DOCUMENT.with_flags(ObjectFlag.PROTECTED_AREA)
+SOMEONE_ELSES_CASE = Access(frozenset())
 
 READ_TABLE = [
     # actor,            access,                 category,                    readable
@@ -113,6 +135,26 @@ READ_TABLE = [
     (PLACEMENT_OFFICER, JOBCENTER, "identity", False),
     (CONTROLLING, JOBCENTER, "case_status", False),
     (CONTROLLING, JOBCENTER, "case_closure", False),
+    (CASE_MANAGER, RESPONSIBLE, "case_notes", True),
+    (TEAM_LEAD, JOBCENTER, "case_notes", False),
+    # --- the client, on their own case: status, plan, closure, referrals; not the protected area
+    (CLIENT, OWN_CASE, "case_status", True),
+    (CLIENT, OWN_CASE, "integration_plan", True),
+    (CLIENT, OWN_CASE, "case_closure", True),
+    (CLIENT, OWN_CASE, "referral", True),
+    (CLIENT, OWN_CASE, "identity", True),
+    (CLIENT, OWN_CASE, "intake", False),
+    (CLIENT, OWN_CASE, "case_notes", False),  # closing reasoning, review reasons, notes
+    (CLIENT, OWN_CASE, "assessment_finances", False),
+    (CLIENT, OWN_CASE, "assessment_health", False),
+    (CLIENT, OWN_CASE, "progress_reports", False),
+    (CLIENT, OWN_CASE, "documents", True),  # the list of the file's documents
+    (CLIENT, OWN_DOCUMENT, "documents", False),  # a document not marked visible
+    (CLIENT, OWN_PROTECTED_DOCUMENT, "assessment_health", False),
+    (CLIENT, OWN_VISIBLE_DOCUMENT, "documents", True),
+    (CLIENT, OWN_VISIBLE_DOCUMENT.with_flags(ObjectFlag.PROTECTED_AREA), "assessment_health", True),
+    (CLIENT, SOMEONE_ELSES_CASE, "case_status", False),
+    (CLIENT, SOMEONE_ELSES_CASE, "documents", False),
 ]
 
 
@@ -161,6 +203,14 @@ ACTION_TABLE = [
     (CONTROLLING, Action.INDICATORS_READ, JOBCENTER, True),
     (TEAM_LEAD, Action.INDICATORS_READ, JOBCENTER, False),  # leaders not in it: domain/002
     (CASE_MANAGER, Action.INDICATORS_READ, RESPONSIBLE, False),
+    (CLIENT, Action.CASE_READ, OWN_CASE, True),
+    (CLIENT, Action.CASE_READ, SOMEONE_ELSES_CASE, False),  # NOT_FOUND
+    (CLIENT, Action.CASE_WORK, OWN_CASE, False),
+    (CLIENT, Action.REFERRAL_READ, OWN_CASE, True),
+    (CLIENT, Action.REFERRAL_READ, SOMEONE_ELSES_CASE, False),
+    (CLIENT, Action.REFERRAL_WITHDRAW, OWN_CASE, False),
+    (CLIENT, Action.CONSENT_REVOKE, OWN_CASE, True),
+    (CLIENT, Action.NETWORK_READ, "network", False),  # their partners only through their data
 ]
 
 

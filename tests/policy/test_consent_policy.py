@@ -204,7 +204,16 @@ TABLE = [
     (CLIENT, frozenset({Relation.DATA_SUBJECT}), (), (), "consents", True),
     (CLIENT, frozenset({Relation.DATA_SUBJECT}), (), (), "case_closure", True),
     (CLIENT, frozenset({Relation.DATA_SUBJECT}), (), (), "assessment_health", False),
-    (CLIENT, frozenset({Relation.DATA_SUBJECT}), (), (), "documents", False),
+    # The list of their file's documents, yes; a document not marked visible to them, no.
+    (CLIENT, frozenset({Relation.DATA_SUBJECT}), (), (), "documents", True),
+    (
+        CLIENT,
+        frozenset({Relation.DATA_SUBJECT}),
+        (),
+        (ObjectFlag.FILED_DOCUMENT,),
+        "documents",
+        False,
+    ),
     (
         CLIENT,
         frozenset({Relation.DATA_SUBJECT}),

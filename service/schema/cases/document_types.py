@@ -101,6 +101,7 @@ class DocumentNode:
 
 
 def document_node(case: Case, access: Access, row: CaseDocument) -> DocumentNode:
+    access = access.with_flags(ObjectFlag.FILED_DOCUMENT)
     if row.visible_to_client:
         access = access.with_flags(ObjectFlag.VISIBLE_TO_CLIENT)
     if row.area == DocumentArea.PROTECTED:

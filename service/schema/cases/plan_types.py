@@ -1,8 +1,7 @@
 """The integration plan (goals, sub-goals, activities with their steering outcomes), the
-integration agreements built from it, reviews and after-care notes: all under INTEGRATION_PLAN.
-
-Reviews and after-care notes are steering of the case (Fallsteuerung); the categories have no
-place of their own for them, and INTEGRATION_PLAN keeps them in the protected area.
+integration agreements built from it, reviews and after-care notes: under INTEGRATION_PLAN,
+except the case manager's reasoning in words (a review's reasons and prognosis, after-care
+notes), which is CASE_NOTES: the plan is shared with the client, those texts are not.
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ from service.schema.cases.dataloaders import case_loaders
 from service.schema.context import Info
 
 PLAN = DataCategory.INTEGRATION_PLAN
+NOTES = DataCategory.CASE_NOTES  # the case manager's reasoning, not the plan shared with the client
 
 
 @personal_type(name="StepOutcome", description="Ergebnis der Fallsteuerung.")
@@ -214,11 +214,11 @@ class ReviewNode:
     def reviewed_on(self) -> date | None:
         return self.row.reviewed_on
 
-    @personal_field(PLAN, description="Gründe für die Fortführung.")
+    @personal_field(NOTES, description="Gründe für die Fortführung.")
     def reasoning(self) -> str | None:
         return self.row.reasoning
 
-    @personal_field(PLAN, description="Prognostizierte Erfolgsaussichten.")
+    @personal_field(NOTES, description="Prognostizierte Erfolgsaussichten.")
     def prognosis(self) -> str | None:
         return self.row.prognosis
 
@@ -244,7 +244,7 @@ class AftercareNoteNode:
     def id(self) -> strawberry.ID:
         return strawberry.ID(str(self.row.id))
 
-    @personal_field(PLAN)
+    @personal_field(NOTES)
     def text(self) -> str | None:
         return self.row.text
 

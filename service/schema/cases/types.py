@@ -215,7 +215,7 @@ class CaseNode:
     def aftercare_until(self) -> date | None:
         return self.row.aftercare_until
 
-    @personal_field(PLAN, description="Begründung des Fallabgangs.")
+    @personal_field(DataCategory.CASE_NOTES, description="Begründung des Fallabgangs.")
     def closing_reasoning(self) -> str | None:
         return self.row.closing_reasoning
 

@@ -13,6 +13,7 @@ from service.policy.guard import GuardTag, personal_field, personal_type, public
 from service.schema.cases.common import StaffMember, staff_member
 from service.schema.cases.dataloaders import case_loaders, loaded
 from service.schema.context import Info
+from service.schema.partners.types import NetworkPartner, network_partner_of
 
 ConsentPurpose = strawberry.enum(
     ConsentPurposeEnum,
@@ -76,6 +77,15 @@ class ConsentNode:
     def grantee_organisation_id(self) -> strawberry.ID | None:
         grantee = self.view.row.grantee_organisation_id
         return strawberry.ID(str(grantee)) if grantee else None
+
+    @personal_field(
+        DataCategory.CONSENTS,
+        description="The partner organisation it is given to, with its services and contact "
+        "in the jobcenter's network; null for deputy consents.",
+    )
+    async def grantee(self, info: Info) -> NetworkPartner | None:
+        row = self.view.row
+        return await network_partner_of(info, row.tenant_id, row.grantee_organisation_id)
 
     @personal_field(DataCategory.CONSENTS)
     def referral_id(self) -> strawberry.ID | None:

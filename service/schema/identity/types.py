@@ -2,9 +2,12 @@ from __future__ import annotations
 
 import strawberry
 
+from service.clients.access import own_client_record
 from service.identity.roles import ActorKind as ActorKindEnum
 from service.identity.roles import Role as RoleEnum
 from service.policy.guard import public_type
+from service.schema.clients.types import ClientNode, client_node
+from service.schema.context import Info
 
 ActorKind = strawberry.enum(
     ActorKindEnum, name="ActorKind", description="Which kind of user is signed in."
@@ -49,3 +52,11 @@ class Me:
     organisation: PartnerOrganisation | None = strawberry.field(
         description="The organisation of partner users; null for staff and clients."
     )
+
+    @strawberry.field(
+        description="A signed-in client's own client record (its id names them in `consents` "
+        "and the Auskunft), each field under its data category; null for staff and partners."
+    )
+    async def client(self, info: Info) -> ClientNode | None:
+        own = await own_client_record(info.context.session, info.context.actor)
+        return None if own is None else client_node(*own)

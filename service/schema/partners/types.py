@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import uuid
+
 import strawberry
 
 from service.partners.categories import SERVICE_CATEGORY_LABELS_DE
 from service.partners.categories import ServiceCategory as ServiceCategoryEnum
 from service.partners.service import NetworkEntry
 from service.policy.guard import public_type
+from service.schema.context import Info
 from service.schema.identity.types import Jobcenter, PartnerOrganisation
+from service.schema.partners.dataloaders import network_entries_by_key
 
 ServiceCategory = strawberry.enum(
     ServiceCategoryEnum,
@@ -43,3 +47,16 @@ def network_partner(entry: NetworkEntry) -> NetworkPartner:
         capacity_note=entry.membership.capacity_note,
         active=entry.membership.active,
     )
+
+
+async def network_partner_of(
+    info: Info, tenant_id: uuid.UUID, organisation_id: uuid.UUID | None
+) -> NetworkPartner | None:
+    """The partner a referral or consent names, as the jobcenter's network lists it: how a
+    client learns who the organisation is and how to reach it, without the rest of the network
+    (`networkPartners` stays staff's and partners')."""
+    if organisation_id is None:
+        return None
+    loader = info.context.loader(network_entries_by_key)
+    entry = await loader.load((tenant_id, organisation_id))
+    return None if entry is None else network_partner(entry)

@@ -17,7 +17,7 @@ from service.schema.cases.types import CaseNode, case_node
 from service.schema.clients.types import ClientNode, client_node
 from service.schema.context import Info
 from service.schema.identity.types import Jobcenter, PartnerOrganisation
-from service.schema.partners.types import ServiceCategory
+from service.schema.partners.types import NetworkPartner, ServiceCategory, network_partner_of
 from service.schema.referrals import dataloaders
 
 ReferralStatus = strawberry.enum(
@@ -155,6 +155,15 @@ class ReferralNode:
             self.view.row.partner_organisation_id
         )
         return PartnerOrganisation(id=strawberry.ID(str(row.id)), slug=row.slug, name=row.name)
+
+    @personal_field(
+        DataCategory.REFERRAL,
+        description="The partner it went to as the jobcenter's network lists it: services and "
+        "contact (for the client, who reads no other part of the network).",
+    )
+    async def partner(self, info: Info) -> NetworkPartner | None:
+        row = self.view.row
+        return await network_partner_of(info, row.tenant_id, row.partner_organisation_id)
 
     @strawberry.field(description="The client; each field only as far as policy and consent allow.")
     async def client(self, info: Info) -> ClientNode | None:
