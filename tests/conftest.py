@@ -47,6 +47,11 @@ def server_url() -> URL:
 @pytest.fixture(scope="session")
 async def owner_url(server_url: URL) -> AsyncIterator[URL]:
     """A new database for this run, migrated up from empty."""
+    if os.environ.get("CITUS_TEST_DATABASE_URL"):
+        # `make test-citus`: deploy/citus/cluster.sh made it on every node, migrated and
+        # distributed it (and drops it); a database made here would exist on the coordinator only.
+        yield as_asyncpg(os.environ["CITUS_TEST_DATABASE_URL"])
+        return
     name = f"casework_test_{uuid.uuid4().hex[:12]}"
     url = await ensure_database(server_url, name)
     await upgrade_to_head(url)
