@@ -96,7 +96,12 @@ async def number_taken(caller: Caller, customer_number: str) -> bool:
     """Also by a deactivated client: a customer number names one person for good."""
     return bool(
         await caller.session.scalar(
-            select(exists().where(Client.customer_number == customer_number))
+            select(
+                exists().where(
+                    Client.tenant_id == caller.actor.tenant_id,
+                    Client.customer_number == customer_number,
+                )
+            )
         )
     )
 

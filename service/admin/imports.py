@@ -98,7 +98,7 @@ async def import_clients(
         report.rejected += [_rejected(number, problem) for problem in problems]
         if not problems:
             accepted.append((number, values))
-    report.rejected += await _conflicts(session, accepted)
+    report.rejected += await _conflicts(session, tenant_id, accepted)
     if report.rejected:
         report.rejected.sort(key=lambda rejected: rejected.row)
         return report
@@ -258,10 +258,11 @@ def _date(name: str, text: str) -> date:
 
 
 async def _conflicts(
-    session: AsyncSession, accepted: list[tuple[int, dict[str, Any]]]
+    session: AsyncSession, tenant_id: uuid.UUID, accepted: list[tuple[int, dict[str, Any]]]
 ) -> list[RejectedRow]:
     """A customer number twice in the file, or already in the jobcenter (also a deactivated
-    client's: a number names one person for good)."""
+    client's: a number names one person for good). The tenant is named as well as bound: the
+    command line's owner may be a superuser, whom row-level security does not confine."""
     first_row: dict[str, int] = {}
     conflicts: list[RejectedRow] = []
     for number, values in accepted:
@@ -284,7 +285,8 @@ async def _conflicts(
         taken.update(
             await session.scalars(
                 select(Client.customer_number).where(
-                    Client.customer_number.in_(numbers[start : start + 1000])
+                    Client.tenant_id == tenant_id,
+                    Client.customer_number.in_(numbers[start : start + 1000]),
                 )
             )
         )
