@@ -258,6 +258,49 @@ allow(user: User, "indicators:read", access: Access) if
     "same_jobcenter" in access.relations;
 
 # ---------------------------------------------------------------------------------------------
+# --- Administration (Stammdatenpflege). `access` is the jobcenter's ("same_jobcenter"), or a
+# client as the jobcenter's directory shows them (flag "client_directory": the administration's
+# own views and the client search, service/admin/directory.py; nowhere else).
+
+# The jobcenter's administration registers and keeps its clients (also by bulk import from the
+# system it comes from), its staff and teams, and its network of partners; it deactivates, never
+# deletes (a client's or colleague's history and the audit go on naming them). It never reads
+# case content: it stands in no relation to a case.
+allow(user: User, action: String, access: Access) if
+    action in ["client:register", "client:update", "client:deactivate", "staff:manage",
+               "team:manage", "network:manage"] and
+    user.has_role("jobcenter_admin") and
+    "same_jobcenter" in access.relations;
+
+# The master data it keeps: who the client is, how to reach them, their household — read back
+# in its own views only, so the role opens no case, consent or Auskunft of anybody.
+may_read(user: User, access: Access, category: String) if
+    user.has_role("jobcenter_admin") and
+    "same_jobcenter" in access.relations and
+    "client_directory" in access.flags and
+    category in ["identity", "contact", "household"];
+
+# Whoever proposes clients for intake (placement officers, case managers; domain/000: Fallzugang
+# über die Arbeitsvermittlung) finds them in the jobcenter's directory by customer number or
+# name, and reads there who they are — not how to reach them or their household.
+allow(user: User, "client:search", access: Access) if
+    "same_jobcenter" in access.relations and
+    (user.has_role("placement_officer") or user.has_role("case_manager") or
+     user.has_role("jobcenter_admin"));
+
+may_read(user: User, access: Access, "identity") if
+    (user.has_role("placement_officer") or user.has_role("case_manager")) and
+    "same_jobcenter" in access.relations and
+    "client_directory" in access.flags;
+
+# The jobcenter's active case managers, to propose a client to (and for the team lead who
+# assigns, and the administration that keeps them). Names of colleagues, no client's data.
+allow(user: User, "case_managers:read", access: Access) if
+    "same_jobcenter" in access.relations and
+    (user.has_role("placement_officer") or user.has_role("case_manager") or
+     user.has_role("team_lead") or user.has_role("jobcenter_admin"));
+
+# ---------------------------------------------------------------------------------------------
 # Restriction and erasure (Sperrung, Löschung): the data-protection officer of the jobcenter.
 allow(user: User, action: String, access: Access) if
     action in ["client:restrict", "client:erase"] and

@@ -1,4 +1,4 @@
-"""`service` command: serve, migrate, seed-demo, token, audit, auskunft, export-schema.
+"""`service` command: serve, migrate, seed-demo, token, audit, auskunft, import, export-schema.
 
 Portals and scripts depend on these names and on `token` printing the token as the last line on
 stdout; keep them stable. Progress and logs go to stderr.
@@ -107,6 +107,18 @@ def _parser() -> argparse.ArgumentParser:
     auskunft.add_argument("--to", dest="last_day", help="last day, YYYY-MM-DD (default: today)")
     auskunft.add_argument("--out", type=Path, help="file to write (default: stdout)")
     auskunft.set_defaults(command=_auskunft)
+
+    imports = commands.add_parser("import", help="bulk imports as the database owner")
+    import_commands = imports.add_subparsers(required=True, metavar="IMPORT_COMMAND")
+    import_clients = import_commands.add_parser(
+        "clients", help="import clients from a CSV or JSON file, all or nothing"
+    )
+    import_clients.add_argument("file", type=Path, help="the file (UTF-8; see README)")
+    import_clients.add_argument("--jobcenter", required=True, help="the jobcenter's slug")
+    import_clients.add_argument(
+        "--format", choices=("csv", "json"), help="default: from the file's extension"
+    )
+    import_clients.set_defaults(command=_import_clients)
 
     documents = commands.add_parser("documents", help="trusted documents (deploy step)")
     documents_commands = documents.add_subparsers(required=True, metavar="DOCUMENTS_COMMAND")
@@ -410,6 +422,41 @@ def _auskunft(settings: Settings, args: argparse.Namespace) -> int:
     else:
         args.out.write_text(html, encoding="utf-8")
         print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+def _import_clients(settings: Settings, args: argparse.Namespace) -> int:
+    from service.admin.import_command import UnknownJobcenter, import_at_console
+    from service.admin.imports import ImportFormat
+    from service.db.location import resolve_database
+
+    suffix = args.file.suffix.lstrip(".").lower()
+    file_format = ImportFormat(args.format or (suffix if suffix == "json" else "csv"))
+    try:
+        content = args.file.read_bytes()
+    except OSError as error:
+        print(f"cannot read {args.file}: {error.strerror}", file=sys.stderr)
+        return 2
+
+    async def run():
+        urls = await resolve_database(settings)
+        return await import_at_console(
+            urls.owner, content=content, jobcenter_slug=args.jobcenter, file_format=file_format
+        )
+
+    try:
+        report = asyncio.run(run())
+    except UnknownJobcenter:
+        print(f"unknown jobcenter: {args.jobcenter}", file=sys.stderr)
+        return 2
+    # Row, column and message only: never a value of the file (it is personal data).
+    for rejected in report.rejected:
+        column = f" {rejected.field}" if rejected.field else ""
+        print(f"row {rejected.row}{column}: {rejected.code} {rejected.message_de}", file=sys.stderr)
+    if report.rejected:
+        print(f"{len(report.rejected)} problems; nothing was imported", file=sys.stderr)
+        return 1
+    print(f"imported {report.imported} clients into {args.jobcenter}")
     return 0
 
 

@@ -32,6 +32,11 @@ class Client(Base):
     customer_number: Mapped[str] = mapped_column(
         String(20), info=replaced(DataCategory.IDENTITY, CUSTOMER_NUMBER_PLACEHOLDER)
     )
+    household_community_number: Mapped[str | None] = mapped_column(
+        String(20), info=identifying(DataCategory.HOUSEHOLD)
+    )
+    """Nummer der Bedarfsgemeinschaft (BG-Nummer): which household the client's benefits are
+    assessed with (§ 7 Abs. 3 SGB II). Household data: it ties the client to the others in it."""
     given_name: Mapped[str] = mapped_column(String(100), info=identifying(DataCategory.IDENTITY))
     family_name: Mapped[str] = mapped_column(String(100), info=identifying(DataCategory.IDENTITY))
     date_of_birth: Mapped[date | None] = mapped_column(info=identifying(DataCategory.IDENTITY))

@@ -74,6 +74,7 @@ JOBCENTERS = (
             DemoStaff("av.meier", "Arne Meier", (Role.PLACEMENT_OFFICER,)),
             DemoStaff("dsb.wagner", "Dana Wagner", (Role.DATA_PROTECTION_OFFICER,)),
             DemoStaff("ctl.berg", "Carla Berg", (Role.CONTROLLING,)),
+            DemoStaff("admin.hoffmann", "Hanna Hoffmann", (Role.JOBCENTER_ADMIN,)),
         ),
         clients=(
             DemoClient("kunde.modemann", "Michael", "Modemann", date(1979, 3, 14)),

@@ -17,6 +17,8 @@ class Role(StrEnum):
     PLACEMENT_OFFICER = "placement_officer"  # Arbeitsvermittlung
     DATA_PROTECTION_OFFICER = "data_protection_officer"  # Datenschutzbeauftragte/r
     CONTROLLING = "controlling"
+    # Stammdatenpflege: registers and keeps clients, staff, teams and the network; no case content.
+    JOBCENTER_ADMIN = "jobcenter_admin"
     PARTNER_COUNSELLOR = "partner_counsellor"  # Beratung bei einem Netzwerkpartner
     CLIENT = "client"  # Kundin / Kunde (eLb)
 
@@ -28,6 +30,7 @@ STAFF_ROLES = frozenset(
         Role.PLACEMENT_OFFICER,
         Role.DATA_PROTECTION_OFFICER,
         Role.CONTROLLING,
+        Role.JOBCENTER_ADMIN,
     }
 )
 PARTNER_ROLES = frozenset({Role.PARTNER_COUNSELLOR})

@@ -34,3 +34,12 @@ class Action(StrEnum):
     CLIENT_RESTRICT = "client:restrict"
     CLIENT_ERASE = "client:erase"
     AUDIT_VERIFY = "audit:verify"
+    # Administration (Stammdatenpflege)
+    CLIENT_REGISTER = "client:register"  # also the bulk import
+    CLIENT_UPDATE = "client:update"
+    CLIENT_DEACTIVATE = "client:deactivate"
+    STAFF_MANAGE = "staff:manage"
+    TEAM_MANAGE = "team:manage"
+    NETWORK_MANAGE = "network:manage"
+    CLIENT_SEARCH = "client:search"  # the jobcenter's client directory, by number or name
+    CASE_MANAGERS_READ = "case_managers:read"  # whom a client can be proposed to

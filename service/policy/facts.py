@@ -49,6 +49,9 @@ class ObjectFlag(StrEnum):
     REFERRAL_OPEN = "referral_open"
     # A written row withdraws a consent (Art. 7(3) GDPR: always possible, reduces processing).
     CONSENT_WITHDRAWAL = "consent_withdrawal"
+    # The client as the jobcenter's directory shows them: in a search, or in the administration
+    # of master data. Nowhere else does this flag stand, so what it opens stays there.
+    CLIENT_DIRECTORY = "client_directory"
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,8 @@ from strawberry.tools import merge_types
 
 from service.policy.coverage import guard_violations
 from service.policy.guard import PersonalData, resolve_guarded_fields_directly
+from service.schema.admin.mutations import AdminMutation
+from service.schema.admin.queries import AdminQuery
 from service.schema.audit.queries import AuditQuery
 from service.schema.auskunft.queries import AuskunftQuery
 from service.schema.cases.mutations import CasesMutation
@@ -50,10 +52,12 @@ Query = merge_types(
         AuditQuery,
         AuskunftQuery,
         ClientViewQuery,
+        AdminQuery,
     ),
 )
 Mutation = merge_types(
-    "Mutation", (CasesMutation, ReferralMutation, ConsentMutation, ClientPrivacyMutation)
+    "Mutation",
+    (CasesMutation, ReferralMutation, ConsentMutation, ClientPrivacyMutation, AdminMutation),
 )
 
 

@@ -40,3 +40,5 @@ class Team(Base):
     id: Mapped[uuid.UUID] = row_id()
     name: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = created_at()
+    active: Mapped[bool] = mapped_column(server_default=text("true"))
+    """A team that was dissolved stays, so past indicators per team keep their team."""

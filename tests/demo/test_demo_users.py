@@ -17,6 +17,7 @@ DEMO_USERS = [
     ("av.meier", "STAFF", ["PLACEMENT_OFFICER"], "jc-hamburg-mitte", None),
     ("dsb.wagner", "STAFF", ["DATA_PROTECTION_OFFICER"], "jc-hamburg-mitte", None),
     ("ctl.berg", "STAFF", ["CONTROLLING"], "jc-hamburg-mitte", None),
+    ("admin.hoffmann", "STAFF", ["JOBCENTER_ADMIN"], "jc-hamburg-mitte", None),
     ("fm.lange", "STAFF", ["CASE_MANAGER"], "jc-musterstadt", None),
     ("sb.schmied", "PARTNER", ["PARTNER_COUNSELLOR"], None, "schuldnerberatung-west"),
     ("sucht.yilmaz", "PARTNER", ["PARTNER_COUNSELLOR"], None, "suchtberatung-nord"),

@@ -57,6 +57,12 @@ class ClientNode:
     def email(self) -> str | None:
         return self.row.email
 
+    @personal_field(
+        DataCategory.HOUSEHOLD, description="Nummer der Bedarfsgemeinschaft (BG-Nummer)."
+    )
+    def household_community_number(self) -> str | None:
+        return self.row.household_community_number
+
     @personal_field(DataCategory.HOUSEHOLD, description="People in the Bedarfsgemeinschaft.")
     def household_size(self) -> int | None:
         return self.row.household_size
