@@ -20,6 +20,7 @@ from service.policy.coverage import guard_violations
 from service.policy.guard import PersonalData, resolve_guarded_fields_directly
 from service.schema.audit.queries import AuditQuery
 from service.schema.auskunft.queries import AuskunftQuery
+from service.schema.cases.cooperation_mutations import CooperationMutation
 from service.schema.cases.mutations import CasesMutation
 from service.schema.cases.queries import CasesQuery
 from service.schema.clients.mutations import ClientPrivacyMutation
@@ -51,7 +52,8 @@ Query = merge_types(
     ),
 )
 Mutation = merge_types(
-    "Mutation", (CasesMutation, ReferralMutation, ConsentMutation, ClientPrivacyMutation)
+    "Mutation",
+    (CasesMutation, CooperationMutation, ReferralMutation, ConsentMutation, ClientPrivacyMutation),
 )
 
 
