@@ -8,6 +8,7 @@
   also copied, under the same id, number, dates and snapshot, into cooperation_plans with the
   legal basis "Eingliederungsvereinbarung (§ 15 SGB II a. F.)" and as agreed (they were
   concluded), so a case's plan history reads in one list.
+- Partners reach these rows through a referral to them, as the other case content (0005).
 - Tables the service's role only inserts into get UPDATE on exactly the columns erasure blanks,
   behind the erasure-only trigger of 0019, as the other never-edited tables.
 
@@ -211,6 +212,14 @@ def _isolate(table: str, privileges: str) -> None:
         " WITH CHECK (tenant_id = app_current_tenant())"
     )
     op.execute(f"GRANT {privileges} ON {table} TO {APP_ROLE}")
+    # Partners reach the rows through a referral made to them, like the rest of a case's content
+    # (0005); which fields they read is the guard's and the consent's decision.
+    op.execute(
+        f"CREATE POLICY partner_via_referral ON {table} FOR SELECT USING ("
+        "EXISTS (SELECT 1 FROM referrals r"
+        f" WHERE r.tenant_id = {table}.tenant_id AND r.case_id = {table}.case_id"
+        " AND r.partner_organisation_id = app_current_partner_organisation()))"
+    )
 
 
 def _migrate_agreements() -> None:
