@@ -12,6 +12,14 @@ import pytest
 from sqlalchemy import pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from service.cases.cooperation_models import (
+    Conciliation,
+    CooperationPlan,
+    CooperationPlanReview,
+    CooperationRequest,
+    PotentialAnalysis,
+    PotentialAnalysisItem,
+)
 from service.cases.models import (
     AftercareNote,
     AssessmentEntry,
@@ -21,14 +29,6 @@ from service.cases.models import (
     IntegrationAgreement,
     PlanItem,
     ProfilingItem,
-)
-from service.cases.cooperation_models import (
-    Conciliation,
-    CooperationPlan,
-    CooperationPlanReview,
-    CooperationRequest,
-    PotentialAnalysis,
-    PotentialAnalysisItem,
 )
 from service.clients.privacy_models import ClientRestriction
 from service.consent.models import Consent, ConsentRevocation
