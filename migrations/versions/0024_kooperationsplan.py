@@ -45,6 +45,14 @@ ERASABLE_COLUMNS = {
     "cooperation_plan_reviews": ("notes",),
     "cooperation_requests": ("action", "legal_consequences"),
 }
+COPY_AGREEMENTS = (
+    "INSERT INTO cooperation_plans (tenant_id, id, case_id, number, legal_basis,"
+    " valid_from, valid_until, review_due, plan, client_position, client_position_on,"
+    " drawn_up_by_id, created_at)"
+    " SELECT tenant_id, id, case_id, number, :basis, valid_from, valid_until,"
+    " valid_until, plan, 'agreed', (concluded_at AT TIME ZONE 'Europe/Berlin')::date,"
+    " concluded_by_id, concluded_at FROM integration_agreements"
+)
 ROW_ID_TABLES = ("potential_analyses", "cooperation_plans", "conciliations", "cooperation_requests")
 
 
@@ -226,16 +234,7 @@ def _migrate_agreements() -> None:
     """Run as the owner, which row-level security does not confine (migrations are a deploy
     step), so every jobcenter's agreements are copied. Review due at the end of the agreement:
     the old law reviewed an agreement when it ran out (§ 15 Abs. 3 a. F.)."""
-    op.execute(
-        sa.text(
-            "INSERT INTO cooperation_plans (tenant_id, id, case_id, number, legal_basis,"
-            " valid_from, valid_until, review_due, plan, client_position, client_position_on,"
-            " drawn_up_by_id, created_at)"
-            " SELECT tenant_id, id, case_id, number, :basis, valid_from, valid_until,"
-            " valid_until, plan, 'agreed', (concluded_at AT TIME ZONE 'Europe/Berlin')::date,"
-            " concluded_by_id, concluded_at FROM integration_agreements"
-        ).bindparams(basis=OLD_AGREEMENT)
-    )
+    op.execute(sa.text(COPY_AGREEMENTS).bindparams(basis=OLD_AGREEMENT))
 
 
 def downgrade() -> None:
