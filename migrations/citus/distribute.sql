@@ -40,6 +40,12 @@ SELECT create_distributed_table('integration_agreements', 'tenant_id', colocate_
 SELECT create_distributed_table('case_reviews', 'tenant_id', colocate_with => 'staff_users');
 SELECT create_distributed_table('aftercare_notes', 'tenant_id', colocate_with => 'staff_users');
 SELECT create_distributed_table('case_documents', 'tenant_id', colocate_with => 'staff_users');
+SELECT create_distributed_table('potential_analyses', 'tenant_id', colocate_with => 'staff_users');
+SELECT create_distributed_table('potential_analysis_items', 'tenant_id', colocate_with => 'staff_users');
+SELECT create_distributed_table('cooperation_plans', 'tenant_id', colocate_with => 'staff_users');
+SELECT create_distributed_table('cooperation_plan_reviews', 'tenant_id', colocate_with => 'staff_users');
+SELECT create_distributed_table('conciliations', 'tenant_id', colocate_with => 'staff_users');
+SELECT create_distributed_table('cooperation_requests', 'tenant_id', colocate_with => 'staff_users');
 SELECT create_distributed_table('referrals', 'tenant_id', colocate_with => 'staff_users');
 SELECT create_distributed_table('referral_status_changes', 'tenant_id', colocate_with => 'staff_users');
 SELECT create_distributed_table('progress_reports', 'tenant_id', colocate_with => 'staff_users');

@@ -8,6 +8,7 @@ from service.audit.models import (
     AuditKind,
     AuditRequest,
 )
+from service.cases.cooperation_models import CooperationPlan
 from service.cases.models import Case
 from service.clients.models import Client
 from service.clients.privacy_models import ClientRestriction
@@ -31,6 +32,7 @@ __all__ = [
     "ClientRestriction",
     "Consent",
     "ConsentRevocation",
+    "CooperationPlan",
     "NetworkMembership",
     "PartnerOrganisation",
     "PartnerUser",

@@ -51,6 +51,7 @@ from service.cases.vocabulary import (
     profiling_data_category,
 )
 from service.cases.work import plan_snapshot
+from service.demo.cooperation_seed import cooperation_rows
 from service.policy.categories import DataCategory
 from service.staff.models import StaffUser, Team
 
@@ -215,11 +216,24 @@ async def seed_cases(session: AsyncSession, demo_id: DemoId, today: date | None 
     items = _plan(ids, michael)
     session.add_all(items)
     await session.flush()
-    session.add(_agreement(ids, michael, items))
+    agreement = _agreement(ids, michael, items)
+    session.add(agreement)
     session.add(_review(ids, michael))
     session.add_all(_documents(ids, michael))
-    # every step counted
-    michael.version = 1 + len(MICHAEL_ASSESSMENT) + len(items) + 2 + len(MICHAEL_DOCUMENTS)
+    await session.flush()
+    cooperation = cooperation_rows(
+        lambda *parts: ids.of(JOBCENTER, "kunde.modemann", *parts),
+        michael,
+        items,
+        agreement,
+        ids.staff(CASE_MANAGER),
+        today,
+    )
+    for rows in cooperation:
+        session.add_all(rows)
+        await session.flush()
+    # every step counted (the Kooperationsplan: analysis, plan, agreement, request)
+    michael.version = 1 + len(MICHAEL_ASSESSMENT) + len(items) + 2 + len(MICHAEL_DOCUMENTS) + 4
     await session.flush()
 
 

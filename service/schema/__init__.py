@@ -22,6 +22,7 @@ from service.schema.admin.mutations import AdminMutation
 from service.schema.admin.queries import AdminQuery
 from service.schema.audit.queries import AuditQuery
 from service.schema.auskunft.queries import AuskunftQuery
+from service.schema.cases.cooperation_mutations import CooperationMutation
 from service.schema.cases.mutations import CasesMutation
 from service.schema.cases.queries import CasesQuery
 from service.schema.clients.mutations import ClientPrivacyMutation
@@ -57,7 +58,14 @@ Query = merge_types(
 )
 Mutation = merge_types(
     "Mutation",
-    (CasesMutation, ReferralMutation, ConsentMutation, ClientPrivacyMutation, AdminMutation),
+    (
+        CasesMutation,
+        CooperationMutation,
+        ReferralMutation,
+        ConsentMutation,
+        ClientPrivacyMutation,
+        AdminMutation,
+    ),
 )
 
 

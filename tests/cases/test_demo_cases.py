@@ -76,3 +76,40 @@ async def test_case_manager_reads_michaels_demo_case_with_his_debts(dev_settings
     assert len(case["reviews"]) == 1
     assert {"Modemann", "Beispiel", "Musterfrau", "Platzhalter"} <= set(by_name)
     assert by_name["Platzhalter"]["status"] == "PROPOSED"
+
+
+MICHAELS_PLAN = """
+query MichaelsPlan($id: ID!) {
+  case(id: $id) {
+    potentialAnalyses { items { kind subcategory } }
+    cooperationPlans { number kind inEffect inEffectUntil clientPosition plainText }
+    cooperationRequests { legalConsequences }
+  }
+}
+"""
+
+
+async def test_michaels_case_shows_his_kooperationsplan_after_the_old_agreement(
+    dev_settings, dev_client
+):
+    listed = await _as(dev_settings, dev_client, "fm.koenigstein", MY_CASES)
+    (michael,) = [
+        edge["node"]["id"]
+        for edge in listed["data"]["cases"]["edges"]
+        if edge["node"]["client"]["familyName"] == "Modemann"
+    ]
+
+    body = await _as(dev_settings, dev_client, "fm.koenigstein", MICHAELS_PLAN, id=michael)
+
+    assert "errors" not in body, body
+    case = body["data"]["case"]
+    old, current = case["cooperationPlans"]
+    assert (old["kind"], old["inEffect"]) == ("EINGLIEDERUNGSVEREINBARUNG", False)
+    assert (current["kind"], current["inEffect"], current["clientPosition"]) == (
+        "KOOPERATIONSPLAN_2023",
+        True,
+        "AGREED",
+    )
+    assert "Einzelhandel" in current["plainText"]
+    assert {"kind": "NEED", "subcategory": "ADDICTION"} in case["potentialAnalyses"][0]["items"]
+    assert "§ 31a SGB II" in case["cooperationRequests"][0]["legalConsequences"]

@@ -12,6 +12,14 @@ import pytest
 from sqlalchemy import pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from service.cases.cooperation_models import (
+    Conciliation,
+    CooperationPlan,
+    CooperationPlanReview,
+    CooperationRequest,
+    PotentialAnalysis,
+    PotentialAnalysisItem,
+)
 from service.cases.models import (
     AftercareNote,
     AssessmentEntry,
@@ -144,6 +152,9 @@ async def _client_in_every_table(factories) -> ReferralSetting:
     async with factories._session(tenant=tenant) as session:
         session.add_all(rows)
         await session.flush()
+        for row in _cooperation_rows(tenant, case_id, author):
+            session.add(row)
+            await session.flush()
         session.add(
             ConsentRevocation(
                 tenant_id=tenant,
@@ -162,6 +173,78 @@ async def _client_in_every_table(factories) -> ReferralSetting:
             {"closed": str(CaseStatus.CLOSED), "id": case_id},
         )
     return setting
+
+
+def _cooperation_rows(tenant, case_id, author) -> list:
+    """Potenzialanalyse and Kooperationsplan (0024), in the order their keys need."""
+    analysis_id, plan_id = uuid.uuid4(), uuid.uuid4()
+    today = date.today()
+    return [
+        PotentialAnalysis(
+            tenant_id=tenant,
+            id=analysis_id,
+            case_id=case_id,
+            conducted_on=today,
+            conducted_by_id=author,
+        ),
+        PotentialAnalysisItem(
+            tenant_id=tenant,
+            case_id=case_id,
+            analysis_id=analysis_id,
+            position=0,
+            kind="need",
+            subcategory="addiction",
+            data_category="assessment_addiction",
+            text="Punkt",
+        ),
+        CooperationPlan(
+            tenant_id=tenant,
+            id=plan_id,
+            case_id=case_id,
+            number=2,
+            legal_basis="SGB II § 15 (2023)",
+            potential_analysis_id=analysis_id,
+            valid_from=today,
+            review_due=today + timedelta(days=180),
+            plain_text="Plan",
+            plan=[{"title": "Ziel"}],
+            client_position="disagreed",
+            client_position_note="Einwand",
+            drawn_up_by_id=author,
+        ),
+        CooperationPlanReview(
+            tenant_id=tenant,
+            case_id=case_id,
+            plan_id=plan_id,
+            reviewed_on=today,
+            with_client=True,
+            notes="Überprüft",
+            next_review_due=today + timedelta(days=180),
+            author_id=author,
+        ),
+        Conciliation(
+            tenant_id=tenant,
+            case_id=case_id,
+            plan_id=plan_id,
+            started_on=today,
+            requested_by="client",
+            subject="Streit",
+            status="agreed",
+            ended_on=today,
+            outcome="Einigung",
+            recorded_by_id=author,
+        ),
+        CooperationRequest(
+            tenant_id=tenant,
+            case_id=case_id,
+            plan_id=plan_id,
+            issued_on=today,
+            action="Bewerbung",
+            due_on=today,
+            legal_consequences="Belehrung",
+            issued_by_id=author,
+        ),
+    ]
 
 
 async def _erase(client, tokens, factories, setting: ReferralSetting) -> dict:

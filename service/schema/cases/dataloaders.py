@@ -19,6 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 from strawberry.dataloader import DataLoader
 
+from service.cases.cooperation_models import (
+    Conciliation,
+    CooperationPlan,
+    CooperationPlanReview,
+    CooperationRequest,
+    PotentialAnalysis,
+    PotentialAnalysisItem,
+)
 from service.cases.models import (
     AftercareNote,
     AssessmentEntry,
@@ -60,6 +68,25 @@ class CaseLoaders:
             self._by_case(CaseDocument, CaseDocument.created_at, defer(CaseDocument.content))
         )
         self.document_content_by_id = DataLoader(self._content_by_id)
+        # Kooperationsplan (service/cases/cooperation.py)
+        self.potential_analyses_by_case = DataLoader(
+            self._by_case(PotentialAnalysis, PotentialAnalysis.conducted_on)
+        )
+        self.potential_items_by_case = DataLoader(
+            self._by_case(PotentialAnalysisItem, PotentialAnalysisItem.position)
+        )
+        self.cooperation_plans_by_case = DataLoader(
+            self._by_case(CooperationPlan, CooperationPlan.number)
+        )
+        self.plan_reviews_by_case = DataLoader(
+            self._by_case(CooperationPlanReview, CooperationPlanReview.created_at)
+        )
+        self.conciliations_by_case = DataLoader(
+            self._by_case(Conciliation, Conciliation.created_at)
+        )
+        self.cooperation_requests_by_case = DataLoader(
+            self._by_case(CooperationRequest, CooperationRequest.created_at)
+        )
 
     def _by_id(self, model: Any) -> Callable[[list[uuid.UUID]], Any]:
         async def load(ids: list[uuid.UUID]) -> Sequence[Any]:

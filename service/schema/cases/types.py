@@ -24,6 +24,12 @@ from service.policy.guard import ROW_CATEGORY, GuardTag, personal_field, persona
 from service.schema.cases import enums
 from service.schema.cases.assessment_types import AssessmentNode
 from service.schema.cases.common import StaffMember, staff_member, tag, today
+from service.schema.cases.cooperation_types import (
+    ConciliationNode,
+    CooperationPlanNode,
+    CooperationRequestNode,
+    PotentialAnalysisNode,
+)
 from service.schema.cases.dataloaders import case_loaders, loaded
 from service.schema.cases.document_types import DocumentNode, document_node
 from service.schema.cases.plan_types import (
@@ -236,6 +242,37 @@ class CaseNode:
     async def agreements(self, info: Info) -> list[AgreementNode] | None:
         rows = await case_loaders(info).agreements_by_case.load(self.row.id)
         return [self._child(AgreementNode, "integration_agreement", row) for row in rows]
+
+    @personal_field(PLAN, description="Potenzialanalysen (§ 15 Abs. 1 SGB II), älteste zuerst.")
+    async def potential_analyses(self, info: Info) -> list[PotentialAnalysisNode] | None:
+        rows = await case_loaders(info).potential_analyses_by_case.load(self.row.id)
+        return [
+            PotentialAnalysisNode(
+                guard=tag(self.row, self.guard.access, "potential_analysis", row.id),
+                row=row,
+                case=self.row,
+            )
+            for row in rows
+        ]
+
+    @personal_field(
+        PLAN,
+        description="Fassungen des Kooperationsplans (und übernommene "
+        "Eingliederungsvereinbarungen), älteste zuerst; sie überschneiden sich nie.",
+    )
+    async def cooperation_plans(self, info: Info) -> list[CooperationPlanNode] | None:
+        rows = await case_loaders(info).cooperation_plans_by_case.load(self.row.id)
+        return [self._child(CooperationPlanNode, "cooperation_plan", row) for row in rows]
+
+    @personal_field(PLAN, description="Schlichtungsverfahren (§ 15a SGB II).")
+    async def conciliations(self, info: Info) -> list[ConciliationNode] | None:
+        rows = await case_loaders(info).conciliations_by_case.load(self.row.id)
+        return [self._child(ConciliationNode, "conciliation", row) for row in rows]
+
+    @personal_field(PLAN, description="Aufforderungen mit Rechtsfolgenbelehrung.")
+    async def cooperation_requests(self, info: Info) -> list[CooperationRequestNode] | None:
+        rows = await case_loaders(info).cooperation_requests_by_case.load(self.row.id)
+        return [self._child(CooperationRequestNode, "cooperation_request", row) for row in rows]
 
     @personal_field(PLAN, description="Überprüfungen, älteste zuerst.")
     async def reviews(self, info: Info) -> list[ReviewNode] | None:
