@@ -142,6 +142,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         print(str(error), file=sys.stderr)
         return 2
     settings = replace(settings, host=args.host or settings.host, port=args.port or settings.port)
+    if settings.development:
+        from service.demo.banner import development_banner
+
+        print(development_banner(settings), file=sys.stderr)
     uvicorn.run(
         create_app(settings),
         host=settings.host,

@@ -24,7 +24,8 @@ class SettingsError(ValueError):
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str | None
-    """Owner connection (migrations, seeding). None: the embedded PostgreSQL is started."""
+    """Owner connection (migrations, seeding). None in development mode: the embedded
+    PostgreSQL is started; outside it, DATABASE_APP_URL is then required."""
     database_app_url: str | None
     """Runtime connection as the non-owner role. None: derived from the owner URL."""
     database_app_password: str | None
@@ -56,7 +57,7 @@ class Settings:
 
     @property
     def embedded_database(self) -> bool:
-        return self.database_url is None
+        return self.development and self.database_url is None
 
     @property
     def dev_signing_key_file(self) -> Path:
@@ -103,12 +104,19 @@ def _choice(env: dict[str, str], name: str, allowed: tuple[str, ...], default: s
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if env is None else env)
     database_url = env.get("DATABASE_URL") or None
-    development = _flag(env, "SERVICE_DEV_MODE", default=database_url is None)
+    # Never inferred: a deployment that forgot its database URL must not come up as a demo with
+    # an embedded PostgreSQL, development tokens and seeded data (issue 19).
+    development = _flag(env, "SERVICE_DEV_MODE", default=False)
     jwks_url = env.get("TOKEN_JWKS_URL") or None
     key_file = env.get("TOKEN_PUBLIC_KEY_FILE") or None
     issuer = env.get("TOKEN_ISSUER") or (DEV_ISSUER if development else "")
     data_dir = Path(env.get("SERVICE_DATA_DIR") or ".data").resolve()
     if not development:
+        if not (database_url or env.get("DATABASE_APP_URL")):
+            raise SettingsError(
+                "DATABASE_APP_URL (or DATABASE_URL) is required outside development mode; "
+                "SERVICE_DEV_MODE=true runs an embedded PostgreSQL for development"
+            )
         if not issuer:
             raise SettingsError("TOKEN_ISSUER is required outside development mode")
         if not (jwks_url or key_file):
