@@ -7,6 +7,7 @@ setting that would weaken authentication, rather than falling back to a developm
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,6 +55,8 @@ class Settings:
     audit_anchor_public_key_file: Path | None = None
     """The published public key that anchors are verified with."""
     audit_anchor_interval_seconds: int = 600
+    cors_allowed_origins: tuple[str, ...] = ()
+    """Browser origins (portals) allowed to call the API; none by default."""
 
     @property
     def embedded_database(self) -> bool:
@@ -146,8 +149,28 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         if env.get("TRUSTED_DOCUMENTS_FILE")
         else None,
         indicators_min_group_size=_min_group_size(env),
+        cors_allowed_origins=_origins(env),
         **_anchoring(env, development, data_dir),
     )
+
+
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+
+
+def _origins(env: dict[str, str]) -> tuple[str, ...]:
+    # Named origins only: a portal that calls the API is known, and "*" would let any page a
+    # case manager opens use a token it got hold of. Credentials (cookies) are never allowed.
+    origins = tuple(
+        o.strip().rstrip("/")
+        for o in (env.get("CORS_ALLOWED_ORIGINS") or "").split(",")
+        if o.strip()
+    )
+    for origin in origins:
+        if not _ORIGIN.fullmatch(origin):
+            raise SettingsError(
+                f"CORS_ALLOWED_ORIGINS takes origins like https://portal.example, not {origin!r}"
+            )
+    return origins
 
 
 def _min_group_size(env: dict[str, str]) -> int:
