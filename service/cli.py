@@ -15,7 +15,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from service.db.embedded import exit_cleanly_on_termination
-from service.settings import Settings, SettingsError, load_settings
+from service.settings import (
+    Settings,
+    SettingsError,
+    load_settings,
+    require_database,
+    require_token_verification,
+)
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schema.graphql"
 
@@ -30,10 +36,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
+        return args.command(settings, args)
     except SettingsError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
-    return args.command(settings, args)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -137,6 +143,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     # A server's logs are read by machines: one JSON object per line (the other commands keep
     # readable text). The request middleware writes the access lines, without client addresses.
+    require_database(settings)  # clear messages now, not a failed lifespan
+    require_token_verification(settings)
     configure_json_logging()
     try:
         Anchoring.configured(settings)  # a bad anchor key: say so now, not as a traceback

@@ -75,6 +75,30 @@ class Settings:
         return self.data_dir / "pg"
 
 
+def require_database(settings: Settings) -> None:
+    """Outside development mode there is no embedded PostgreSQL to fall back on. Checked where a
+    database is needed, not at load: the offline audit check runs with none (README)."""
+    if not settings.development and not (settings.database_url or settings.database_app_url):
+        raise SettingsError(
+            "DATABASE_APP_URL (or DATABASE_URL) is required outside development mode; "
+            "SERVICE_DEV_MODE=true runs an embedded PostgreSQL for development"
+        )
+
+
+def require_token_verification(settings: Settings) -> None:
+    """What serving needs outside development mode: checked by `serve` and at start of the
+    runtime, not at load, so the commands that verify no token (migrate, the offline audit
+    check on an outsider's machine) need no identity provider."""
+    if settings.development:
+        return
+    if not settings.token_issuer:
+        raise SettingsError("TOKEN_ISSUER is required outside development mode")
+    if not (settings.token_jwks_url or settings.token_public_key_file):
+        raise SettingsError(
+            "TOKEN_JWKS_URL or TOKEN_PUBLIC_KEY_FILE is required outside development mode"
+        )
+
+
 def _flag(env: dict[str, str], name: str, default: bool) -> bool:
     raw = env.get(name)
     if raw is None or raw == "":
@@ -114,18 +138,6 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     key_file = env.get("TOKEN_PUBLIC_KEY_FILE") or None
     issuer = env.get("TOKEN_ISSUER") or (DEV_ISSUER if development else "")
     data_dir = Path(env.get("SERVICE_DATA_DIR") or ".data").resolve()
-    if not development:
-        if not (database_url or env.get("DATABASE_APP_URL")):
-            raise SettingsError(
-                "DATABASE_APP_URL (or DATABASE_URL) is required outside development mode; "
-                "SERVICE_DEV_MODE=true runs an embedded PostgreSQL for development"
-            )
-        if not issuer:
-            raise SettingsError("TOKEN_ISSUER is required outside development mode")
-        if not (jwks_url or key_file):
-            raise SettingsError(
-                "TOKEN_JWKS_URL or TOKEN_PUBLIC_KEY_FILE is required outside development mode"
-            )
     return Settings(
         database_url=database_url,
         database_app_url=env.get("DATABASE_APP_URL") or None,

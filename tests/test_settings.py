@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from service.settings import DEV_ISSUER, SettingsError, load_settings
+from service.settings import (
+    DEV_ISSUER,
+    SettingsError,
+    load_settings,
+    require_database,
+    require_token_verification,
+)
 
 
 def test_development_mode_with_the_embedded_database_only_when_asked_for():
@@ -22,9 +28,14 @@ def test_development_mode_with_the_embedded_database_only_when_asked_for():
     assert settings.data_dir == Path(".data").resolve()
 
 
-def test_without_any_setting_a_start_fails_naming_the_database_url():
+def test_without_a_database_url_production_mode_refuses_to_use_a_database():
+    settings = load_settings(
+        {"TOKEN_ISSUER": "https://idp.example/realms/jc", "TOKEN_JWKS_URL": "https://idp/certs"}
+    )
+
+    assert not settings.development and not settings.embedded_database
     with pytest.raises(SettingsError, match=r"DATABASE_APP_URL \(or DATABASE_URL\) is required"):
-        load_settings({})
+        require_database(settings)
 
 
 def test_a_deployment_with_only_the_app_url_is_production_and_starts_no_embedded_database():
@@ -61,14 +72,20 @@ def test_a_production_start_without_a_database_url_exits_with_the_message(tmp_pa
     assert not (tmp_path / "pg").exists()
 
 
-def test_with_database_url_production_mode_needs_an_issuer():
+def test_production_mode_serves_only_with_an_issuer():
+    settings = load_settings({"DATABASE_URL": "postgresql://db/casework"})
+
     with pytest.raises(SettingsError, match="TOKEN_ISSUER is required"):
-        load_settings({"DATABASE_URL": "postgresql://db/casework"})
+        require_token_verification(settings)
 
 
-def test_with_database_url_production_mode_needs_verification_keys():
+def test_production_mode_serves_only_with_verification_keys():
+    settings = load_settings(
+        {"DATABASE_URL": "postgresql://db/casework", "TOKEN_ISSUER": "https://idp"}
+    )
+
     with pytest.raises(SettingsError, match="TOKEN_JWKS_URL or TOKEN_PUBLIC_KEY_FILE"):
-        load_settings({"DATABASE_URL": "postgresql://db/casework", "TOKEN_ISSUER": "https://idp"})
+        require_token_verification(settings)
 
 
 def test_production_settings_are_read():

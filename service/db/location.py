@@ -6,16 +6,16 @@ import asyncio
 
 from service.db.admin import ensure_database
 from service.db.urls import EMBEDDED_DATABASE, DatabaseUrls, app_url_for, as_asyncpg
-from service.settings import Settings
+from service.settings import Settings, require_database
 
 
 async def resolve_database(settings: Settings) -> DatabaseUrls:
+    require_database(settings)
     if settings.database_url:
         owner = as_asyncpg(settings.database_url)
     elif not settings.development:
         # A deployed service gets only the app role's connection; the owner's is the migration
         # job's (deploy/). Outside development mode nothing but `service migrate` uses `owner`.
-        # load_settings refused a production start with neither URL.
         app = as_asyncpg(settings.database_app_url)
         return DatabaseUrls(owner=app, app=app)
     else:
