@@ -16,8 +16,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# Development mode is never inferred (a deployment without a database URL fails instead).
 run: $(STAMP)
-	$(BIN)/service serve
+	SERVICE_DEV_MODE=true $(BIN)/service serve
 
 test: $(STAMP)
 	$(BIN)/ruff check service tests migrations

@@ -14,6 +14,7 @@ from sqlalchemy import pool, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from service.db.compatibility import record_serving_revisions, serving_revisions
 from service.db.models import Base
 
 LOCK_TIMEOUT = "5s"
@@ -38,6 +39,9 @@ def _run(connection: Connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata)
     with context.begin_transaction():
         context.run_migrations()
+        # What the old pods of a rolling deploy read to stay ready (service/db/compatibility.py).
+        heads = context.get_context().get_current_heads()
+        record_serving_revisions(connection, serving_revisions(context.script, heads))
 
 
 async def _run_async() -> None:

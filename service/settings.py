@@ -7,6 +7,7 @@ setting that would weaken authentication, rather than falling back to a developm
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,8 @@ class SettingsError(ValueError):
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str | None
-    """Owner connection (migrations, seeding). None: the embedded PostgreSQL is started."""
+    """Owner connection (migrations, seeding). None in development mode: the embedded
+    PostgreSQL is started; outside it, DATABASE_APP_URL is then required."""
     database_app_url: str | None
     """Runtime connection as the non-owner role. None: derived from the owner URL."""
     database_app_password: str | None
@@ -53,10 +55,12 @@ class Settings:
     audit_anchor_public_key_file: Path | None = None
     """The published public key that anchors are verified with."""
     audit_anchor_interval_seconds: int = 600
+    cors_allowed_origins: tuple[str, ...] = ()
+    """Browser origins (portals) allowed to call the API; none by default."""
 
     @property
     def embedded_database(self) -> bool:
-        return self.database_url is None
+        return self.development and self.database_url is None
 
     @property
     def dev_signing_key_file(self) -> Path:
@@ -69,6 +73,30 @@ class Settings:
     @property
     def embedded_pgdata(self) -> Path:
         return self.data_dir / "pg"
+
+
+def require_database(settings: Settings) -> None:
+    """Outside development mode there is no embedded PostgreSQL to fall back on. Checked where a
+    database is needed, not at load: the offline audit check runs with none (README)."""
+    if not settings.development and not (settings.database_url or settings.database_app_url):
+        raise SettingsError(
+            "DATABASE_APP_URL (or DATABASE_URL) is required outside development mode; "
+            "SERVICE_DEV_MODE=true runs an embedded PostgreSQL for development"
+        )
+
+
+def require_token_verification(settings: Settings) -> None:
+    """What serving needs outside development mode: checked by `serve` and at start of the
+    runtime, not at load, so the commands that verify no token (migrate, the offline audit
+    check on an outsider's machine) need no identity provider."""
+    if settings.development:
+        return
+    if not settings.token_issuer:
+        raise SettingsError("TOKEN_ISSUER is required outside development mode")
+    if not (settings.token_jwks_url or settings.token_public_key_file):
+        raise SettingsError(
+            "TOKEN_JWKS_URL or TOKEN_PUBLIC_KEY_FILE is required outside development mode"
+        )
 
 
 def _flag(env: dict[str, str], name: str, default: bool) -> bool:
@@ -103,18 +131,13 @@ def _choice(env: dict[str, str], name: str, allowed: tuple[str, ...], default: s
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if env is None else env)
     database_url = env.get("DATABASE_URL") or None
-    development = _flag(env, "SERVICE_DEV_MODE", default=database_url is None)
+    # Never inferred: a deployment that forgot its database URL must not come up as a demo with
+    # an embedded PostgreSQL, development tokens and seeded data (issue 19).
+    development = _flag(env, "SERVICE_DEV_MODE", default=False)
     jwks_url = env.get("TOKEN_JWKS_URL") or None
     key_file = env.get("TOKEN_PUBLIC_KEY_FILE") or None
     issuer = env.get("TOKEN_ISSUER") or (DEV_ISSUER if development else "")
     data_dir = Path(env.get("SERVICE_DATA_DIR") or ".data").resolve()
-    if not development:
-        if not issuer:
-            raise SettingsError("TOKEN_ISSUER is required outside development mode")
-        if not (jwks_url or key_file):
-            raise SettingsError(
-                "TOKEN_JWKS_URL or TOKEN_PUBLIC_KEY_FILE is required outside development mode"
-            )
     return Settings(
         database_url=database_url,
         database_app_url=env.get("DATABASE_APP_URL") or None,
@@ -138,8 +161,28 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         if env.get("TRUSTED_DOCUMENTS_FILE")
         else None,
         indicators_min_group_size=_min_group_size(env),
+        cors_allowed_origins=_origins(env),
         **_anchoring(env, development, data_dir),
     )
+
+
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+
+
+def _origins(env: dict[str, str]) -> tuple[str, ...]:
+    # Named origins only: a portal that calls the API is known, and "*" would let any page a
+    # case manager opens use a token it got hold of. Credentials (cookies) are never allowed.
+    origins = tuple(
+        o.strip().rstrip("/")
+        for o in (env.get("CORS_ALLOWED_ORIGINS") or "").split(",")
+        if o.strip()
+    )
+    for origin in origins:
+        if not _ORIGIN.fullmatch(origin):
+            raise SettingsError(
+                f"CORS_ALLOWED_ORIGINS takes origins like https://portal.example, not {origin!r}"
+            )
+    return origins
 
 
 def _min_group_size(env: dict[str, str]) -> int:

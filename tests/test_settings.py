@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from service.settings import DEV_ISSUER, SettingsError, load_settings
+from service.settings import (
+    DEV_ISSUER,
+    SettingsError,
+    load_settings,
+    require_database,
+    require_token_verification,
+)
 
 
-def test_without_database_url_the_embedded_database_and_development_mode_are_used():
-    settings = load_settings({})
+def test_development_mode_with_the_embedded_database_only_when_asked_for():
+    settings = load_settings({"SERVICE_DEV_MODE": "true"})
 
     assert settings.embedded_database
     assert settings.development
@@ -19,14 +28,64 @@ def test_without_database_url_the_embedded_database_and_development_mode_are_use
     assert settings.data_dir == Path(".data").resolve()
 
 
-def test_with_database_url_production_mode_needs_an_issuer():
+def test_without_a_database_url_production_mode_refuses_to_use_a_database():
+    settings = load_settings(
+        {"TOKEN_ISSUER": "https://idp.example/realms/jc", "TOKEN_JWKS_URL": "https://idp/certs"}
+    )
+
+    assert not settings.development and not settings.embedded_database
+    with pytest.raises(SettingsError, match=r"DATABASE_APP_URL \(or DATABASE_URL\) is required"):
+        require_database(settings)
+
+
+def test_a_deployment_with_only_the_app_url_is_production_and_starts_no_embedded_database():
+    settings = load_settings(
+        {
+            "DATABASE_APP_URL": "postgresql://casework_app@db/casework",
+            "TOKEN_ISSUER": "https://idp.example/realms/jc",
+            "TOKEN_JWKS_URL": "https://idp.example/realms/jc/certs",
+        }
+    )
+
+    assert not settings.development
+    assert not settings.embedded_database
+
+
+def test_a_production_start_without_a_database_url_exits_with_the_message(tmp_path):
+    env = {
+        "PATH": os.environ["PATH"],
+        "SERVICE_DATA_DIR": str(tmp_path),
+        "TOKEN_ISSUER": "https://idp.example/realms/jc",
+        "TOKEN_JWKS_URL": "https://idp.example/realms/jc/certs",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "service.cli", "serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 2
+    assert "DATABASE_APP_URL (or DATABASE_URL) is required" in result.stderr
+    assert "SERVICE_DEV_MODE=true" in result.stderr
+    assert not (tmp_path / "pg").exists()
+
+
+def test_production_mode_serves_only_with_an_issuer():
+    settings = load_settings({"DATABASE_URL": "postgresql://db/casework"})
+
     with pytest.raises(SettingsError, match="TOKEN_ISSUER is required"):
-        load_settings({"DATABASE_URL": "postgresql://db/casework"})
+        require_token_verification(settings)
 
 
-def test_with_database_url_production_mode_needs_verification_keys():
+def test_production_mode_serves_only_with_verification_keys():
+    settings = load_settings(
+        {"DATABASE_URL": "postgresql://db/casework", "TOKEN_ISSUER": "https://idp"}
+    )
+
     with pytest.raises(SettingsError, match="TOKEN_JWKS_URL or TOKEN_PUBLIC_KEY_FILE"):
-        load_settings({"DATABASE_URL": "postgresql://db/casework", "TOKEN_ISSUER": "https://idp"})
+        require_token_verification(settings)
 
 
 def test_production_settings_are_read():
@@ -49,7 +108,7 @@ def test_production_settings_are_read():
 @pytest.mark.parametrize(
     ("env", "message"),
     [
-        ({"SERVICE_PORT": "http"}, "SERVICE_PORT must be an integer"),
+        ({"SERVICE_DEV_MODE": "true", "SERVICE_PORT": "http"}, "SERVICE_PORT must be an integer"),
         ({"SERVICE_DEV_MODE": "maybe"}, "SERVICE_DEV_MODE must be one of"),
     ],
 )
@@ -66,7 +125,7 @@ PRODUCTION = {
 
 
 def test_anchoring_is_on_in_development_mode_and_off_in_production_by_default():
-    development = load_settings({"SERVICE_DATA_DIR": "/srv/casework"})
+    development = load_settings({"SERVICE_DEV_MODE": "true", "SERVICE_DATA_DIR": "/srv/casework"})
     production = load_settings(PRODUCTION)
 
     assert development.audit_anchor_dir == Path("/srv/casework/anchors")
@@ -88,4 +147,4 @@ def test_the_anchor_key_is_never_shown_in_the_settings():
 
 def test_the_anchoring_interval_is_at_least_a_second():
     with pytest.raises(SettingsError, match="AUDIT_ANCHOR_INTERVAL_SECONDS must be at least 1"):
-        load_settings({"AUDIT_ANCHOR_INTERVAL_SECONDS": "0"})
+        load_settings({"SERVICE_DEV_MODE": "true", "AUDIT_ANCHOR_INTERVAL_SECONDS": "0"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -30,20 +31,29 @@ def head_revisions() -> frozenset[str]:
     return frozenset(heads)
 
 
-async def upgrade_to_head(owner_url: URL, *, app_password: str | None = None) -> None:
-    """Apply every pending migration as the owner, in one transaction."""
+@cache
+def known_revisions() -> frozenset[str]:
+    """Every revision this code has, to tell a database behind it from one ahead of it."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return frozenset(revision.revision for revision in script.walk_revisions())
+
+
+async def upgrade_to_head(
+    owner_url: URL, *, app_password: str | None = None, config: Config | None = None
+) -> None:
+    """Apply every pending migration as the owner, in one transaction. `config`: another
+    migrations folder (tests apply a later release's migration that way)."""
     engine = create_async_engine(owner_url, poolclass=pool.NullPool)
     try:
         async with engine.begin() as connection:
-            await connection.run_sync(_upgrade)
+            await connection.run_sync(_upgrade, config or alembic_config())
             if app_password is not None:
                 await _set_app_password(connection, app_password)
     finally:
         await engine.dispose()
 
 
-def _upgrade(connection: Connection) -> None:
-    config = alembic_config()
+def _upgrade(connection: Connection, config: Config) -> None:
     config.attributes["connection"] = connection
     command.upgrade(config, "heads")
 

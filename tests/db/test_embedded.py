@@ -1,0 +1,110 @@
+"""The embedded PostgreSQL of `make run` stops with the service — on SIGTERM (what `docker stop`,
+systemd and process managers send) and SIGINT (Ctrl-C) — also after an earlier process of the
+same data folder was killed and left its pid behind (issue 19)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from service.db.embedded import HANDLES_FILE
+
+START_SECONDS = 120
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _serve(data_dir: Path) -> tuple[subprocess.Popen, int]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("TOKEN_", "DATABASE_"))
+    }
+    env.update(SERVICE_DEV_MODE="true", SERVICE_DATA_DIR=str(data_dir))
+    port = _free_port()
+    log = data_dir / f"serve-{port}.log"
+    with log.open("w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        assert process.poll() is None, log.read_text()[-3000:]
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
+                return process, port
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)  # polling a starting process: the one wait this needs
+    process.kill()
+    raise AssertionError("the service did not become ready")
+
+
+def _postmaster(pgdata: Path) -> int:
+    return int((pgdata / "postmaster.pid").read_text().split()[0])
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A stopped postmaster that is our grandchild may linger as a zombie until reaped.
+    status = Path(f"/proc/{pid}/status")
+    return not (status.exists() and "\nState:\tZ" in status.read_text())
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("embedded")
+    yield folder
+    pgdata = folder / "pg"
+    if (pgdata / "postmaster.pid").exists():
+        pid = _postmaster(pgdata)
+        if _running(pid):
+            os.kill(pid, signal.SIGTERM)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_stops_the_service_and_its_embedded_postgresql(data_dir, signum):
+    process, _port = _serve(data_dir)
+    postmaster = _postmaster(data_dir / "pg")
+
+    process.send_signal(signum)
+    process.wait(timeout=60)
+
+    assert not _running(postmaster)
+    assert json.loads((data_dir / "pg" / HANDLES_FILE).read_text()) == []
+
+
+def test_a_killed_process_leaves_a_stale_pid_that_the_next_start_recovers(data_dir):
+    killed, _port = _serve(data_dir)
+    killed.kill()  # SIGKILL: no exit hook can run
+    killed.wait(timeout=30)
+    postmaster = _postmaster(data_dir / "pg")
+    assert _running(postmaster)
+    assert killed.pid in json.loads((data_dir / "pg" / HANDLES_FILE).read_text())
+
+    process, _port = _serve(data_dir)
+    assert _postmaster(data_dir / "pg") == postmaster  # attached to the one left running
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=60)
+
+    assert not _running(postmaster)
+    assert json.loads((data_dir / "pg" / HANDLES_FILE).read_text()) == []
