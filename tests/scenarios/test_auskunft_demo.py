@@ -128,12 +128,15 @@ async def test_auskunft_lists_the_debt_counsellors_reads_for_the_dpo_and_for_mic
         assert all(
             consent["direction"] != "vom Partner an das Jobcenter" for consent in report["consents"]
         )
-        (case_manager,) = [r for r in report["readers"] if r["kind"] == "STAFF"]
-        assert case_manager["role"] == "Ihre Fallmanagerin oder Ihr Fallmanager"
+        # Other demo stories of this run may have had other staff read Michael's data too.
+        case_managers = [
+            r for r in report["readers"] if r["role"] == "Ihre Fallmanagerin oder Ihr Fallmanager"
+        ]
+        persons = {r["person"] for r in case_managers}
         if asker == "kunde.modemann":
-            assert case_manager["person"] == case_manager["role"]
+            assert persons == {"Ihre Fallmanagerin oder Ihr Fallmanager"}
             assert {o["operation"] for o in counsellor["occasions"]} == {None}
         else:  # the data-protection officer keeps the person, and the name the caller chose
-            assert case_manager["person"] == "Frauke Königstein"
+            assert "Frauke Königstein" in persons
             assert "AuskunftDocument" in {o["operation"] for o in counsellor["occasions"]}
         assert "abgerufen" in report["reportReads"]
