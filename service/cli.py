@@ -423,7 +423,11 @@ def _auskunft(settings: Settings, args: argparse.Namespace) -> int:
     async def run() -> str:
         urls = await resolve_database(settings)
         return await produce_at_console(
-            urls.owner, args.client_id, first_day=args.first_day, last_day=args.last_day
+            urls.owner,
+            args.client_id,
+            first_day=args.first_day,
+            last_day=args.last_day,
+            dpo_contact=settings.auskunft_dpo_contact,
         )
 
     try:

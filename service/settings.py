@@ -47,6 +47,9 @@ class Settings:
     trusted_documents_file: Path | None
     indicators_min_group_size: int
     """Indicator figures over fewer cases or case managers than this are suppressed."""
+    auskunft_dpo_contact: str = ""
+    """How the client reaches the data-protection officer (AUSKUNFT_DPO_CONTACT, printed in
+    every Auskunft, Art. 15 and 13(1)(b) GDPR); empty: "via the jobcenter's address"."""
     audit_anchor_dir: Path | None = None
     """Where anchors of the chain heads are appended; None: no anchoring."""
     audit_anchor_key_file: Path | None = None
@@ -162,6 +165,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         else None,
         indicators_min_group_size=_min_group_size(env),
         cors_allowed_origins=_origins(env),
+        auskunft_dpo_contact=(env.get("AUSKUNFT_DPO_CONTACT") or "").strip(),
         **_anchoring(env, development, data_dir),
     )
 

@@ -13,16 +13,26 @@ then the names of everyone and everything they mention, each looked up once by i
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.audit import auskunft_labels as labels
 from service.audit.auskunft_log import LogRow, decode_cursor, occasion_rows
-from service.cases.models import AssessmentEntry
+from service.audit.auskunft_readers import (
+    People,
+    ReaderKey,
+    consent_id,
+    ground_of,
+    reader_label,
+    reader_of,
+    staff_roles_in_log,
+)
+from service.cases.models import AssessmentEntry, Case, CaseDocument, ProfilingItem
 from service.clients.access import client_for
 from service.clients.models import Client
 from service.consent.models import Consent, ConsentRevocation
@@ -40,15 +50,12 @@ from service.referrals.models import Referral
 from service.staff.models import StaffUser
 from service.tenants.models import Tenant
 
-PARTNER_PERSON = "Beraterin/Berater der Organisation"
-# Partner users' names are behind their organisation's row-level security; a jobcenter's
-# session cannot read them, so the report names the organisation, which is what answers "wer".
 OBJECT_TYPE = "access_report"
 # `service auskunft` at the command line, run by operations: recorded as this actor.
 SYSTEM_KIND = "system"
+LOCAL = ZoneInfo("Europe/Berlin")  # times as the client lives them; the log keeps UTC
 CONSOLE_ACTOR = uuid.UUID(int=0)
 CONSOLE_OPERATION = "service auskunft"
-CONSOLE_BASIS = "console"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +72,8 @@ class Occasion:
     at: datetime
     action: str  # read | write
     action_label: str
-    operation: str
+    occasion: str  # German: a registered document's label, or "nicht registriert"
+    operation: str | None  # as recorded; the data-protection officer's view only
     basis: str  # German: on what ground
     consent_id: uuid.UUID | None
     referral_id: uuid.UUID | None
@@ -73,14 +81,38 @@ class Occasion:
     reads: tuple[CategoryRead, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One sentence of the Auskunft: one reader, one day, one action, one ground."""
+
+    day: date
+    action: str
+    ground: str
+    categories: tuple[str, ...]  # keys
+    labels: tuple[str, ...]  # German labels (service/policy/categories.py)
+    occasions: tuple[str, ...]  # German
+    text: str
+
+
 @dataclass(slots=True)
 class Reader:
-    """Who: a person and the organisation they acted for."""
+    """Who: a role (and, for the data-protection officer, the person) and the organisation."""
 
     kind: str
-    person: str
+    role: str  # German
+    person: str  # German: the role for the client, the name for the data-protection officer
     organisation: str
     occasions: list[Occasion] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportReads:
+    """The reads of the Auskunft itself, told in one line rather than listed."""
+
+    count: int
+    last_at: datetime | None
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +125,7 @@ class ConsentEntry:
     categories: tuple[str, ...]  # German labels
     recorded_at: datetime
     recorded_by: str
+    deputy: bool
     valid_from: datetime
     valid_until: datetime | None
     revoked_at: datetime | None
@@ -118,7 +151,9 @@ class AccessReport:
     from_: datetime
     to: datetime
     produced_at: datetime
+    last_day: date  # inclusive, as the client says it
     readers: list[Reader]
+    report_reads: ReportReads
     consents: list[ConsentEntry]
     referrals: list[ReferralEntry]
     has_next_page: bool
@@ -159,6 +194,7 @@ async def access_report(
     first: int | None,
     after: str | None,
     now: datetime,
+    occasion_labels: Mapping[str, str] | None = None,
 ) -> AccessReport:
     """The report for one page of occasions (newest first); `first=None` for all of them."""
     await client_for(
@@ -170,7 +206,15 @@ async def access_report(
         now=now,
     )
     return await build_report(
-        session, client_id=client_id, from_=from_, to=to, first=first, after=after, now=now
+        session,
+        client_id=client_id,
+        from_=from_,
+        to=to,
+        first=first,
+        after=after,
+        now=now,
+        for_subject=actor.kind is ActorKind.CLIENT,
+        occasion_labels=occasion_labels or {},
     )
 
 
@@ -183,8 +227,11 @@ async def build_report(
     first: int | None,
     after: str | None,
     now: datetime,
+    for_subject: bool = False,
+    occasion_labels: Mapping[str, str] | None = None,
 ) -> AccessReport:
-    """The report, for a caller already allowed to have it (or operations at the console)."""
+    """The report, for a caller already allowed to have it (or operations at the console).
+    `for_subject`: written for the client (readers by role, no operation names)."""
     if to <= from_:
         raise ValidationFailed(
             "to", "the period must end after it begins", "der Zeitraum muss nach Beginn enden"
@@ -215,17 +262,27 @@ async def build_report(
         )
     ).all()
     names = await _Names.load(session, client, rows, consents, referrals)
-    consent_by_id = {c.id: c for c, _ in consents}
-    readers = _group(rows, names, consent_by_id)
+    context = _Telling(
+        names=names,
+        consent_dates={c.id: _day(c.recorded_at) for c, _ in consents},
+        consent_referrals={c.id: c.referral_id for c, _ in consents},
+        staff_roles=staff_roles_in_log(rows, names.people),
+        for_subject=for_subject,
+        occasion_labels=occasion_labels or {},
+    )
+    own = [row for row in rows if _is_report_read(row)]
+    readers = _group([row for row in rows if not _is_report_read(row)], context)
     return AccessReport(
         tenant_id=client.tenant_id,
         client_id=client.id,
-        client_name=names.client,
-        jobcenter=names.jobcenter,
+        client_name=names.people.client,
+        jobcenter=names.people.jobcenter,
         from_=from_,
         to=to,
         produced_at=now,
+        last_day=(to - timedelta(microseconds=1)).astimezone(LOCAL).date(),
         readers=readers,
+        report_reads=_report_reads(own, context),
         consents=[_consent_entry(c, r, names, now) for c, r in consents],
         referrals=[_referral_entry(r, names) for r in referrals],
         has_next_page=has_next,
@@ -233,15 +290,20 @@ async def build_report(
     )
 
 
+def _day(at: datetime) -> str:
+    return at.astimezone(LOCAL).strftime("%d.%m.%Y")
+
+
+def _is_report_read(row: LogRow) -> bool:
+    return row.action == "read" and all(o["type"] == OBJECT_TYPE for o in row.objects)
+
+
 # --- the log, grouped into occasions: one actor's request, on one ground
 
 
 @dataclass(slots=True)
 class _Names:
-    client: str
-    jobcenter: str
-    staff: dict[uuid.UUID, str]
-    organisations: dict[uuid.UUID, str]
+    people: People
     row_categories: dict[uuid.UUID, str]
 
     @classmethod
@@ -251,26 +313,58 @@ class _Names:
         org_ids = {r.organisation_id for r in rows if r.actor_kind == ActorKind.PARTNER}
         org_ids |= {c.grantee_organisation_id for c, _ in consents}
         org_ids |= {r.partner_organisation_id for r in referrals}
-        entry_ids = {
-            uuid.UUID(o["id"]) for r in rows for o in r.objects if o["type"] == "assessment_entry"
-        }
-        return cls(
+        row_ids = {uuid.UUID(o["id"]) for r in rows for o in r.objects}
+        staff = {}
+        if staff_ids:
+            result = await session.execute(
+                select(StaffUser.id, StaffUser.display_name, StaffUser.roles).where(
+                    StaffUser.id.in_(staff_ids)
+                )
+            )
+            staff = {row.id: row for row in result.all()}
+        case = (
+            await session.execute(
+                select(Case.responsible_case_manager_id, Case.deputy_case_manager_id)
+                .where(Case.tenant_id == client.tenant_id, Case.client_id == client.id)
+                .order_by(Case.created_at.desc())
+                .limit(1)
+            )
+        ).first()
+        # Which category a row of a per-row category was in (finances, health, …): the label
+        # only. Its id is the one the log recorded, whether the read's or the write's.
+        row_categories = {}
+        for model in (AssessmentEntry, ProfilingItem, CaseDocument):
+            row_categories |= await _by_id(session, model.id, model.data_category, row_ids)
+        people = People(
             client=f"{client.given_name} {client.family_name}",
             jobcenter=await session.scalar(
                 select(Tenant.name).where(Tenant.id == client.tenant_id)
             ),
-            staff=await _by_id(session, StaffUser.id, StaffUser.display_name, staff_ids),
+            staff_names={key: row.display_name for key, row in staff.items()},
+            staff_roles={key: tuple(row.roles) for key, row in staff.items()},
             organisations=await _by_id(
                 session, PartnerOrganisation.id, PartnerOrganisation.name, org_ids - {None}
             ),
-            # Which category an assessment entry was in (finances, health, …): the label only.
-            row_categories=await _by_id(
-                session, AssessmentEntry.id, AssessmentEntry.data_category, entry_ids
-            ),
+            responsible=case[0] if case else None,
+            deputy=case[1] if case else None,
+            deputy_consents=frozenset(c.id for c, _ in consents if c.purpose == "deputy"),
         )
+        return cls(people=people, row_categories=row_categories)
 
     def organisation(self, organisation_id: uuid.UUID | None) -> str:
-        return self.organisations.get(organisation_id, "unbekannte Organisation")
+        return self.people.organisation(organisation_id)
+
+
+@dataclass(frozen=True, slots=True)
+class _Telling:
+    """What turning log rows into sentences needs, looked up once per report."""
+
+    names: _Names
+    consent_dates: Mapping[uuid.UUID, str]
+    staff_roles: Mapping[uuid.UUID, str]
+    consent_referrals: Mapping[uuid.UUID | None, uuid.UUID | None]
+    for_subject: bool
+    occasion_labels: Mapping[str, str]
 
 
 async def _by_id(session: AsyncSession, id_column, value_column, ids: Iterable) -> dict:
@@ -281,43 +375,77 @@ async def _by_id(session: AsyncSession, id_column, value_column, ids: Iterable) 
     return {key: value for key, value in result.all()}
 
 
-def _group(rows: list[LogRow], names: _Names, consents: dict[uuid.UUID, Consent]) -> list[Reader]:
-    """Occasions under their reader, readers in the order of their newest occasion."""
-    readers: dict[tuple, Reader] = {}
+def _group(rows: list[LogRow], context: _Telling) -> list[Reader]:
+    """Occasions under their reader, readers in the order of their newest occasion; each
+    reader's occasions told as sentences, one per day, action and ground."""
+    readers: dict[ReaderKey, Reader] = {}
+    people = context.names.people
     for row in rows:
-        key, reader = _reader_of(row, names)
-        readers.setdefault(key, reader).occasions.append(_occasion(row, names, consents))
+        key = reader_of(row, people, context.staff_roles, for_subject=context.for_subject)
+        if key not in readers:
+            role = labels.ROLE_LABELS.get(key.role, labels.ROLE_LABELS["staff"])
+            readers[key] = Reader(key.kind, role, key.person or role, key.organisation)
+        readers[key].occasions.append(_occasion(row, context))
+    for key, reader in readers.items():
+        reader.statements = _statements(key, reader)
     return list(readers.values())
 
 
-def _reader_of(row: LogRow, names: _Names) -> tuple[tuple, Reader]:
-    if row.actor_kind == ActorKind.PARTNER:
-        # Grouped by organisation: its counsellors cannot be told apart by name here.
-        organisation = names.organisation(row.organisation_id)
-        return ("partner", row.organisation_id), Reader("partner", PARTNER_PERSON, organisation)
-    if row.actor_kind == ActorKind.STAFF:
-        person = names.staff.get(row.actor_id, "Mitarbeiterin/Mitarbeiter des Jobcenters")
-        return ("staff", row.actor_id), Reader("staff", person, names.jobcenter)
-    if row.actor_kind == ActorKind.CLIENT:
-        return ("client", row.actor_id), Reader("client", names.client, "betroffene Person selbst")
-    return (row.actor_kind, row.actor_id), Reader(row.actor_kind, "Betrieb", names.jobcenter)
-
-
-def _occasion(row: LogRow, names: _Names, consents: dict[uuid.UUID, Consent]) -> Occasion:
-    consent_id, referral_id, basis = None, None, row.basis
-    if row.basis.startswith("consent:"):
-        consent_id = uuid.UUID(row.basis.removeprefix("consent:"))
-        consent = consents.get(consent_id)
-        referral_id = consent.referral_id if consent else None
-        basis = "aufgrund Ihrer Einwilligung" + (
-            f" vom {consent.recorded_at:%d.%m.%Y}" if consent else ""
+def _statements(key: ReaderKey, reader: Reader) -> list[Statement]:
+    grouped: dict[tuple, list[Occasion]] = {}
+    for occasion in reader.occasions:
+        day = occasion.at.astimezone(LOCAL).date()
+        grouped.setdefault((day, occasion.action, occasion.basis), []).append(occasion)
+    order = {str(c): i for i, c in enumerate(DataCategory)}
+    statements = []
+    for (day, action, ground), occasions in grouped.items():
+        categories = sorted(
+            {read.category for o in occasions for read in o.reads},
+            key=lambda c: (order.get(c, len(order)), c),
         )
-    elif row.basis == CONSOLE_BASIS:
-        basis = "Erstellung durch den Betrieb des Jobcenters (Kommandozeile)"
-    elif row.basis.startswith("mutation:"):
-        basis = f"Änderung ({row.basis.removeprefix('mutation:')})"
-    else:
-        basis = labels.basis_relations_label(row.basis)
+        occasion_labels = tuple(dict.fromkeys(o.occasion for o in occasions))
+        subject = reader_label(key)
+        if key.person:
+            subject = f"{key.person} ({subject})"
+        what = labels.join_german([labels.category_phrase(c) for c in categories])
+        verb = labels.ACTION_LABELS.get(action, action)
+        text = f"{subject[0].upper()}{subject[1:]} hat am {day:%d.%m.%Y} {what} {verb} — {ground}."
+        statements.append(
+            Statement(
+                day=day,
+                action=action,
+                ground=ground,
+                categories=tuple(categories),
+                labels=tuple(labels.category_label(c) for c in categories),
+                occasions=occasion_labels,
+                text=text,
+            )
+        )
+    return statements
+
+
+def _report_reads(rows: list[LogRow], context: _Telling) -> ReportReads:
+    if not rows:
+        return ReportReads(0, None, "Diese Auskunft wurde im Zeitraum nicht abgerufen.")
+    people = context.names.people
+    by_reader: dict[str, int] = {}
+    for row in rows:
+        key = reader_of(row, people, context.staff_roles, for_subject=True)
+        role = labels.ROLE_LABELS.get(key.role, labels.ROLE_LABELS["staff"])
+        by_reader[role] = by_reader.get(role, 0) + 1
+    who = labels.join_german([f"{count}-mal {role}" for role, count in by_reader.items()])
+    last = max(row.at for row in rows)
+    text = (
+        f"Diese Auskunft wurde im Zeitraum {len(rows)}-mal abgerufen ({who}), zuletzt am "
+        f"{last.astimezone(LOCAL):%d.%m.%Y um %H:%M} Uhr."
+    )
+    return ReportReads(len(rows), last, text)
+
+
+def _occasion(row: LogRow, context: _Telling) -> Occasion:
+    consent = consent_id(row.basis)
+    consents = context.consent_dates
+    referral_id = context.consent_referrals.get(consent)
     if referral_id is None:
         referral_id = next(
             (uuid.UUID(o["id"]) for o in row.objects if o["type"] == "referral"), None
@@ -327,28 +455,40 @@ def _occasion(row: LogRow, names: _Names, consents: dict[uuid.UUID, Consent]) ->
         at=row.at,
         action=row.action,
         action_label=labels.ACTION_LABELS.get(row.action, row.action),
-        operation=row.operation,
-        basis=basis,
-        consent_id=consent_id,
+        occasion=labels.occasion_label(row.operation, context.occasion_labels),
+        operation=None if context.for_subject else row.operation,
+        basis=ground_of(row, consents, context.names.people),
+        consent_id=consent,
         referral_id=referral_id,
         objects=len(row.objects),
-        reads=_reads(row.objects, names.row_categories),
+        reads=_reads(row, context.names.row_categories),
     )
 
 
-def _reads(objects: list[dict], row_categories: dict[uuid.UUID, str]) -> tuple[CategoryRead, ...]:
+def _reads(row: LogRow, row_categories: dict[uuid.UUID, str]) -> tuple[CategoryRead, ...]:
     by_category: dict[str, set[str]] = {}
-    for obj in objects:
+    write = row.action == "write"
+    for obj in row.objects:
         row_category = row_categories.get(uuid.UUID(obj["id"]))
         for name in obj["fields"]:
-            category = labels.category_of(obj["type"], name, row_category)
-            by_category.setdefault(category, set()).add(name)
+            category = labels.category_of(obj["type"], name, row_category, write=write)
+            if category is not None:
+                by_category.setdefault(category, set()).add(name)
+        if write and not any(
+            labels.category_of(obj["type"], n, row_category, write=True) for n in obj["fields"]
+        ):
+            # A row written with only keys and bookkeeping is still a record about the client.
+            by_category.setdefault(labels.category_of(obj["type"], "", row_category), set())
     order = {str(c): i for i, c in enumerate(DataCategory)}
     return tuple(
         CategoryRead(
             category=category,
             label=labels.category_label(category),
-            fields=tuple(labels.field_label(n) for n in sorted(fields)),
+            fields=tuple(
+                dict.fromkeys(
+                    label for n in sorted(fields) if (label := labels.field_label(n)) is not None
+                )
+            ),
             field_names=tuple(sorted(fields)),
         )
         for category, fields in sorted(
@@ -362,16 +502,21 @@ def _consent_entry(
 ) -> ConsentEntry:
     revoked_at = revocation.revoked_at if revocation else None
     if consent.recorded_by_kind == "staff":
-        recorded_by = names.staff.get(consent.recorded_by_id, labels.RECORDER_LABELS["staff"])
+        recorded_by = labels.RECORDER_LABELS["staff"]
     else:
         recorded_by = labels.RECORDER_LABELS.get(consent.recorded_by_kind, "")
     active = ConsentFact.is_active_at(
         now, valid_from=consent.valid_from, valid_until=consent.valid_until, revoked_at=revoked_at
     )
+    deputy = consent.purpose == "deputy"
     return ConsentEntry(
         id=consent.id,
         purpose=labels.PURPOSE_LABELS.get(consent.purpose, consent.purpose),
-        direction=labels.DIRECTION_LABELS.get(consent.direction, consent.direction),
+        direction=(
+            labels.DEPUTY_DIRECTION
+            if deputy
+            else labels.DIRECTION_LABELS.get(consent.direction, consent.direction)
+        ),
         organisation=(
             names.organisation(consent.grantee_organisation_id)
             if consent.grantee_organisation_id
@@ -381,6 +526,7 @@ def _consent_entry(
         categories=tuple(labels.category_label(c) for c in consent.categories),
         recorded_at=consent.recorded_at,
         recorded_by=recorded_by,
+        deputy=deputy,
         valid_from=consent.valid_from,
         valid_until=consent.valid_until,
         revoked_at=revoked_at,

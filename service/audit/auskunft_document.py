@@ -1,5 +1,5 @@
-"""The Auskunft as a printable German document (HTML with print styles), from the same report
-the API returns. Everything is escaped: names, organisation names and operation names come from
+"""The Auskunft as a printable German document (HTML with print styles, and PDF), from the
+same report the API returns. Everything is escaped: names and organisation names come from
 users and partners."""
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ from sqlalchemy.pool import NullPool
 
 from service.audit.auskunft import (
     CONSOLE_ACTOR,
-    CONSOLE_BASIS,
     CONSOLE_OPERATION,
     OBJECT_TYPE,
     SYSTEM_KIND,
     AccessReport,
     build_report,
 )
+from service.audit.auskunft_readers import CONSOLE_BASIS
+from service.audit.auskunft_rights import statutory
 from service.audit.recorder import append
 from service.clients.models import Client
 from service.errors import NotFound, ValidationFailed
@@ -49,8 +50,19 @@ def _local(value: datetime | None, pattern: str = "%d.%m.%Y %H:%M") -> str:
 _templates.filters["local"] = _local
 
 
-def render_html(report: AccessReport) -> str:
-    return _templates.get_template("auskunft.html").render(report=report)
+def render_html(report: AccessReport, *, dpo_contact: str = "") -> str:
+    return _templates.get_template("auskunft.html").render(
+        report=report, statutory=statutory(report.jobcenter, dpo_contact)
+    )
+
+
+def render_pdf(html: str) -> bytes:
+    """The same document as PDF, A4 (its @page rule). WeasyPrint loads Pango when imported:
+    imported here, so a service that never prints a PDF never needs it."""
+    import weasyprint
+
+    # No base URL: the document has no external resources, and none may be fetched.
+    return weasyprint.HTML(string=html).write_pdf()
 
 
 def period_of_days(
@@ -79,7 +91,12 @@ def parse_day(value: str | None, field: str) -> date | None:
 
 
 async def produce_at_console(
-    owner_url, client: str, *, first_day: str | None, last_day: str | None
+    owner_url,
+    client: str,
+    *,
+    first_day: str | None,
+    last_day: str | None,
+    dpo_contact: str = "",
 ) -> str:
     """`service auskunft`: operations produce the document as the database owner, bound to the
     client's jobcenter (row-level security applies to the owner too), and the production is
@@ -94,7 +111,7 @@ async def produce_at_console(
             report = await build_report(
                 session, client_id=client_id, from_=from_, to=to, first=None, after=None, now=now
             )
-            html = render_html(report)
+            html = render_html(report, dpo_contact=dpo_contact)
             await append(session, [_console_event(report, now)])
         return html
     finally:

@@ -9,36 +9,123 @@ label here is shown by its name rather than left out.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 
 from service.policy.categories import CATEGORIES, DataCategory
 from service.policy.guard import ROW_CATEGORY, FieldGuard
 
-# object_type in the audit log → (German label, the GraphQL types whose fields it records).
-# tests/audit/test_auskunft_labels.py checks every personal GraphQL type is listed here.
-OBJECT_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "client": ("Stammdaten", ("Client",)),
-    "case": ("Fall", ("Case", "Intake", "Assessment")),
-    "profiling_item": ("Profiling-Angabe", ("ProfilingItem",)),
-    "assessment_entry": ("Assessment-Eintrag", ("AssessmentEntry",)),
-    "plan_item": ("Integrationsplan", ("Goal", "SubGoal", "Activity", "StepOutcome")),
-    "integration_agreement": ("Eingliederungsvereinbarung", ("IntegrationAgreement",)),
-    "case_review": ("Überprüfung", ("CaseReview",)),
-    "aftercare_note": ("Vermerk der Nachbetreuung", ("AftercareNote",)),
-    "potential_analysis": ("Potenzialanalyse", ("PotentialAnalysis",)),
-    "potential_analysis_item": ("Punkt der Potenzialanalyse", ("PotentialAnalysisItem",)),
-    "cooperation_plan": ("Kooperationsplan", ("CooperationPlan",)),
-    "cooperation_plan_review": ("Überprüfung des Kooperationsplans", ("CooperationPlanReview",)),
-    "conciliation": ("Schlichtungsverfahren", ("Conciliation",)),
-    "cooperation_request": ("Aufforderung mit Rechtsfolgenbelehrung", ("CooperationRequest",)),
-    "document": ("Dokument", ("Document",)),
-    "document_content": ("Dokumentinhalt", ("DocumentContent",)),
-    "referral": ("Einschaltung Dritter", ("Referral",)),
-    "referral_status_change": ("Statusänderung einer Einschaltung", ("ReferralStatusChange",)),
-    "progress_report": ("Rückmeldung", ("ProgressReport",)),
-    "consent": ("Einwilligung", ("Consent",)),
-    "access_report": (
+
+@dataclass(frozen=True, slots=True)
+class ObjectType:
+    """One kind of record about a client, as the Auskunft names it. Reads record it by its
+    object type (`case_review`), writes by its table (`case_reviews`, service/audit/writes.py,
+    erasure): both map here, to one label and one default category."""
+
+    label: str
+    category: DataCategory  # for fields whose own category is not known (keys, bookkeeping)
+    graphql_types: tuple[str, ...] = ()
+    tables: tuple[str, ...] = ()
+
+
+# tests/audit/test_auskunft_labels.py checks every personal GraphQL type and every table with a
+# client's data (service.policy.data_map.client_tables) is listed here.
+OBJECT_TYPES: dict[str, ObjectType] = {
+    "client": ObjectType("Stammdaten", DataCategory.IDENTITY, ("Client",), ("clients",)),
+    "client_restriction": ObjectType(
+        "Einschränkung der Verarbeitung", DataCategory.CASE_STATUS, (), ("client_restrictions",)
+    ),
+    "case": ObjectType(
+        "Fall", DataCategory.CASE_STATUS, ("Case", "Intake", "Assessment"), ("cases",)
+    ),
+    "profiling_item": ObjectType(
+        "Profiling-Angabe", DataCategory.INTAKE, ("ProfilingItem",), ("case_profiling_items",)
+    ),
+    "assessment_entry": ObjectType(
+        "Assessment-Eintrag",
+        DataCategory.ASSESSMENT_CIRCUMSTANCES,
+        ("AssessmentEntry",),
+        ("assessment_entries",),
+    ),
+    "plan_item": ObjectType(
+        "Integrationsplan",
+        DataCategory.INTEGRATION_PLAN,
+        ("Goal", "SubGoal", "Activity", "StepOutcome"),
+        ("plan_items",),
+    ),
+    "integration_agreement": ObjectType(
+        "Eingliederungsvereinbarung",
+        DataCategory.INTEGRATION_PLAN,
+        ("IntegrationAgreement",),
+        ("integration_agreements",),
+    ),
+    "case_review": ObjectType(
+        "Überprüfung", DataCategory.INTEGRATION_PLAN, ("CaseReview",), ("case_reviews",)
+    ),
+    "aftercare_note": ObjectType(
+        "Vermerk der Nachbetreuung",
+        DataCategory.INTEGRATION_PLAN,
+        ("AftercareNote",),
+        ("aftercare_notes",),
+    ),
+    "potential_analysis": ObjectType(
+        "Potenzialanalyse",
+        DataCategory.INTEGRATION_PLAN,
+        ("PotentialAnalysis",),
+        ("potential_analyses",),
+    ),
+    "potential_analysis_item": ObjectType(
+        "Punkt der Potenzialanalyse",
+        DataCategory.ASSESSMENT_CIRCUMSTANCES,
+        ("PotentialAnalysisItem",),
+        ("potential_analysis_items",),
+    ),
+    "cooperation_plan": ObjectType(
+        "Kooperationsplan",
+        DataCategory.INTEGRATION_PLAN,
+        ("CooperationPlan",),
+        ("cooperation_plans",),
+    ),
+    "cooperation_plan_review": ObjectType(
+        "Überprüfung des Kooperationsplans",
+        DataCategory.INTEGRATION_PLAN,
+        ("CooperationPlanReview",),
+        ("cooperation_plan_reviews",),
+    ),
+    "conciliation": ObjectType(
+        "Schlichtungsverfahren",
+        DataCategory.INTEGRATION_PLAN,
+        ("Conciliation",),
+        ("conciliations",),
+    ),
+    "cooperation_request": ObjectType(
+        "Aufforderung mit Rechtsfolgenbelehrung",
+        DataCategory.INTEGRATION_PLAN,
+        ("CooperationRequest",),
+        ("cooperation_requests",),
+    ),
+    "document": ObjectType("Dokument", DataCategory.DOCUMENTS, ("Document",), ("case_documents",)),
+    "document_content": ObjectType("Dokumentinhalt", DataCategory.DOCUMENTS, ("DocumentContent",)),
+    "referral": ObjectType(
+        "Einschaltung Dritter", DataCategory.REFERRAL, ("Referral",), ("referrals",)
+    ),
+    "referral_status_change": ObjectType(
+        "Statusänderung einer Einschaltung",
+        DataCategory.REFERRAL,
+        ("ReferralStatusChange",),
+        ("referral_status_changes",),
+    ),
+    "progress_report": ObjectType(
+        "Rückmeldung", DataCategory.PROGRESS_REPORTS, ("ProgressReport",), ("progress_reports",)
+    ),
+    "consent": ObjectType("Einwilligung", DataCategory.CONSENTS, ("Consent",), ("consents",)),
+    "consent_revocation": ObjectType(
+        "Widerruf einer Einwilligung", DataCategory.CONSENTS, (), ("consent_revocations",)
+    ),
+    "access_report": ObjectType(
         "Auskunft",
+        DataCategory.ACCESS_REPORT,
         (
             "AccessReport",
             "AccessReportReader",
@@ -46,9 +133,51 @@ OBJECT_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
             "AccessReportRead",
             "AccessReportConsent",
             "AccessReportReferral",
+            "AccessReportStatement",
+            "AccessReportRecipient",
         ),
     ),
 }
+_BY_TABLE = {table: name for name, kind in OBJECT_TYPES.items() for table in kind.tables}
+
+
+def object_type_of(recorded: str) -> str:
+    """The object type of an audit record, whether it names the type (reads) or the table
+    (writes)."""
+    return _BY_TABLE.get(recorded, recorded)
+
+
+# How the sentences of the Auskunft name a category ("… hat Ihre Kontaktdaten gelesen").
+CATEGORY_PHRASES: dict[DataCategory, str] = {
+    DataCategory.IDENTITY: "Angaben zu Ihrer Person (Name, Geburtsdatum, Kundennummer)",
+    DataCategory.CONTACT: "Ihre Kontaktdaten",
+    DataCategory.HOUSEHOLD: "Angaben zu Ihrem Haushalt",
+    DataCategory.CASE_STATUS: "den Stand Ihres Fallmanagements",
+    DataCategory.CASE_CLOSURE: "den Grund für das Ende Ihres Fallmanagements",
+    DataCategory.INTAKE: "die Angaben zu Ihrer Aufnahme ins Fallmanagement",
+    DataCategory.ASSESSMENT_QUALIFICATION: "Angaben zu Ihrer Qualifikation",
+    DataCategory.ASSESSMENT_CIRCUMSTANCES: "Angaben zu Ihrer Motivation und Lebenssituation",
+    DataCategory.ASSESSMENT_FINANCES: "Angaben zu Ihren Finanzen",
+    DataCategory.ASSESSMENT_HOUSING: "Angaben zu Ihrer Wohnsituation",
+    DataCategory.ASSESSMENT_HEALTH: "Angaben zu Ihrer Gesundheit",
+    DataCategory.ASSESSMENT_ADDICTION: "Angaben zu Suchtfragen",
+    DataCategory.INTEGRATION_PLAN: "Ihren Integrationsplan (Ziele, Aktivitäten, Vereinbarungen)",
+    DataCategory.CASE_NOTES: "Begründungen und Vermerke aus Ihrem Fallmanagement",
+    DataCategory.DOCUMENTS: "Ihre Dokumente",
+    DataCategory.PROTECTED_DOCUMENTS: "Dokumente des geschützten Bereichs",
+    DataCategory.REFERRAL: "Angaben zu Ihrer Vermittlung an einen Netzwerkpartner",
+    DataCategory.PROGRESS_REPORTS: "Rückmeldungen eines Netzwerkpartners",
+    DataCategory.CONSENTS: "Ihre Einwilligungen",
+    DataCategory.ACCESS_REPORT: "diese Auskunft",
+}
+
+
+def category_phrase(category: str) -> str:
+    try:
+        return CATEGORY_PHRASES[DataCategory(category)]
+    except ValueError:
+        return category_label(category)
+
 
 # Field labels across types; the category (from the schema) says which thing a name is about.
 FIELD_LABELS: dict[str, str] = {
@@ -138,15 +267,51 @@ FIELD_LABELS: dict[str, str] = {
     "document": "Auskunft als Dokument",
 }
 
-# The relations a read can rest on (service/policy/facts.py Relation), as the client reads them.
-RELATION_LABELS: dict[str, str] = {
-    "responsible_case_manager": "als zuständige Fachkraft im Fallmanagement",
-    "deputy_case_manager": "als Vertretung der zuständigen Fachkraft",
-    "same_jobcenter": "als Mitarbeiterin oder Mitarbeiter Ihres Jobcenters",
-    "proposer": "als Fachkraft, die die Aufnahme vorgeschlagen hat",
-    "referral_recipient": "als Empfänger einer Einschaltung",
-    "report_author": "als Verfasser einer Rückmeldung",
-    "data_subject": "als betroffene Person selbst",
+# The ground a read rests on (service/policy/facts.py Relation), as the client reads it: the
+# first that explains it, in this order.
+RELATION_GROUNDS: dict[str, str] = {
+    "data_subject": "auf Ihre eigene Anfrage",
+    "responsible_case_manager": "im Rahmen der Fallbearbeitung",
+    "deputy_case_manager": "als Vertretung im Rahmen der Fallbearbeitung",
+    "proposer": "im Rahmen des Vorschlags zur Aufnahme ins Fallmanagement",
+    "referral_recipient": "im Rahmen Ihrer Vermittlung an die Organisation",
+    "report_author": "im Rahmen einer Rückmeldung an das Jobcenter",
+    "same_jobcenter": "im Rahmen der Aufgaben des Jobcenters",
+}
+# The ground of a write (service/audit/writes.py records `change`; erasure `erasure`), by who
+# wrote: a change is made in the course of the work that actor does for the client.
+WRITE_GROUNDS: dict[str, str] = {
+    "staff": "im Rahmen der Fallbearbeitung",
+    "partner": "im Rahmen Ihrer Vermittlung an die Organisation (Rückmeldung)",
+    "client": "auf Ihre eigene Veranlassung",
+}
+ERASURE_GROUND = "zur Löschung Ihrer Daten (Art. 17 DSGVO)"
+CONSOLE_GROUND = "zur Erstellung dieser Auskunft durch das Jobcenter"
+UNKNOWN_GROUND = "ohne erkennbare Grundlage"
+
+# Who read, for the client: by role and organisation, not by name (CJEU C-579/21: the data
+# subject is owed the dates and purposes of consultations, not in general the staff's identity).
+ROLE_LABELS: dict[str, str] = {
+    "responsible_case_manager": "Ihre Fallmanagerin oder Ihr Fallmanager",
+    "deputy_case_manager": "die Vertretung Ihrer Fallmanagerin oder Ihres Fallmanagers",
+    "data_protection_officer": "die oder der Datenschutzbeauftragte",
+    "team_lead": "die Teamleitung Fallmanagement",
+    "placement_officer": "eine Arbeitsvermittlerin oder ein Arbeitsvermittler",
+    "case_manager": "eine Fallmanagerin oder ein Fallmanager",
+    "staff": "eine Mitarbeiterin oder ein Mitarbeiter",
+    "partner": "eine Beraterin oder ein Berater",
+    "client": "Sie selbst",
+    "system": "der Betrieb des Jobcenters",
+}
+
+# The occasion of a request: a registered document's label (service/web/trusted_documents.py),
+# or this — never the operation name, which the caller chooses.
+UNREGISTERED_OCCASION = "Abfrage über die Schnittstelle (nicht registriert)"
+UNLABELLED_OCCASION = "Abfrage einer registrierten Anwendung"
+SERVICE_OCCASIONS: dict[str, str] = {
+    "auskunft:document": "Auskunft als Dokument",
+    "auskunft:copy": "Kopie Ihrer Daten",
+    "service auskunft": "Auskunft, vom Jobcenter erstellt",
 }
 
 REFERRAL_STATUS_LABELS: dict[str, str] = {
@@ -169,30 +334,52 @@ REVOCATION_CHANNEL_LABELS: dict[str, str] = {
 
 PURPOSE_LABELS = {"referral": "Einschaltung Dritter", "deputy": "Vertretung im Fallmanagement"}
 DIRECTION_LABELS = {
-    "to_partner": "vom Jobcenter an den Partner",
-    "to_jobcenter": "vom Partner an das Jobcenter",
+    "to_partner": "vom Jobcenter an die Organisation",
+    "to_jobcenter": "von der Organisation an das Jobcenter",
 }
+# A deputy consent lets a named colleague stand in for the case manager: no data leaves.
+DEPUTY_DIRECTION = "innerhalb des Jobcenters, an die benannte Vertretung"
 ACTION_LABELS = {"read": "gelesen", "write": "geändert"}
 RECORDER_LABELS = {"staff": "Fachkraft des Jobcenters", "client": "Sie selbst"}
 
 
-def field_label(name: str) -> str:
-    return FIELD_LABELS.get(name, name)
+def field_label(name: str) -> str | None:
+    """The field's German label; None for one without (it is then named by its category only,
+    never by its technical name)."""
+    return FIELD_LABELS.get(name)
 
 
 def category_label(category: str) -> str:
     try:
         return CATEGORIES[DataCategory(category)].label_de
     except ValueError:
-        return OBJECT_TYPES.get(category, (category,))[0]
+        kind = OBJECT_TYPES.get(object_type_of(category))
+        return kind.label if kind else "sonstige Angaben"
 
 
-def basis_relations_label(basis: str) -> str:
+def join_german(parts: list[str]) -> str:
+    """["a", "b", "c"] → "a, b und c"."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} und {parts[-1]}"
+
+
+def occasion_label(recorded: str, registered: Mapping[str, str]) -> str:
+    """The occasion of a request as the portal's words. The audit records a registered
+    document by its id (`sha256:…`, which no GraphQL operation name can be) and this service's
+    own endpoints by a name with a colon; anything else is a name the caller chose."""
+    if recorded in SERVICE_OCCASIONS:
+        return SERVICE_OCCASIONS[recorded]
+    if recorded.startswith("sha256:"):
+        return registered.get(recorded) or UNLABELLED_OCCASION
+    return UNREGISTERED_OCCASION
+
+
+def relations_ground(basis: str) -> str:
     """`responsible_case_manager+same_jobcenter` → the first relation that explains it."""
-    relations = [r for r in basis.split("+") if r in RELATION_LABELS]
-    order = list(RELATION_LABELS)
-    relations.sort(key=order.index)
-    return RELATION_LABELS[relations[0]] if relations else "ohne erkennbare Grundlage"
+    relations = [r for r in basis.split("+") if r in RELATION_GROUNDS]
+    relations.sort(key=list(RELATION_GROUNDS).index)
+    return RELATION_GROUNDS[relations[0]] if relations else UNKNOWN_GROUND
 
 
 @cache
@@ -203,8 +390,8 @@ def field_categories() -> dict[tuple[str, str], str]:
 
     found: dict[tuple[str, str], str] = {}
     naming = schema.config.name_converter
-    for object_type, (_label, type_names) in OBJECT_TYPES.items():
-        for type_name in type_names:
+    for object_type, kind in OBJECT_TYPES.items():
+        for type_name in kind.graphql_types:
             definition = schema.get_type_by_name(type_name)
             for field in getattr(definition, "fields", ()):
                 guards = [e for e in field.extensions if isinstance(e, FieldGuard)]
@@ -214,9 +401,45 @@ def field_categories() -> dict[tuple[str, str], str]:
     return found
 
 
-def category_of(object_type: str, field: str, row_category: str | None) -> str:
-    """The category of one recorded field; the object type when no category is known."""
-    category = field_categories().get((object_type, field))
+@cache
+def column_categories() -> dict[tuple[str, str], str | None]:
+    """(object type, recorded field of a write) → data category, from the data map
+    (service/policy/data_map.py): writes record the camel-cased columns they changed. None for
+    a column that is no personal data (a key, a version)."""
+    from service.db.base import Base
+    from service.policy.data_map import ROW, classification_of, client_tables
+
+    field_categories()  # imports the schema, and with it every model
+
+    found: dict[tuple[str, str], str | None] = {}
+    for table in client_tables(Base.metadata):
+        for column in table.columns:
+            classification = classification_of(column)
+            category = classification.category if classification else None
+            key = (object_type_of(table.name), _camel(column.name))
+            found[key] = ROW_CATEGORY if category == ROW else (str(category) if category else None)
+    return found
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def category_of(
+    object_type: str, field: str, row_category: str | None, *, write: bool = False
+) -> str | None:
+    """The category of one recorded field: from the schema (reads) or the data map (writes);
+    the object type's own category when neither knows it. None: no personal data (a write's
+    key or bookkeeping column)."""
+    object_type = object_type_of(object_type)
+    default = OBJECT_TYPES[object_type].category if object_type in OBJECT_TYPES else None
+    if write and (object_type, field) in column_categories():
+        category = column_categories()[(object_type, field)]
+        if category is None:
+            return None
+    else:
+        category = field_categories().get((object_type, field))
     if category == ROW_CATEGORY:
-        return row_category or object_type
-    return category or object_type
+        return row_category or str(default or object_type)
+    return category or str(default or object_type)

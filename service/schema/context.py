@@ -38,6 +38,8 @@ class Context:
     chain heads are not anchored (AUDIT_ANCHOR_DIR unset)."""
     operation: str = "(anonymous)"
     """The GraphQL operation's name, for the audit records (set by OperationNaming)."""
+    document: str | None = None
+    """The document's text as executed, to recognise a registered one (set by OperationNaming)."""
     fault_ids: list[str] = field(default_factory=list)
     """Ids of unexpected errors; any fault rolls the whole request back and withholds its data."""
     _loaders: dict[Callable[..., Any], Any] = field(default_factory=dict)

@@ -95,4 +95,5 @@ class OperationNaming(SchemaExtension):
         name = self.execution_context.operation_name
         if name:
             self.execution_context.context.operation = name
+        self.execution_context.context.document = self.execution_context.query
         yield

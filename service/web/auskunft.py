@@ -1,5 +1,5 @@
-"""GET /auskunft/{client_id}?from=YYYY-MM-DD&to=YYYY-MM-DD: the Auskunft as a printable German
-document, for the data-protection officer or the client.
+"""GET /auskunft/{client_id}?from=YYYY-MM-DD&to=YYYY-MM-DD[&format=pdf]: the Auskunft as a
+printable German document (HTML, or PDF on A4), for the data-protection officer or the client.
 
 Same authentication and unit of work as /graphql: the bearer token, the session bound to the
 actor's scope, the policy's decision, the guard admitting and recording the read, the record
@@ -15,19 +15,23 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from service.audit.auskunft import access_report, report_access, report_tag
-from service.audit.auskunft_document import parse_day, period_of_days, render_html
-from service.errors import ServiceError
+from service.audit.auskunft_document import parse_day, period_of_days, render_html, render_pdf
+from service.errors import ServiceError, ValidationFailed
 from service.identity.tokens import TokenRejected
 from service.policy.categories import DataCategory
 from service.runtime import Runtime
 from service.schema.ids import parse_id
 from service.web.graphql_endpoint import UNAVAILABLE_ERRORS
 from service.web.responses import error_response, unauthenticated
+from service.web.trusted_documents import occasion_labels
 from service.web.unit_of_work import record_and_commit, unit_of_work
 
 log = logging.getLogger(__name__)
 
-OPERATION = "AuskunftDocument"  # the occasion, as the audit log names it
+# The occasion, as the audit log names it: with a colon, which no GraphQL operation name can
+# have, so no caller can pass a query of theirs off as the Auskunft.
+OPERATION = "auskunft:document"
+FORMATS = ("html", "pdf")
 STATUS_BY_CODE = {"FORBIDDEN": 403, "RESTRICTED": 403, "NOT_FOUND": 404}
 
 
@@ -58,6 +62,10 @@ async def _produce(request: Request, runtime: Runtime) -> Response:
             parse_day(request.query_params.get("to"), "to"),
             now=work.now,
         )
+        wanted = request.query_params.get("format") or "html"
+        if wanted not in FORMATS:
+            raise ValidationFailed("format", "format is html or pdf", "Format ist html oder pdf")
+        settings = runtime.settings
         report = await access_report(
             work.session,
             actor=work.actor,
@@ -68,10 +76,18 @@ async def _produce(request: Request, runtime: Runtime) -> Response:
             first=None,  # a document handed over is complete, not a page
             after=None,
             now=work.now,
+            occasion_labels=occasion_labels(settings.trusted_documents_file),
         )
         tag = report_tag(report, report_access(work.actor, client_id))
         work.guard.admit(tag, DataCategory.ACCESS_REPORT)
-        html = render_html(report)
+        html = render_html(report, dpo_contact=settings.auskunft_dpo_contact)
+        body = render_pdf(html) if wanted == "pdf" else None
         work.guard.record(tag, DataCategory.ACCESS_REPORT, "document")
         withheld = await record_and_commit(work, operation=OPERATION)
-    return withheld or HTMLResponse(html, headers={"Cache-Control": "no-store"})
+    if withheld:
+        return withheld
+    headers = {"Cache-Control": "no-store"}
+    if body is not None:
+        headers["Content-Disposition"] = 'inline; filename="auskunft.pdf"'
+        return Response(body, media_type="application/pdf", headers=headers)
+    return HTMLResponse(html, headers=headers)

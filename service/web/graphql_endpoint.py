@@ -122,7 +122,10 @@ class GraphQLEndpoint(GraphQL):
             if context.fault_ids:
                 await work.session.rollback()
                 return _fault_response(context.fault_ids)
-            withheld = await record_and_commit(work, operation=context.operation)
+            # A registered document is recorded by its id: the Auskunft names its occasion by
+            # the document's label, never by an operation name the caller chose.
+            operation = self.trusted.registered_id(context.document) or context.operation
+            withheld = await record_and_commit(work, operation=operation)
         return withheld or response
 
     async def _with_trusted_document(self, request: Request) -> Request:

@@ -35,12 +35,13 @@ query AccessReport($clientId: ID!, $from: DateTime!, $to: DateTime!, $first: Int
     readers {
       kind person organisation
       occasions {
-        at action operation basis consentId referralId
+        at action occasion operation basis consentId referralId
         reads { category label fields fieldNames }
       }
     }
     consents { id organisation categories revokedAt active }
     referrals { id organisation service status }
+    reportReads
     pageInfo { hasNextPage endCursor }
   }
 }
@@ -93,7 +94,7 @@ async def test_dpo_sees_which_partner_read_what_when_and_under_which_consent(
     (reader,) = report["readers"]
     assert (reader["kind"], reader["person"], reader["organisation"]) == (
         "PARTNER",
-        "Beraterin/Berater der Organisation",
+        "eine Beraterin oder ein Berater",
         "Testträger",
     )
     # One request, two grounds: the referral as its recipient, the client under the consent.
@@ -104,7 +105,9 @@ async def test_dpo_sees_which_partner_read_what_when_and_under_which_consent(
     assert abs(datetime.fromisoformat(under_consent["at"]) - datetime.now(UTC)) < timedelta(
         minutes=5
     )
-    assert as_recipient["basis"] == "als Empfänger einer Einschaltung"
+    assert as_recipient["basis"] == "im Rahmen Ihrer Vermittlung an die Organisation"
+    # The data-protection officer sees the name the caller chose, marked as unregistered.
+    assert as_recipient["occasion"] == "Abfrage über die Schnittstelle (nicht registriert)"
     assert as_recipient["referralId"] == str(referral_id)
     assert as_recipient["reads"] == [
         {
@@ -116,7 +119,7 @@ async def test_dpo_sees_which_partner_read_what_when_and_under_which_consent(
     ]
     assert under_consent["consentId"] == str(consent_id)
     assert under_consent["referralId"] == str(referral_id)
-    assert under_consent["basis"].startswith("aufgrund Ihrer Einwilligung vom")
+    assert under_consent["basis"].startswith("auf Grundlage Ihrer Einwilligung vom")
     assert under_consent["reads"] == [
         {
             "category": "identity",
@@ -178,7 +181,9 @@ async def test_report_pages_over_occasions_newest_first(client, tokens, factorie
     first = (await _report(client, tokens, dpo, setting.client.id, first=1)).json()["data"]
     page = first["accessReport"]
     assert page["pageInfo"]["hasNextPage"] is True
-    assert [r["kind"] for r in page["readers"]] == ["STAFF"]  # the newest: the report itself
+    # The newest: the report itself, told in one line rather than listed as a reader.
+    assert page["readers"] == []
+    assert page["reportReads"].startswith("Diese Auskunft wurde im Zeitraum 1-mal abgerufen")
     after = page["pageInfo"]["endCursor"]
     second = await _report(client, tokens, dpo, setting.client.id, first=5, after=after)
 
@@ -266,12 +271,14 @@ async def test_html_document_renders_the_same_report_in_german(client, tokens, f
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/html")
     html = response.text
-    assert "Auskunft nach Art. 15 DSGVO / § 83 SGB X" in html
+    assert "Auskunft über Ihre Daten" in html
     assert "Tobias Schuldenfrei" in html
     assert "Testträger" in html
-    assert "<strong>Identität</strong>: Nachname, Vorname" in html
-    assert "PartnerReadsClient" in html
-    assert "@media print" in html
+    assert "Angaben zu Ihrer Person" in html
+    assert "auf Grundlage Ihrer Einwilligung vom" in html
+    assert "PartnerReadsClient" not in html  # a name the caller chose is never shown
+    assert "Abfrage über die Schnittstelle (nicht registriert)" in html
+    assert "size: A4" in html
 
 
 async def test_html_document_needs_a_token_and_the_right_person(client, tokens, factories):
@@ -318,10 +325,11 @@ async def test_cli_writes_the_document_and_records_it(
 
     assert result.returncode == 0, result.stderr
     html = out.read_text(encoding="utf-8")
-    assert "Auskunft nach Art. 15 DSGVO / § 83 SGB X" in html
+    assert "Auskunft über Ihre Daten" in html
     assert "Testträger" in html
     assert "Identität" in html
     dpo = await factories.staff(setting.jobcenter, Role.DATA_PROTECTION_OFFICER)
     report = (await _report(client, tokens, dpo, setting.client.id)).json()["data"]
     kinds = [r["kind"] for r in report["accessReport"]["readers"]]
-    assert kinds == ["SYSTEM", "PARTNER"]
+    assert kinds == ["PARTNER"]  # the console's production is one of the report's own reads
+    assert "1-mal der Betrieb des Jobcenters" in report["accessReport"]["reportReads"]

@@ -10,6 +10,7 @@ from service.schema.auskunft.types import AccessReportNode, access_report_node
 from service.schema.context import Info
 from service.schema.ids import parse_id
 from service.schema.pagination import page_size
+from service.web.trusted_documents import occasion_labels
 
 
 @strawberry.type
@@ -40,5 +41,8 @@ class AuskunftQuery:
             first=page_size(first),
             after=after,
             now=context.now,
+            occasion_labels=occasion_labels(
+                context.request.app.state.runtime.settings.trusted_documents_file
+            ),
         )
         return access_report_node(report, report_access(context.actor, client))

@@ -15,6 +15,7 @@ from service.audit.auskunft import (
     Occasion,
     Reader,
     ReferralEntry,
+    Statement,
     report_tag,
 )
 from service.policy.categories import DataCategory
@@ -47,7 +48,16 @@ class OccasionNode:
     at: datetime.datetime | None = personal_field(REPORT)
     action: str | None = personal_field(REPORT, description="READ or WRITE.")
     action_label: str | None = personal_field(REPORT, description="gelesen / geändert.")
-    operation: str | None = personal_field(REPORT, description="The GraphQL operation's name.")
+    occasion: str | None = personal_field(
+        REPORT,
+        description="The occasion in the portal's words: a registered document's label, or "
+        "'Abfrage über die Schnittstelle (nicht registriert)'.",
+    )
+    operation: str | None = personal_field(
+        REPORT,
+        description="As recorded (a registered document's id, or the name the caller chose); "
+        "for the data-protection officer only, null in the client's own report.",
+    )
     basis: str | None = personal_field(REPORT, description="On what ground, in German.")
     consent_id: strawberry.ID | None = personal_field(REPORT, description="The consent relied on.")
     referral_id: strawberry.ID | None = personal_field(REPORT, description="The referral.")
@@ -56,14 +66,36 @@ class OccasionNode:
 
 
 @personal_type(
+    name="AccessReportStatement",
+    description="One sentence of the Auskunft: one reader, one day, one action, one ground.",
+)
+class StatementNode:
+    guard: strawberry.Private[GuardTag]
+    day: datetime.date | None = personal_field(REPORT, description="Local day (Europe/Berlin).")
+    action: str | None = personal_field(REPORT, description="READ or WRITE.")
+    ground: str | None = personal_field(REPORT, description="On what ground, in German.")
+    categories: list[str] | None = personal_field(REPORT, description="Category keys.")
+    labels: list[str] | None = personal_field(REPORT, description="The categories, in German.")
+    occasions: list[str] | None = personal_field(REPORT, description="In German.")
+    text: str | None = personal_field(REPORT, description="The sentence, in German.")
+
+
+@personal_type(
     name="AccessReportReader",
-    description="Who read: a person and the organisation (jobcenter or network partner).",
+    description="Who read: by role and organisation for the client (CJEU C-579/21); the "
+    "data-protection officer's report also names the person.",
 )
 class ReaderNode:
     guard: strawberry.Private[GuardTag]
     kind: str | None = personal_field(REPORT, description="STAFF, PARTNER, CLIENT or SYSTEM.")
-    person: str | None = personal_field(REPORT)
+    role: str | None = personal_field(REPORT, description="The reader's role, in German.")
+    person: str | None = personal_field(
+        REPORT, description="The role for the client; the name for the data-protection officer."
+    )
     organisation: str | None = personal_field(REPORT)
+    statements: list[StatementNode] | None = personal_field(
+        REPORT, description="This page's occasions as sentences, newest first."
+    )
     occasions: list[OccasionNode] | None = personal_field(REPORT, description="Newest first.")
 
 
@@ -106,6 +138,12 @@ class AccessReportNode:
     jobcenter: str | None = personal_field(REPORT)
     period_from: datetime.datetime | None = personal_field(REPORT, name="from")
     period_to: datetime.datetime | None = personal_field(REPORT, name="to")
+    last_day: datetime.date | None = personal_field(
+        REPORT, description="The period's last day, included (Europe/Berlin)."
+    )
+    report_reads: str | None = personal_field(
+        REPORT, description="The reads of this Auskunft itself, in one German sentence."
+    )
     produced_at: datetime.datetime | None = personal_field(REPORT)
     readers: list[ReaderNode] | None = personal_field(
         REPORT, description="This page's occasions, grouped by who read."
@@ -123,6 +161,8 @@ def access_report_node(report: AccessReport, access: Access) -> AccessReportNode
         jobcenter=report.jobcenter,
         period_from=report.from_,
         period_to=report.to,
+        last_day=report.last_day,
+        report_reads=report.report_reads.text,
         produced_at=report.produced_at,
         readers=[_reader(tag, reader) for reader in report.readers],
         consents=[_consent(tag, consent) for consent in report.consents],
@@ -135,8 +175,10 @@ def _reader(tag: GuardTag, reader: Reader) -> ReaderNode:
     return ReaderNode(
         guard=tag,
         kind=reader.kind.upper(),
+        role=reader.role,
         person=reader.person,
         organisation=reader.organisation,
+        statements=[_statement(tag, statement) for statement in reader.statements],
         occasions=[_occasion(tag, occasion) for occasion in reader.occasions],
     )
 
@@ -147,12 +189,26 @@ def _occasion(tag: GuardTag, occasion: Occasion) -> OccasionNode:
         at=occasion.at,
         action=occasion.action.upper(),
         action_label=occasion.action_label,
+        occasion=occasion.occasion,
         operation=occasion.operation,
         basis=occasion.basis,
         consent_id=_id(occasion.consent_id),
         referral_id=_id(occasion.referral_id),
         objects=occasion.objects,
         reads=[_read(tag, read) for read in occasion.reads],
+    )
+
+
+def _statement(tag: GuardTag, statement: Statement) -> StatementNode:
+    return StatementNode(
+        guard=tag,
+        day=statement.day,
+        action=statement.action.upper(),
+        ground=statement.ground,
+        categories=list(statement.categories),
+        labels=list(statement.labels),
+        occasions=list(statement.occasions),
+        text=statement.text,
     )
 
 
