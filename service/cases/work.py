@@ -24,7 +24,7 @@ from service.cases.vocabulary import (
     ResponsibleParty,
 )
 from service.errors import InvalidTransition, ValidationFailed, found, required
-from service.partners.models import NetworkMembership
+from service.partners.service import network_membership
 from service.policy.actions import Action
 from service.policy.facts import Access
 
@@ -161,7 +161,7 @@ async def add_activity(
             "Netzwerkpartner genau dann angeben, wenn er verantwortlich ist",
         )
     if partner_organisation_id is not None:
-        await _check_network_partner(caller, partner_organisation_id)
+        await network_membership(caller.session, partner_organisation_id)
     is_goal = parent.kind == PlanItemKind.GOAL
     activity = PlanItem(
         tenant_id=case.tenant_id,
@@ -176,22 +176,6 @@ async def add_activity(
         target_date=target_date,
     )
     return await _added(caller, case, access, activity)
-
-
-async def _check_network_partner(caller: Caller, organisation_id: uuid.UUID) -> None:
-    """One answer for an organisation outside the jobcenter's network, whether it is another
-    jobcenter's partner or no organisation at all (memberships are the jobcenter's rows)."""
-    member = await caller.session.scalar(
-        select(NetworkMembership.active).where(
-            NetworkMembership.partner_organisation_id == organisation_id
-        )
-    )
-    if not member:
-        raise ValidationFailed(
-            "partnerOrganisationId",
-            "not a network partner of this jobcenter",
-            "kein Netzwerkpartner dieses Jobcenters",
-        )
 
 
 async def record_outcome(

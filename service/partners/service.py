@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import any_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service.errors import ValidationFailed
 from service.identity.actor import Actor
 from service.partners.categories import ServiceCategory
 from service.partners.models import NetworkMembership, PartnerOrganisation
@@ -22,6 +24,28 @@ class NetworkEntry:
     membership: NetworkMembership
     organisation: PartnerOrganisation
     jobcenter: Tenant
+
+
+async def network_membership(
+    session: AsyncSession, organisation_id: uuid.UUID
+) -> NetworkMembership:
+    """The jobcenter's active membership of the organisation, for a step that names a partner
+    (a referral, an activity). One answer for an organisation outside the network, whether it
+    is another jobcenter's partner or no organisation at all: memberships are the jobcenter's
+    rows, under row-level security."""
+    membership = await session.scalar(
+        select(NetworkMembership).where(
+            NetworkMembership.partner_organisation_id == organisation_id,
+            NetworkMembership.active,
+        )
+    )
+    if membership is None:
+        raise ValidationFailed(
+            "partnerOrganisationId",
+            "not a network partner of this jobcenter",
+            "kein Netzwerkpartner dieses Jobcenters",
+        )
+    return membership
 
 
 async def list_network(

@@ -28,7 +28,7 @@ from service.identity.actor import Actor
 from service.identity.roles import ActorKind
 from service.paging import fill_page
 from service.partners.categories import ServiceCategory
-from service.partners.models import NetworkMembership
+from service.partners.service import network_membership
 from service.policy.actions import Action
 from service.policy.authorizer import Authorizer
 from service.policy.facts import Access
@@ -230,18 +230,7 @@ def _check_purpose(purpose: str) -> None:
 async def _check_network(
     session: AsyncSession, organisation_id: uuid.UUID, category: ServiceCategory
 ) -> None:
-    membership = await session.scalar(
-        select(NetworkMembership).where(
-            NetworkMembership.partner_organisation_id == organisation_id,
-            NetworkMembership.active,
-        )
-    )
-    if membership is None:
-        raise ValidationFailed(
-            "partnerOrganisationId",
-            "not a network partner of this jobcenter",
-            "kein Netzwerkpartner dieses Jobcenters",
-        )
+    membership = await network_membership(session, organisation_id)
     if str(category) not in membership.service_categories:
         raise ValidationFailed(
             "serviceCategory",
