@@ -8,6 +8,8 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import pool, text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from service.identity.roles import Role
 from tests.cases.factories import CaseFactories
@@ -59,6 +61,18 @@ async def make_world(factories: Factories, http: httpx.AsyncClient, tokens: Toke
 @pytest.fixture
 async def world(factories: Factories, client, tokens) -> World:
     return await make_world(factories, client, tokens)
+
+
+async def rows_of_case(owner_url, table: str, case_id: str) -> int:
+    """How many rows of `table` a case has, read as the owner (what a refused request must not
+    have added to)."""
+    engine = create_async_engine(owner_url, poolclass=pool.NullPool)
+    async with engine.connect() as conn:
+        count = await conn.scalar(
+            text(f"SELECT count(*) FROM {table} WHERE case_id = :id"), {"id": case_id}
+        )
+    await engine.dispose()
+    return count
 
 
 def payload_errors(body: dict[str, Any], mutation: str) -> list[dict[str, Any]]:

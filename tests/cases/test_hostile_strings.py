@@ -10,9 +10,8 @@ import os
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import pool, text
-from sqlalchemy.ext.asyncio import create_async_engine
 
+from tests.cases.conftest import rows_of_case
 from tests.cases.test_case_work import ADD_ENTRY, ADD_GOAL, admitted
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4")) * 5
@@ -37,16 +36,6 @@ MUTATIONS = [
         "assessment_entries",
     ),
 ]
-
-
-async def _rows(owner_url, table: str, case_id: str) -> int:
-    engine = create_async_engine(owner_url, poolclass=pool.NullPool)
-    async with engine.connect() as conn:
-        count = await conn.scalar(
-            text(f"SELECT count(*) FROM {table} WHERE case_id = :id"), {"id": case_id}
-        )
-    await engine.dispose()
-    return count
 
 
 async def test_hostile_strings_are_refused_and_nothing_is_stored(world, case_factories, owner_url):
@@ -90,4 +79,4 @@ async def test_hostile_strings_are_refused_and_nothing_is_stored(world, case_fac
     assert len(statuses) == EXAMPLES
     assert nested.status_code == 400
     for table in {table for *_, table in MUTATIONS}:
-        assert await _rows(owner_url, table, case_id) == 0
+        assert await rows_of_case(owner_url, table, case_id) == 0

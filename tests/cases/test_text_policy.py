@@ -8,22 +8,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import pool, text
-from sqlalchemy.ext.asyncio import create_async_engine
 
+from tests.cases.conftest import rows_of_case
 from tests.cases.test_case_work import ADD_GOAL, admitted, ok
 
 GOAL_TITLES = "query($id: ID!) { case(id: $id) { goals { title } } }"
-
-
-async def _goal_count(owner_url, case_id: str) -> int:
-    engine = create_async_engine(owner_url, poolclass=pool.NullPool)
-    async with engine.connect() as conn:
-        count = await conn.scalar(
-            text("SELECT count(*) FROM plan_items WHERE case_id = :id"), {"id": case_id}
-        )
-    await engine.dispose()
-    return count
 
 
 @pytest.mark.parametrize(
@@ -53,7 +42,7 @@ async def test_a_refused_character_in_a_variable_is_named_and_nothing_is_stored(
     assert error["extensions"]["code"] == "VALIDATION"
     assert error["extensions"]["field"] == "variables.input.title"
     assert codepoint in error["message"] and codepoint in error["extensions"]["messageDe"]
-    assert await _goal_count(owner_url, case_id) == 0
+    assert await rows_of_case(owner_url, "plan_items", case_id) == 0
 
 
 async def test_a_lone_surrogate_is_refused_as_no_character(world, case_factories, owner_url):
@@ -70,7 +59,7 @@ async def test_a_lone_surrogate_is_refused_as_no_character(world, case_factories
 
     assert response.status_code == 400
     assert response.json()["errors"][0]["extensions"]["code"] == "VALIDATION"
-    assert await _goal_count(owner_url, case_id) == 0
+    assert await rows_of_case(owner_url, "plan_items", case_id) == 0
 
 
 async def test_a_refused_character_written_into_the_document_is_refused_too(
@@ -88,7 +77,7 @@ async def test_a_refused_character_written_into_the_document_is_refused_too(
     (error,) = body["errors"]
     assert error["extensions"]["code"] == "VALIDATION"
     assert "U+0000" in error["message"]
-    assert await _goal_count(owner_url, case_id) == 0
+    assert await rows_of_case(owner_url, "plan_items", case_id) == 0
 
 
 async def test_texts_are_stored_in_nfc_and_line_breaks_are_kept(world, case_factories):
