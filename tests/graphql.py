@@ -20,6 +20,18 @@ async def post_graphql(
     return await client.post("/graphql", json=body, headers=headers or {})
 
 
+async def answer_as(
+    client: httpx.AsyncClient, tokens: Any, person: Any, query: str, **variables: Any
+) -> dict[str, Any]:
+    """The JSON answer to `query` asked with `person`'s token; the request itself must succeed
+    (HTTP 200), whatever errors the answer carries."""
+    response = await post_graphql(
+        client, query, headers=tokens.headers(person), variables=variables
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
 def assert_unauthenticated(response: httpx.Response, reason: str) -> None:
     assert response.status_code == 401, response.text
     body = response.json()

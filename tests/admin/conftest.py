@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from service.identity.roles import Role
 from tests.factories import Factories, Jobcenter, Person
-from tests.graphql import post_graphql
+from tests.graphql import answer_as
 from tests.tokens import TokenFactory
 
 
@@ -29,11 +29,7 @@ class Office:
     tokens: TokenFactory
 
     async def as_(self, person: Person, query: str, **variables: Any) -> dict[str, Any]:
-        response = await post_graphql(
-            self.http, query, headers=self.tokens.headers(person), variables=variables
-        )
-        assert response.status_code == 200, response.text
-        return response.json()
+        return await answer_as(self.http, self.tokens, person, query, **variables)
 
 
 @pytest.fixture
