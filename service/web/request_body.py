@@ -9,7 +9,6 @@ view's parser (HTTP 500).
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 import orjson
@@ -42,11 +41,9 @@ def checked_body(raw: bytes) -> bytes:
             "the body must be a JSON object with a query",
             "der Inhalt muss ein JSON-Objekt mit einer Abfrage sein",
         )
-    checked = {key: _checked(value, key) for key, value in body.items()}
-    if isinstance(checked.get("query"), str):
-        # GraphQL's own syntax is ASCII: normalising the whole document touches only literals.
-        checked["query"] = unicodedata.normalize("NFC", checked["query"])
-    return orjson.dumps(checked)
+    # The document is a string like any other (GraphQL's own syntax is ASCII, so its NFC form
+    # changes only literals); escapes inside literals are the text rule's (schema/text_rule.py).
+    return orjson.dumps({key: _checked(value, key) for key, value in body.items()})
 
 
 def _unreadable(reason: str) -> BodyRefused:
