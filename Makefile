@@ -22,6 +22,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check service tests migrations
+	$(BIN)/ruff format --check service tests migrations bench
 	$(BIN)/pytest
 
 # The same suite with the soak and the fuzzing run long (minutes, not seconds).
@@ -40,7 +41,7 @@ test-citus: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check service tests migrations
-	$(BIN)/ruff format --check service tests migrations
+	$(BIN)/ruff format --check service tests migrations bench
 
 # The benchmark of issue 8 (bench/): installs wrk (apt-get) and PostGraphile + Node 22 (npm, into
 # bench/.peer/) if missing, generates the data, runs everything on loopback, prints one table.
