@@ -14,6 +14,7 @@ from strawberry.extensions import (
     ParserCache,
     ValidationCache,
 )
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from service.policy.coverage import guard_violations
@@ -36,7 +37,7 @@ from service.schema.indicators.queries import IndicatorsQuery
 from service.schema.partners.queries import PartnersQuery
 from service.schema.referrals.mutations import ReferralMutation
 from service.schema.referrals.queries import ReferralQuery
-from service.schema.scalars import SCALAR_OVERRIDES
+from service.schema.scalars import SCALAR_MAP
 from service.schema.text_rule import TextPolicyRule
 from service.telemetry.graphql import OperationTelemetry
 from service.telemetry.resolvers import ResolverSpans
@@ -112,7 +113,7 @@ def build_schema(*, introspection: bool = True, resolver_spans: bool = False) ->
         query=Query,
         mutation=Mutation,
         schema_directives=[PersonalData],
-        scalar_overrides=SCALAR_OVERRIDES,
+        config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=[
             OperationTelemetry,  # outermost: its span covers parsing, validation and execution
             # Parsing and validation were half of a small request's time (FIELD-NOTES.md).
