@@ -416,7 +416,7 @@ def _audit_public_key(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _auskunft(settings: Settings, args: argparse.Namespace) -> int:
-    from service.audit.auskunft_document import produce_at_console
+    from service.access_report.document import produce_at_console
     from service.db.location import resolve_database
     from service.errors import ServiceError
 

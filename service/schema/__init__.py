@@ -18,10 +18,10 @@ from strawberry.tools import merge_types
 
 from service.policy.coverage import guard_violations
 from service.policy.guard import PersonalData, resolve_guarded_fields_directly
+from service.schema.access_report.queries import AccessReportQuery
 from service.schema.admin.mutations import AdminMutation
 from service.schema.admin.queries import AdminQuery
 from service.schema.audit.queries import AuditQuery
-from service.schema.auskunft.queries import AuskunftQuery
 from service.schema.cases.cooperation_mutations import CooperationMutation
 from service.schema.cases.mutations import CasesMutation
 from service.schema.cases.queries import CasesQuery
@@ -51,7 +51,7 @@ Query = merge_types(
         ConsentQuery,
         IndicatorsQuery,
         AuditQuery,
-        AuskunftQuery,
+        AccessReportQuery,
         ClientViewQuery,
         AdminQuery,
     ),

@@ -8,9 +8,9 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from service.audit import auskunft_labels as labels
-from service.audit.auskunft_log import LogRow
-from service.audit.auskunft_readers import People, ground_of
+from service.access_report import labels
+from service.access_report.log import LogRow
+from service.access_report.readers import People, ground_of
 from service.db.base import Base
 from service.policy.categories import DataCategory
 from service.policy.data_map import client_tables

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from service.audit.auskunft import report_access
+from service.access_report.report import report_access
 from service.identity.actor import Actor
 from service.identity.roles import ActorKind, Role
 from service.policy.actions import Action

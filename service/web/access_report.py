@@ -14,8 +14,8 @@ import logging
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from service.audit.auskunft import access_report, report_access, report_tag
-from service.audit.auskunft_document import parse_day, period_of_days, render_html, render_pdf
+from service.access_report.document import parse_day, period_of_days, render_html, render_pdf
+from service.access_report.report import access_report, report_access, report_tag
 from service.errors import ServiceError, ValidationFailed
 from service.identity.tokens import TokenRejected
 from service.policy.categories import DataCategory
@@ -35,7 +35,7 @@ FORMATS = ("html", "pdf")
 STATUS_BY_CODE = {"FORBIDDEN": 403, "RESTRICTED": 403, "NOT_FOUND": 404}
 
 
-async def auskunft_document(request: Request) -> Response:
+async def access_report_document(request: Request) -> Response:
     try:
         return await _produce(request, request.app.state.runtime)
     except TokenRejected as rejection:

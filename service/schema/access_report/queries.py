@@ -5,8 +5,8 @@ from typing import Annotated
 
 import strawberry
 
-from service.audit.auskunft import access_report, report_access
-from service.schema.auskunft.types import AccessReportNode, access_report_node
+from service.access_report.report import access_report, report_access
+from service.schema.access_report.types import AccessReportNode, access_report_node
 from service.schema.context import Info
 from service.schema.ids import parse_id
 from service.schema.pagination import page_size
@@ -14,7 +14,7 @@ from service.web.trusted_documents import occasion_labels
 
 
 @strawberry.type
-class AuskunftQuery:
+class AccessReportQuery:
     @strawberry.field(
         description="Auskunft for one client (the data-protection officer, or the client): who "
         "read which of their data in [from, to), grouped by reader and occasion, newest first; "

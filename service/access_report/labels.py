@@ -29,7 +29,7 @@ class ObjectType:
     tables: tuple[str, ...] = ()
 
 
-# tests/audit/test_auskunft_labels.py checks every personal GraphQL type and every table with a
+# tests/access_report/test_labels.py checks every personal GraphQL type and every table with a
 # client's data (service.policy.data_map.client_tables) is listed here.
 OBJECT_TYPES: dict[str, ObjectType] = {
     "client": ObjectType("Stammdaten", DataCategory.IDENTITY, ("Client",), ("clients",)),

@@ -21,9 +21,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.audit import auskunft_labels as labels
-from service.audit.auskunft_log import LogRow, decode_cursor, occasion_rows
-from service.audit.auskunft_readers import (
+from service.access_report import labels
+from service.access_report.log import LogRow, decode_cursor, occasion_rows
+from service.access_report.readers import (
     People,
     ReaderKey,
     consent_id,

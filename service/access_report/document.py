@@ -13,7 +13,8 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from service.audit.auskunft import (
+from service.access_report.readers import CONSOLE_BASIS
+from service.access_report.report import (
     CONSOLE_ACTOR,
     CONSOLE_OPERATION,
     OBJECT_TYPE,
@@ -21,8 +22,7 @@ from service.audit.auskunft import (
     AccessReport,
     build_report,
 )
-from service.audit.auskunft_readers import CONSOLE_BASIS
-from service.audit.auskunft_rights import statutory
+from service.access_report.rights import statutory
 from service.audit.recorder import append
 from service.clients.models import Client
 from service.errors import NotFound, ValidationFailed
@@ -36,7 +36,7 @@ DEFAULT_DAYS = 365 * 3  # an Auskunft usually covers the retention period, not o
 _BIND = text("SELECT set_config('app.tenant_id', :t, true)")
 
 _templates = Environment(
-    loader=PackageLoader("service.audit", "templates"),
+    loader=PackageLoader("service.access_report", "templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
     trim_blocks=True,
     lstrip_blocks=True,

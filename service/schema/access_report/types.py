@@ -8,7 +8,7 @@ import uuid
 
 import strawberry
 
-from service.audit.auskunft import (
+from service.access_report.report import (
     AccessReport,
     CategoryRead,
     ConsentEntry,
