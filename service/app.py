@@ -13,6 +13,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from service.access_report.labels import FieldCategories
 from service.audit.anchoring import anchor_periodically
 from service.audit.partitions import keep_partitions_ahead
 from service.runtime import Runtime, settle_heap, start_runtime
@@ -92,10 +93,17 @@ def _cors(settings: Settings) -> list[Middleware]:
 def _attach(app: Starlette, runtime: Runtime) -> None:
     app.state.runtime = runtime
     introspection = runtime.settings.development
-    app.state.graphql = GraphQLEndpoint(build_schema(introspection=introspection), runtime)
+    served = build_schema(introspection=introspection)
+    # The Auskunft names what was read by the categories the served schema declares: handed
+    # down from here, to the GraphQL context and to /auskunft, so nothing imports the schema.
+    categories = FieldCategories.of_schema(served.field_categories)
+    app.state.field_categories = categories
+    app.state.graphql = GraphQLEndpoint(served, runtime, field_categories=categories)
     # The same API with a span per resolver that waits on something: for sampled traces only.
     app.state.graphql_traced = GraphQLEndpoint(
-        build_schema(introspection=introspection, resolver_spans=True), runtime
+        build_schema(introspection=introspection, resolver_spans=True),
+        runtime,
+        field_categories=categories,
     )
 
 

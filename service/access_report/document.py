@@ -13,6 +13,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from service.access_report.labels import FieldCategories
 from service.access_report.readers import CONSOLE_BASIS
 from service.access_report.report import (
     CONSOLE_ACTOR,
@@ -96,6 +97,7 @@ async def produce_at_console(
     *,
     first_day: str | None,
     last_day: str | None,
+    categories: FieldCategories,
     dpo_contact: str = "",
 ) -> str:
     """`service auskunft`: operations produce the document as the database owner, bound to the
@@ -109,7 +111,14 @@ async def produce_at_console(
         async with AsyncSession(engine) as session, session.begin():
             await _bind_to_tenant_of(session, client_id)
             report = await build_report(
-                session, client_id=client_id, from_=from_, to=to, first=None, after=None, now=now
+                session,
+                client_id=client_id,
+                from_=from_,
+                to=to,
+                first=None,
+                after=None,
+                now=now,
+                categories=categories,
             )
             html = render_html(report, dpo_contact=dpo_contact)
             await append(session, [_console_event(report, now)])

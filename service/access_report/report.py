@@ -194,6 +194,7 @@ async def access_report(
     first: int | None,
     after: str | None,
     now: datetime,
+    categories: labels.FieldCategories,
     occasion_labels: Mapping[str, str] | None = None,
 ) -> AccessReport:
     """The report for one page of occasions (newest first); `first=None` for all of them."""
@@ -213,6 +214,7 @@ async def access_report(
         first=first,
         after=after,
         now=now,
+        categories=categories,
         for_subject=actor.kind is ActorKind.CLIENT,
         occasion_labels=occasion_labels or {},
     )
@@ -227,6 +229,7 @@ async def build_report(
     first: int | None,
     after: str | None,
     now: datetime,
+    categories: labels.FieldCategories,
     for_subject: bool = False,
     occasion_labels: Mapping[str, str] | None = None,
 ) -> AccessReport:
@@ -267,6 +270,7 @@ async def build_report(
         consent_dates={c.id: _day(c.recorded_at) for c, _ in consents},
         consent_referrals={c.id: c.referral_id for c, _ in consents},
         staff_roles=staff_roles_in_log(rows, names.people),
+        categories=categories,
         for_subject=for_subject,
         occasion_labels=occasion_labels or {},
     )
@@ -363,6 +367,7 @@ class _Telling:
     consent_dates: Mapping[uuid.UUID, str]
     staff_roles: Mapping[uuid.UUID, str]
     consent_referrals: Mapping[uuid.UUID | None, uuid.UUID | None]
+    categories: labels.FieldCategories
     for_subject: bool
     occasion_labels: Mapping[str, str]
 
@@ -461,24 +466,27 @@ def _occasion(row: LogRow, context: _Telling) -> Occasion:
         consent_id=consent,
         referral_id=referral_id,
         objects=len(row.objects),
-        reads=_reads(row, context.names.row_categories),
+        reads=_reads(row, context.names.row_categories, context.categories),
     )
 
 
-def _reads(row: LogRow, row_categories: dict[uuid.UUID, str]) -> tuple[CategoryRead, ...]:
+def _reads(
+    row: LogRow, row_categories: dict[uuid.UUID, str], categories: labels.FieldCategories
+) -> tuple[CategoryRead, ...]:
     by_category: dict[str, set[str]] = {}
     write = row.action == "write"
+    category_of = categories.category_of
     for obj in row.objects:
         row_category = row_categories.get(uuid.UUID(obj["id"]))
         for name in obj["fields"]:
-            category = labels.category_of(obj["type"], name, row_category, write=write)
+            category = category_of(obj["type"], name, row_category, write=write)
             if category is not None:
                 by_category.setdefault(category, set()).add(name)
         if write and not any(
-            labels.category_of(obj["type"], n, row_category, write=True) for n in obj["fields"]
+            category_of(obj["type"], n, row_category, write=True) for n in obj["fields"]
         ):
             # A row written with only keys and bookkeeping is still a record about the client.
-            by_category.setdefault(labels.category_of(obj["type"], "", row_category), set())
+            by_category.setdefault(category_of(obj["type"], "", row_category), set())
     order = {str(c): i for i, c in enumerate(DataCategory)}
     return tuple(
         CategoryRead(

@@ -16,7 +16,7 @@ from strawberry.extensions import (
 )
 from strawberry.tools import merge_types
 
-from service.policy.coverage import guard_violations
+from service.policy.coverage import declared_categories, guard_violations
 from service.policy.guard import PersonalData, resolve_guarded_fields_directly
 from service.schema.access_report.queries import AccessReportQuery
 from service.schema.admin.mutations import AdminMutation
@@ -70,6 +70,10 @@ Mutation = merge_types(
 
 
 class CaseworkSchema(strawberry.Schema):
+    field_categories: dict[str, dict[str, str]]
+    """GraphQL type → field → declared data category, set by build_schema: handed down to what
+    reads the audit log (the Auskunft), so that no module imports the built schema."""
+
     def process_errors(self, errors, execution_context=None) -> None:
         # Strawberry would log every error with the document around it, and documents can carry
         # personal data as literals. ErrorShaping logs faults, by id and stack only.
@@ -96,7 +100,7 @@ class DocumentLimits(AddValidationRules):
         super().__init__(list(self.RULES))
 
 
-def build_schema(*, introspection: bool = True, resolver_spans: bool = False) -> strawberry.Schema:
+def build_schema(*, introspection: bool = True, resolver_spans: bool = False) -> CaseworkSchema:
     """The schema; without introspection outside development mode (the SDL is published as
     schema.graphql instead)."""
     limits = [
@@ -127,6 +131,7 @@ def build_schema(*, introspection: bool = True, resolver_spans: bool = False) ->
     if problems:
         raise UnguardedPersonalData("; ".join(problems))
     resolve_guarded_fields_directly(built)
+    built.field_categories = declared_categories(built)
     return built
 
 

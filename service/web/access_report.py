@@ -76,6 +76,7 @@ async def _produce(request: Request, runtime: Runtime) -> Response:
             first=None,  # a document handed over is complete, not a page
             after=None,
             now=work.now,
+            categories=request.app.state.field_categories,
             occasion_labels=occasion_labels(settings.trusted_documents_file),
         )
         tag = report_tag(report, report_access(work.actor, client_id))

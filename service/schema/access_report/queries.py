@@ -41,6 +41,7 @@ class AccessReportQuery:
             first=page_size(first),
             after=after,
             now=context.now,
+            categories=context.field_categories,
             occasion_labels=occasion_labels(
                 context.request.app.state.runtime.settings.trusted_documents_file
             ),
