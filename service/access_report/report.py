@@ -44,7 +44,7 @@ from service.partners.models import PartnerOrganisation
 from service.policy.actions import Action
 from service.policy.authorizer import Authorizer
 from service.policy.categories import DataCategory
-from service.policy.facts import Access, ConsentFact, Relation
+from service.policy.facts import Access, ConsentFact
 from service.policy.guard import GuardTag
 from service.referrals.models import Referral
 from service.staff.models import StaffUser
@@ -160,18 +160,6 @@ class AccessReport:
     end_cursor: str | None
 
 
-def report_access(actor: Actor, client_id: uuid.UUID) -> Access:
-    """What the actor is to the client's report, for the guard; whether they may have it at all
-    is asked of the client as they see it (service/clients/access.py), so that a client they may
-    not see is NOT_FOUND like an unknown id."""
-    if actor.kind is ActorKind.CLIENT:
-        own = actor.user_id == client_id
-        return Access(frozenset({Relation.DATA_SUBJECT}) if own else frozenset())
-    if actor.kind is ActorKind.STAFF:
-        return Access(frozenset({Relation.SAME_JOBCENTER}))
-    return Access(frozenset())
-
-
 def report_tag(report: AccessReport, access: Access) -> GuardTag:
     """The report as the guard sees it: the client's data, of type `access_report`."""
     return GuardTag(
@@ -196,9 +184,12 @@ async def access_report(
     now: datetime,
     categories: labels.FieldCategories,
     occasion_labels: Mapping[str, str] | None = None,
-) -> AccessReport:
-    """The report for one page of occasions (newest first); `first=None` for all of them."""
-    await client_for(
+) -> tuple[AccessReport, GuardTag]:
+    """The report for one page of occasions (newest first; `first=None` for all of them), and
+    the report as the guard sees it. What the actor is to the client is asked once, of the
+    client as they see it (service/clients/access.py): a client they may not see is NOT_FOUND
+    like an unknown id, and the same answer is what the guard admits the report's fields on."""
+    _, access = await client_for(
         session,
         actor=actor,
         authorizer=authorizer,
@@ -206,7 +197,7 @@ async def access_report(
         action=Action.ACCESS_REPORT_READ,
         now=now,
     )
-    return await build_report(
+    report = await build_report(
         session,
         client_id=client_id,
         from_=from_,
@@ -218,6 +209,7 @@ async def access_report(
         for_subject=actor.kind is ActorKind.CLIENT,
         occasion_labels=occasion_labels or {},
     )
+    return report, report_tag(report, access)
 
 
 async def build_report(

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import strawberry
 
-from service.access_report.report import access_report, report_access
+from service.access_report.report import access_report
 from service.schema.access_report.types import AccessReportNode, access_report_node
 from service.schema.context import Info
 from service.schema.ids import parse_id
@@ -31,7 +31,7 @@ class AccessReportQuery:
     ) -> AccessReportNode:
         context = info.context
         client = parse_id(client_id, "client")
-        report = await access_report(
+        report, tag = await access_report(
             context.session,
             actor=context.actor,
             authorizer=context.authorizer,
@@ -46,4 +46,4 @@ class AccessReportQuery:
                 context.request.app.state.runtime.settings.trusted_documents_file
             ),
         )
-        return access_report_node(report, report_access(context.actor, client))
+        return access_report_node(report, tag)
