@@ -13,6 +13,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from service.access_report.labels import FieldCategories
 from service.audit.anchoring import anchor_periodically
 from service.audit.partitions import keep_partitions_ahead
 from service.runtime import Runtime, settle_heap, start_runtime
@@ -20,7 +21,7 @@ from service.schema import build_schema
 from service.settings import Settings
 from service.telemetry.http import RequestTelemetry
 from service.telemetry.resolvers import request_is_sampled
-from service.web.auskunft import auskunft_document
+from service.web.access_report import access_report_document
 from service.web.graphql_endpoint import GraphQLEndpoint
 from service.web.health import healthz, readyz
 
@@ -55,7 +56,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/graphql", _GraphQLOfApp(), methods=["GET", "POST"]),
-            Route("/auskunft/{client_id}", auskunft_document, methods=["GET"]),
+            Route("/auskunft/{client_id}", access_report_document, methods=["GET"]),
         ],
         lifespan=lifespan,
         middleware=[*_cors(settings), Middleware(RequestTelemetry)],
@@ -92,10 +93,17 @@ def _cors(settings: Settings) -> list[Middleware]:
 def _attach(app: Starlette, runtime: Runtime) -> None:
     app.state.runtime = runtime
     introspection = runtime.settings.development
-    app.state.graphql = GraphQLEndpoint(build_schema(introspection=introspection), runtime)
+    served = build_schema(introspection=introspection)
+    # The Auskunft names what was read by the categories the served schema declares: handed
+    # down from here, to the GraphQL context and to /auskunft, so nothing imports the schema.
+    categories = FieldCategories.of_schema(served.field_categories)
+    app.state.field_categories = categories
+    app.state.graphql = GraphQLEndpoint(served, runtime, field_categories=categories)
     # The same API with a span per resolver that waits on something: for sampled traces only.
     app.state.graphql_traced = GraphQLEndpoint(
-        build_schema(introspection=introspection, resolver_spans=True), runtime
+        build_schema(introspection=introspection, resolver_spans=True),
+        runtime,
+        field_categories=categories,
     )
 
 

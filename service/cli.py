@@ -416,9 +416,11 @@ def _audit_public_key(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _auskunft(settings: Settings, args: argparse.Namespace) -> int:
-    from service.audit.auskunft_document import produce_at_console
+    from service.access_report.document import produce_at_console
+    from service.access_report.labels import FieldCategories
     from service.db.location import resolve_database
     from service.errors import ServiceError
+    from service.schema import schema
 
     async def run() -> str:
         urls = await resolve_database(settings)
@@ -427,6 +429,7 @@ def _auskunft(settings: Settings, args: argparse.Namespace) -> int:
             args.client_id,
             first_day=args.first_day,
             last_day=args.last_day,
+            categories=FieldCategories.of_schema(schema.field_categories),
             dpo_contact=settings.auskunft_dpo_contact,
         )
 

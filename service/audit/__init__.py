@@ -1,2 +1,2 @@
 """The audit log: every field read and write of personal data, chained per tenant so tampering
-shows, and the client's Auskunft built from it."""
+shows. The client's Auskunft built from it is a report above the domains: service/access_report/."""

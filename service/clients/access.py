@@ -1,7 +1,7 @@
 """What an actor is to one client, for operations that name the client by id (consents,
-restriction and erasure, the Auskunft). Only facts are gathered here; policies.polar decides,
-and `client_for` turns "may not see this client" into the one NOT_FOUND (DESIGN.md, "Not yours
-is one answer").
+restriction and erasure, the Auskunft): asked here, once, and nowhere else. Only facts are
+gathered here; policies.polar decides, and `client_for` turns "may not see this client" into the
+one NOT_FOUND (DESIGN.md, "Not yours is one answer").
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.cases.access import case_relations
+from service.cases.access import JOBCENTER_ACCESS, case_relations
 from service.cases.models import Case
 from service.clients.models import Client
 from service.consent.facts import consent_facts_for_clients
@@ -21,7 +21,22 @@ from service.identity.actor import Actor
 from service.identity.roles import ActorKind
 from service.policy.actions import Action
 from service.policy.authorizer import Authorizer
-from service.policy.facts import Access, Relation
+from service.policy.facts import NO_ACCESS, Access, Relation
+
+SUBJECT_ACCESS = Access(frozenset({Relation.DATA_SUBJECT}))
+
+
+def standing(actor: Actor, client_id: uuid.UUID) -> Access:
+    """What the actor is to a client before any case of theirs: the client themselves (a client
+    signs in as their record, service/identity/actor.py: the actor's id is the client's), or
+    staff of the client's jobcenter — another jobcenter's client is not in the session's scope
+    (row-level security). A partner is nothing to a client here: partners reach a client only
+    through a referral (service/referrals/access.py)."""
+    if actor.kind is ActorKind.CLIENT:
+        return SUBJECT_ACCESS if actor.user_id == client_id else NO_ACCESS
+    if actor.kind is ActorKind.STAFF:
+        return JOBCENTER_ACCESS
+    return NO_ACCESS
 
 
 async def client_access(
@@ -32,17 +47,13 @@ async def client_access(
     jobcenter's client is not in the session's scope (row-level security): NOT_FOUND, as for an
     unknown id."""
     client = found(await session.scalar(select(Client).where(Client.id == client_id)))
-    if actor.kind is ActorKind.CLIENT:
-        relations = (
-            frozenset({Relation.DATA_SUBJECT}) if actor.user_id == client.id else frozenset()
-        )
-        return client, Access(relations)
-    if actor.kind is not ActorKind.STAFF:
+    if actor.kind is ActorKind.PARTNER:
         raise NotFound()  # partners reach a client only through a referral
+    access = standing(actor, client.id)
+    if actor.kind is not ActorKind.STAFF:
+        return client, access
     cases = await session.scalars(select(Case).where(Case.client_id == client.id))
-    relations = frozenset({Relation.SAME_JOBCENTER}).union(
-        *(case_relations(actor, case) for case in cases)
-    )
+    relations = access.relations.union(*(case_relations(actor, case) for case in cases))
     deputy_consents = await consent_facts_for_clients(session, client_ids=[client.id], now=now)
     return client, Access(relations, deputy_consents.get(client.id, ()))
 
@@ -56,7 +67,7 @@ async def own_client_record(session: AsyncSession, actor: Actor) -> tuple[Client
     client = await session.scalar(select(Client).where(Client.id == actor.user_id))
     if client is None:
         return None
-    return client, Access(frozenset({Relation.DATA_SUBJECT}))
+    return client, SUBJECT_ACCESS
 
 
 async def client_for(
@@ -69,8 +80,10 @@ async def client_for(
     now: datetime,
     seen: Action = Action.CLIENT_READ,
 ) -> tuple[Client, Access]:
-    """The client named by an id, if the actor may do `action`: NOT_FOUND unless the client
-    exists for them (`seen`), FORBIDDEN if it does but the action is not theirs."""
+    """The client named by an id, if the actor may do `action`, and what the actor is to them:
+    NOT_FOUND unless the client exists for them (`seen`: another jobcenter's client to a
+    data-protection officer, another case manager's to a case manager), FORBIDDEN only if it
+    does but the action is not theirs."""
     client, access = await client_access(session, actor, client_id, now)
     authorizer.authorize_seen(actor, action, access, seen=seen)
     return client, access

@@ -33,23 +33,6 @@ async def restricted_subjects(session: AsyncSession) -> frozenset[uuid.UUID]:
     return frozenset(rows)
 
 
-async def _client_for_dpo(
-    session: AsyncSession,
-    actor: Actor,
-    authorizer: Authorizer,
-    client_id: uuid.UUID,
-    action: Action,
-    now: datetime,
-) -> Client:
-    # Seen as anywhere else: NOT_FOUND for a client the actor may not see (another jobcenter's
-    # to a data-protection officer, another case manager's to a case manager); FORBIDDEN only
-    # to someone who sees the client but is not the data-protection officer.
-    client, _ = await client_for(
-        session, actor=actor, authorizer=authorizer, client_id=client_id, action=action, now=now
-    )
-    return client
-
-
 async def restrict(
     session: AsyncSession,
     *,
@@ -59,8 +42,13 @@ async def restrict(
     reason: str,
     now: datetime,
 ) -> ClientRestriction:
-    client = await _client_for_dpo(
-        session, actor, authorizer, client_id, Action.CLIENT_RESTRICT, now
+    client, _ = await client_for(
+        session,
+        actor=actor,
+        authorizer=authorizer,
+        client_id=client_id,
+        action=Action.CLIENT_RESTRICT,
+        now=now,
     )
     if not reason.strip():
         raise required("reason")
@@ -88,8 +76,13 @@ async def lift_restriction(
     client_id: uuid.UUID,
     now: datetime,
 ) -> ClientRestriction:
-    client = await _client_for_dpo(
-        session, actor, authorizer, client_id, Action.CLIENT_RESTRICT, now
+    client, _ = await client_for(
+        session,
+        actor=actor,
+        authorizer=authorizer,
+        client_id=client_id,
+        action=Action.CLIENT_RESTRICT,
+        now=now,
     )
     restriction = await _active_restriction(session, client.id)
     if restriction is None:
@@ -117,7 +110,14 @@ async def erase(
 ) -> tuple[Client, list[ErasedRow]]:
     """Erase where the law allows: not while a case is open (the data is still needed for it).
     Every erasable column of the data map, in every table with the client's data."""
-    client = await _client_for_dpo(session, actor, authorizer, client_id, Action.CLIENT_ERASE, now)
+    client, _ = await client_for(
+        session,
+        actor=actor,
+        authorizer=authorizer,
+        client_id=client_id,
+        action=Action.CLIENT_ERASE,
+        now=now,
+    )
     if client.erased_at is not None:
         raise InvalidTransition("already erased", "bereits gelöscht")
     open_case = await session.scalar(

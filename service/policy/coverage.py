@@ -40,6 +40,24 @@ def guard_violations(schema: Schema) -> list[str]:
     return problems
 
 
+def declared_categories(schema: Schema) -> dict[str, dict[str, str]]:
+    """GraphQL type → field → the data category its guard declares (ROW_CATEGORY for rows whose
+    category differs per row), for every guarded field: what the audit records by field name
+    means, as the schema that recorded it says (the Auskunft's words, service/access_report)."""
+    naming = schema.config.name_converter
+    declared: dict[str, dict[str, str]] = {}
+    for name in schema._schema.type_map:
+        definition = schema.get_type_by_name(name)
+        if not isinstance(definition, StrawberryObjectDefinition):
+            continue
+        for field in definition.fields:
+            guards = [e for e in field.extensions if isinstance(e, FieldGuard)]
+            if guards:
+                fields = declared.setdefault(name, {})
+                fields[naming.get_graphql_name(field)] = str(guards[0].category)
+    return declared
+
+
 def _classification(definition: StrawberryObjectDefinition) -> str | None:
     for cls in definition.origin.__mro__:
         if cls in PERSONAL_TYPES:

@@ -19,7 +19,7 @@ from service.consent.facts import consent_records
 from service.identity.actor import Actor
 from service.identity.roles import ActorKind
 from service.policy.facts import Access, ConsentPurpose, ObjectFlag, Relation
-from service.referrals.models import OPEN_STATUSES, Referral, ReferralStatus
+from service.referrals.models import OPEN_STATUSES, ProgressReport, Referral, ReferralStatus
 
 
 async def referral_access(
@@ -68,6 +68,16 @@ def with_current_status(access: Access, referral: Referral) -> Access:
     final status ends the partner's reading at once, in the same response."""
     flags = access.flags - {ObjectFlag.REFERRAL_OPEN}
     return Access(access.relations, access.consents, flags | _flags(referral))
+
+
+def progress_report_access(access: Access, actor: Actor, report: ProgressReport) -> Access:
+    """The access to one progress report: the referral's, and, for the organisation that wrote
+    the report, that it is its author (what a partner reported it may read again, whatever the
+    consents say: policies.polar, "What they reported themselves")."""
+    if report.author_organisation_id != actor.organisation_id:
+        return access
+    relations = access.relations | {Relation.REPORT_AUTHOR}
+    return Access(relations, access.consents, access.flags)
 
 
 def _flags(referral: Referral) -> frozenset[ObjectFlag]:

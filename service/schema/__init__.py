@@ -17,12 +17,12 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from service.policy.coverage import guard_violations
+from service.policy.coverage import declared_categories, guard_violations
 from service.policy.guard import PersonalData, resolve_guarded_fields_directly
+from service.schema.access_report.queries import AccessReportQuery
 from service.schema.admin.mutations import AdminMutation
 from service.schema.admin.queries import AdminQuery
 from service.schema.audit.queries import AuditQuery
-from service.schema.auskunft.queries import AuskunftQuery
 from service.schema.cases.cooperation_mutations import CooperationMutation
 from service.schema.cases.mutations import CasesMutation
 from service.schema.cases.queries import CasesQuery
@@ -52,7 +52,7 @@ Query = merge_types(
         ConsentQuery,
         IndicatorsQuery,
         AuditQuery,
-        AuskunftQuery,
+        AccessReportQuery,
         ClientViewQuery,
         AdminQuery,
     ),
@@ -71,6 +71,10 @@ Mutation = merge_types(
 
 
 class CaseworkSchema(strawberry.Schema):
+    field_categories: dict[str, dict[str, str]]
+    """GraphQL type → field → declared data category, set by build_schema: handed down to what
+    reads the audit log (the Auskunft), so that no module imports the built schema."""
+
     def process_errors(self, errors, execution_context=None) -> None:
         # Strawberry would log every error with the document around it, and documents can carry
         # personal data as literals. ErrorShaping logs faults, by id and stack only.
@@ -97,7 +101,7 @@ class DocumentLimits(AddValidationRules):
         super().__init__(list(self.RULES))
 
 
-def build_schema(*, introspection: bool = True, resolver_spans: bool = False) -> strawberry.Schema:
+def build_schema(*, introspection: bool = True, resolver_spans: bool = False) -> CaseworkSchema:
     """The schema; without introspection outside development mode (the SDL is published as
     schema.graphql instead)."""
     limits = [
@@ -128,6 +132,7 @@ def build_schema(*, introspection: bool = True, resolver_spans: bool = False) ->
     if problems:
         raise UnguardedPersonalData("; ".join(problems))
     resolve_guarded_fields_directly(built)
+    built.field_categories = declared_categories(built)
     return built
 
 

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.types import Info as StrawberryInfo
 
+from service.access_report.labels import FieldCategories
 from service.audit.anchoring import Anchoring
 from service.identity.actor import Actor
 from service.policy.authorizer import Authorizer
@@ -33,6 +34,9 @@ class Context:
     """The field guard's state for this request: policy answers so far, reads to record."""
     now: datetime
     """The request's moment: consents are active or not as of this instant, for all its reads."""
+    field_categories: FieldCategories
+    """What the audit's recorded field names mean, for the Auskunft: made once from the served
+    schema where the app is wired (service/app.py), never by importing the schema."""
     anchoring: Anchoring | None = None
     """Where the data-protection officer's verification finds the last anchor; None: the
     chain heads are not anchored (AUDIT_ANCHOR_DIR unset)."""

@@ -22,6 +22,7 @@ from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.types import ExecutionResult
 
+from service.access_report.labels import FieldCategories
 from service.identity.tokens import TokenRejected
 from service.runtime import Runtime
 from service.schema.context import Context
@@ -40,7 +41,7 @@ RETRY_AFTER_SECONDS = "2"
 
 
 class GraphQLEndpoint(GraphQL):
-    def __init__(self, schema, runtime: Runtime) -> None:
+    def __init__(self, schema, runtime: Runtime, *, field_categories: FieldCategories) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql" if runtime.settings.development else None,
@@ -48,6 +49,7 @@ class GraphQLEndpoint(GraphQL):
             allow_queries_via_get=False,
         )
         self.runtime = runtime
+        self.field_categories = field_categories
         # Loaded at start: a mode without its manifest stops the service, not a request.
         self.trusted = TrustedDocuments.load(
             TrustMode(runtime.settings.trusted_documents), runtime.settings.trusted_documents_file
@@ -163,6 +165,7 @@ class GraphQLEndpoint(GraphQL):
             authorizer=self.runtime.authorizer,
             guard=work.guard,
             now=work.now,
+            field_categories=self.field_categories,
             anchoring=self.runtime.anchoring,
         )
         request.state.context = context

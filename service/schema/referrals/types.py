@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import uuid
 
 import strawberry
 
 from service.policy.categories import DataCategory
-from service.policy.facts import Access, Relation
+from service.policy.facts import Access
 from service.policy.guard import GuardTag, personal_field, personal_type
+from service.referrals.access import progress_report_access
 from service.referrals.models import Attendance as AttendanceEnum
 from service.referrals.models import ProgressReport, ReferralStatusChange
 from service.referrals.models import ReferralStatus as ReferralStatusEnum
@@ -196,11 +196,7 @@ class ReferralNode:
         return [self._report(info, row) for row in rows]
 
     def _report(self, info: Info, row: ProgressReport) -> ProgressReportNode:
-        access = self.view.access
-        if row.author_organisation_id == info.context.actor.organisation_id:
-            # A fact about this report: the signed-in organisation wrote it.
-            relations = access.relations | {Relation.REPORT_AUTHOR}
-            access = dataclasses.replace(access, relations=frozenset(relations))
+        access = progress_report_access(self.view.access, info.context.actor, row)
         return ProgressReportNode(guard=_tag(self.view, "progress_report", row.id, access), row=row)
 
 

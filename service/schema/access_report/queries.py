@@ -5,8 +5,8 @@ from typing import Annotated
 
 import strawberry
 
-from service.audit.auskunft import access_report, report_access
-from service.schema.auskunft.types import AccessReportNode, access_report_node
+from service.access_report.report import access_report
+from service.schema.access_report.types import AccessReportNode, access_report_node
 from service.schema.context import Info
 from service.schema.ids import parse_id
 from service.schema.pagination import page_size
@@ -14,7 +14,7 @@ from service.web.trusted_documents import occasion_labels
 
 
 @strawberry.type
-class AuskunftQuery:
+class AccessReportQuery:
     @strawberry.field(
         description="Auskunft for one client (the data-protection officer, or the client): who "
         "read which of their data in [from, to), grouped by reader and occasion, newest first; "
@@ -31,7 +31,7 @@ class AuskunftQuery:
     ) -> AccessReportNode:
         context = info.context
         client = parse_id(client_id, "client")
-        report = await access_report(
+        report, tag = await access_report(
             context.session,
             actor=context.actor,
             authorizer=context.authorizer,
@@ -41,8 +41,9 @@ class AuskunftQuery:
             first=page_size(first),
             after=after,
             now=context.now,
+            categories=context.field_categories,
             occasion_labels=occasion_labels(
                 context.request.app.state.runtime.settings.trusted_documents_file
             ),
         )
-        return access_report_node(report, report_access(context.actor, client))
+        return access_report_node(report, tag)

@@ -21,9 +21,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.audit import auskunft_labels as labels
-from service.audit.auskunft_log import LogRow, decode_cursor, occasion_rows
-from service.audit.auskunft_readers import (
+from service.access_report import labels
+from service.access_report.log import LogRow, decode_cursor, occasion_rows
+from service.access_report.readers import (
     People,
     ReaderKey,
     consent_id,
@@ -44,7 +44,7 @@ from service.partners.models import PartnerOrganisation
 from service.policy.actions import Action
 from service.policy.authorizer import Authorizer
 from service.policy.categories import DataCategory
-from service.policy.facts import Access, ConsentFact, Relation
+from service.policy.facts import Access, ConsentFact
 from service.policy.guard import GuardTag
 from service.referrals.models import Referral
 from service.staff.models import StaffUser
@@ -160,18 +160,6 @@ class AccessReport:
     end_cursor: str | None
 
 
-def report_access(actor: Actor, client_id: uuid.UUID) -> Access:
-    """What the actor is to the client's report, for the guard; whether they may have it at all
-    is asked of the client as they see it (service/clients/access.py), so that a client they may
-    not see is NOT_FOUND like an unknown id."""
-    if actor.kind is ActorKind.CLIENT:
-        own = actor.user_id == client_id
-        return Access(frozenset({Relation.DATA_SUBJECT}) if own else frozenset())
-    if actor.kind is ActorKind.STAFF:
-        return Access(frozenset({Relation.SAME_JOBCENTER}))
-    return Access(frozenset())
-
-
 def report_tag(report: AccessReport, access: Access) -> GuardTag:
     """The report as the guard sees it: the client's data, of type `access_report`."""
     return GuardTag(
@@ -194,10 +182,14 @@ async def access_report(
     first: int | None,
     after: str | None,
     now: datetime,
+    categories: labels.FieldCategories,
     occasion_labels: Mapping[str, str] | None = None,
-) -> AccessReport:
-    """The report for one page of occasions (newest first); `first=None` for all of them."""
-    await client_for(
+) -> tuple[AccessReport, GuardTag]:
+    """The report for one page of occasions (newest first; `first=None` for all of them), and
+    the report as the guard sees it. What the actor is to the client is asked once, of the
+    client as they see it (service/clients/access.py): a client they may not see is NOT_FOUND
+    like an unknown id, and the same answer is what the guard admits the report's fields on."""
+    _, access = await client_for(
         session,
         actor=actor,
         authorizer=authorizer,
@@ -205,7 +197,7 @@ async def access_report(
         action=Action.ACCESS_REPORT_READ,
         now=now,
     )
-    return await build_report(
+    report = await build_report(
         session,
         client_id=client_id,
         from_=from_,
@@ -213,9 +205,11 @@ async def access_report(
         first=first,
         after=after,
         now=now,
+        categories=categories,
         for_subject=actor.kind is ActorKind.CLIENT,
         occasion_labels=occasion_labels or {},
     )
+    return report, report_tag(report, access)
 
 
 async def build_report(
@@ -227,6 +221,7 @@ async def build_report(
     first: int | None,
     after: str | None,
     now: datetime,
+    categories: labels.FieldCategories,
     for_subject: bool = False,
     occasion_labels: Mapping[str, str] | None = None,
 ) -> AccessReport:
@@ -267,6 +262,7 @@ async def build_report(
         consent_dates={c.id: _day(c.recorded_at) for c, _ in consents},
         consent_referrals={c.id: c.referral_id for c, _ in consents},
         staff_roles=staff_roles_in_log(rows, names.people),
+        categories=categories,
         for_subject=for_subject,
         occasion_labels=occasion_labels or {},
     )
@@ -363,6 +359,7 @@ class _Telling:
     consent_dates: Mapping[uuid.UUID, str]
     staff_roles: Mapping[uuid.UUID, str]
     consent_referrals: Mapping[uuid.UUID | None, uuid.UUID | None]
+    categories: labels.FieldCategories
     for_subject: bool
     occasion_labels: Mapping[str, str]
 
@@ -461,24 +458,27 @@ def _occasion(row: LogRow, context: _Telling) -> Occasion:
         consent_id=consent,
         referral_id=referral_id,
         objects=len(row.objects),
-        reads=_reads(row, context.names.row_categories),
+        reads=_reads(row, context.names.row_categories, context.categories),
     )
 
 
-def _reads(row: LogRow, row_categories: dict[uuid.UUID, str]) -> tuple[CategoryRead, ...]:
+def _reads(
+    row: LogRow, row_categories: dict[uuid.UUID, str], categories: labels.FieldCategories
+) -> tuple[CategoryRead, ...]:
     by_category: dict[str, set[str]] = {}
     write = row.action == "write"
+    category_of = categories.category_of
     for obj in row.objects:
         row_category = row_categories.get(uuid.UUID(obj["id"]))
         for name in obj["fields"]:
-            category = labels.category_of(obj["type"], name, row_category, write=write)
+            category = category_of(obj["type"], name, row_category, write=write)
             if category is not None:
                 by_category.setdefault(category, set()).add(name)
         if write and not any(
-            labels.category_of(obj["type"], n, row_category, write=True) for n in obj["fields"]
+            category_of(obj["type"], n, row_category, write=True) for n in obj["fields"]
         ):
             # A row written with only keys and bookkeeping is still a record about the client.
-            by_category.setdefault(labels.category_of(obj["type"], "", row_category), set())
+            by_category.setdefault(category_of(obj["type"], "", row_category), set())
     order = {str(c): i for i, c in enumerate(DataCategory)}
     return tuple(
         CategoryRead(

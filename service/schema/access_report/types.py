@@ -8,7 +8,7 @@ import uuid
 
 import strawberry
 
-from service.audit.auskunft import (
+from service.access_report.report import (
     AccessReport,
     CategoryRead,
     ConsentEntry,
@@ -16,10 +16,8 @@ from service.audit.auskunft import (
     Reader,
     ReferralEntry,
     Statement,
-    report_tag,
 )
 from service.policy.categories import DataCategory
-from service.policy.facts import Access
 from service.policy.guard import GuardTag, personal_field, personal_type
 from service.schema.pagination import PageInfo
 
@@ -153,8 +151,7 @@ class AccessReportNode:
     page_info: PageInfo = strawberry.field(description="Pages over occasions, newest first.")
 
 
-def access_report_node(report: AccessReport, access: Access) -> AccessReportNode:
-    tag = report_tag(report, access)
+def access_report_node(report: AccessReport, tag: GuardTag) -> AccessReportNode:
     return AccessReportNode(
         guard=tag,
         client_name=report.client_name,

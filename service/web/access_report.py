@@ -14,8 +14,8 @@ import logging
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from service.audit.auskunft import access_report, report_access, report_tag
-from service.audit.auskunft_document import parse_day, period_of_days, render_html, render_pdf
+from service.access_report.document import parse_day, period_of_days, render_html, render_pdf
+from service.access_report.report import access_report
 from service.errors import ServiceError, ValidationFailed
 from service.identity.tokens import TokenRejected
 from service.policy.categories import DataCategory
@@ -35,7 +35,7 @@ FORMATS = ("html", "pdf")
 STATUS_BY_CODE = {"FORBIDDEN": 403, "RESTRICTED": 403, "NOT_FOUND": 404}
 
 
-async def auskunft_document(request: Request) -> Response:
+async def access_report_document(request: Request) -> Response:
     try:
         return await _produce(request, request.app.state.runtime)
     except TokenRejected as rejection:
@@ -66,7 +66,7 @@ async def _produce(request: Request, runtime: Runtime) -> Response:
         if wanted not in FORMATS:
             raise ValidationFailed("format", "format is html or pdf", "Format ist html oder pdf")
         settings = runtime.settings
-        report = await access_report(
+        report, tag = await access_report(
             work.session,
             actor=work.actor,
             authorizer=runtime.authorizer,
@@ -76,9 +76,9 @@ async def _produce(request: Request, runtime: Runtime) -> Response:
             first=None,  # a document handed over is complete, not a page
             after=None,
             now=work.now,
+            categories=request.app.state.field_categories,
             occasion_labels=occasion_labels(settings.trusted_documents_file),
         )
-        tag = report_tag(report, report_access(work.actor, client_id))
         work.guard.admit(tag, DataCategory.ACCESS_REPORT)
         html = render_html(report, dpo_contact=settings.auskunft_dpo_contact)
         body = render_pdf(html) if wanted == "pdf" else None

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 
+from service.db.base import Base
 from service.policy.categories import CATEGORIES, DataCategory
-from service.policy.guard import ROW_CATEGORY, FieldGuard
+from service.policy.data_map import ROW, classification_of, client_tables
+from service.policy.guard import ROW_CATEGORY
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +30,7 @@ class ObjectType:
     tables: tuple[str, ...] = ()
 
 
-# tests/audit/test_auskunft_labels.py checks every personal GraphQL type and every table with a
+# tests/access_report/test_labels.py checks every personal GraphQL type and every table with a
 # client's data (service.policy.data_map.client_tables) is listed here.
 OBJECT_TYPES: dict[str, ObjectType] = {
     "client": ObjectType("Stammdaten", DataCategory.IDENTITY, ("Client",), ("clients",)),
@@ -382,35 +383,50 @@ def relations_ground(basis: str) -> str:
     return RELATION_GROUNDS[relations[0]] if relations else UNKNOWN_GROUND
 
 
-@cache
-def field_categories() -> dict[tuple[str, str], str]:
-    """(object_type, GraphQL field name) → data category, walked from the served schema.
-    Fields of rows whose category differs per row (assessment entries) map to ROW_CATEGORY."""
-    from service.schema import schema  # the schema imports the Auskunft's types: import late
+@dataclass(frozen=True, slots=True)
+class FieldCategories:
+    """Which data category each recorded field is in. Reads record GraphQL field names: their
+    categories are the ones the served schema declares, which build_schema hands down
+    (service/schema/__init__.py) — the schema imports the Auskunft's types, so the Auskunft
+    never imports the schema. Writes record the camel-cased columns they changed: their
+    categories come from the data map (service/policy/data_map.py)."""
 
-    found: dict[tuple[str, str], str] = {}
-    naming = schema.config.name_converter
-    for object_type, kind in OBJECT_TYPES.items():
-        for type_name in kind.graphql_types:
-            definition = schema.get_type_by_name(type_name)
-            for field in getattr(definition, "fields", ()):
-                guards = [e for e in field.extensions if isinstance(e, FieldGuard)]
-                if guards:
-                    key = (object_type, naming.get_graphql_name(field))
-                    found.setdefault(key, str(guards[0].category))
-    return found
+    reads: Mapping[tuple[str, str], str]  # (object type, GraphQL field) → category
+    writes: Mapping[tuple[str, str], str | None]  # (object type, column); None: no personal data
+
+    @classmethod
+    def of_schema(cls, declared: Mapping[str, Mapping[str, str]]) -> FieldCategories:
+        """From the schema's declared categories (GraphQL type → field → category). Made once,
+        where the app is wired: a built schema has imported every model, so the data map's
+        tables are all known by then. Fields of rows whose category differs per row
+        (assessment entries) map to ROW_CATEGORY."""
+        reads: dict[tuple[str, str], str] = {}
+        for object_type, kind in OBJECT_TYPES.items():
+            for type_name in kind.graphql_types:
+                for name, category in declared.get(type_name, {}).items():
+                    reads.setdefault((object_type, name), category)
+        return cls(reads=reads, writes=_column_categories())
+
+    def category_of(
+        self, object_type: str, field: str, row_category: str | None, *, write: bool = False
+    ) -> str | None:
+        """The category of one recorded field: from the schema (reads) or the data map
+        (writes); the object type's own category when neither knows it. None: no personal data
+        (a write's key or bookkeeping column)."""
+        object_type = object_type_of(object_type)
+        default = OBJECT_TYPES[object_type].category if object_type in OBJECT_TYPES else None
+        if write and (object_type, field) in self.writes:
+            category = self.writes[(object_type, field)]
+            if category is None:
+                return None
+        else:
+            category = self.reads.get((object_type, field))
+        if category == ROW_CATEGORY:
+            return row_category or str(default or object_type)
+        return category or str(default or object_type)
 
 
-@cache
-def column_categories() -> dict[tuple[str, str], str | None]:
-    """(object type, recorded field of a write) → data category, from the data map
-    (service/policy/data_map.py): writes record the camel-cased columns they changed. None for
-    a column that is no personal data (a key, a version)."""
-    from service.db.base import Base
-    from service.policy.data_map import ROW, classification_of, client_tables
-
-    field_categories()  # imports the schema, and with it every model
-
+def _column_categories() -> dict[tuple[str, str], str | None]:
     found: dict[tuple[str, str], str | None] = {}
     for table in client_tables(Base.metadata):
         for column in table.columns:
@@ -424,22 +440,3 @@ def column_categories() -> dict[tuple[str, str], str | None]:
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
-
-
-def category_of(
-    object_type: str, field: str, row_category: str | None, *, write: bool = False
-) -> str | None:
-    """The category of one recorded field: from the schema (reads) or the data map (writes);
-    the object type's own category when neither knows it. None: no personal data (a write's
-    key or bookkeeping column)."""
-    object_type = object_type_of(object_type)
-    default = OBJECT_TYPES[object_type].category if object_type in OBJECT_TYPES else None
-    if write and (object_type, field) in column_categories():
-        category = column_categories()[(object_type, field)]
-        if category is None:
-            return None
-    else:
-        category = field_categories().get((object_type, field))
-    if category == ROW_CATEGORY:
-        return row_category or str(default or object_type)
-    return category or str(default or object_type)

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from service.audit.auskunft import report_access
+from service.clients.access import standing
 from service.identity.actor import Actor
 from service.identity.roles import ActorKind, Role
 from service.policy.actions import Action
@@ -43,7 +43,8 @@ OTHER_CLIENT = _actor(ActorKind.CLIENT, Role.CLIENT)
 RESPONSIBLE = Access(frozenset({Relation.RESPONSIBLE_CASE_MANAGER, Relation.SAME_JOBCENTER}))
 
 TABLE = [
-    # actor,         access to the report (None: as the service builds it),  allowed
+    # actor,   access to the report (None: the actor's standing to the client, as the service
+    #          builds it before any case: service/clients/access.py),  allowed
     (DPO, None, True),
     (THE_CLIENT, None, True),
     (OTHER_CLIENT, None, False),
@@ -62,7 +63,7 @@ def authorizer() -> Authorizer:
 
 @pytest.mark.parametrize(("actor", "access", "allowed"), TABLE)
 def test_auskunft_row(authorizer, actor, access, allowed):
-    access = access or report_access(actor, CLIENT_ID)
+    access = access or standing(actor, CLIENT_ID)
 
     assert authorizer.is_allowed(actor, Action.ACCESS_REPORT_READ, access) is allowed
     readable = authorizer.readable_categories(actor, access)
@@ -70,6 +71,6 @@ def test_auskunft_row(authorizer, actor, access, allowed):
 
 
 def test_dpo_reads_no_case_content_through_the_report_access(authorizer):
-    readable = authorizer.readable_categories(DPO, report_access(DPO, CLIENT_ID))
+    readable = authorizer.readable_categories(DPO, standing(DPO, CLIENT_ID))
 
     assert readable == {str(DataCategory.ACCESS_REPORT)}

@@ -8,14 +8,17 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from service.audit import auskunft_labels as labels
-from service.audit.auskunft_log import LogRow
-from service.audit.auskunft_readers import People, ground_of
+from service.access_report import labels
+from service.access_report.log import LogRow
+from service.access_report.readers import People, ground_of
 from service.db.base import Base
 from service.policy.categories import DataCategory
 from service.policy.data_map import client_tables
 from service.policy.guard import PERSONAL_TYPES
 from service.schema import schema
+
+# What the app hands the Auskunft (service/app.py): the served schema's declared categories.
+CATEGORIES = labels.FieldCategories.of_schema(schema.field_categories)
 
 
 def test_every_personal_type_is_mapped_to_an_audit_object_type():
@@ -40,24 +43,24 @@ def test_every_category_has_a_phrase_for_the_sentences():
 
 
 def test_reads_and_writes_of_one_thing_get_one_label():
-    assert labels.category_of("case_review", "reasoning", None) == "case_notes"
-    assert labels.category_of("case_reviews", "reasoning", None, write=True) == "case_notes"
-    assert labels.category_of("clients", "givenName", None, write=True) == "identity"
-    assert labels.category_of("clients", "phone", None, write=True) == "contact"
-    assert labels.category_of("case_reviews", "authorId", None, write=True) is None  # a key
+    assert CATEGORIES.category_of("case_review", "reasoning", None) == "case_notes"
+    assert CATEGORIES.category_of("case_reviews", "reasoning", None, write=True) == "case_notes"
+    assert CATEGORIES.category_of("clients", "givenName", None, write=True) == "identity"
+    assert CATEGORIES.category_of("clients", "phone", None, write=True) == "contact"
+    assert CATEGORIES.category_of("case_reviews", "authorId", None, write=True) is None  # a key
     assert labels.category_label("case_reviews") == "Überprüfung"
 
 
 def test_fields_resolve_to_their_schema_category_in_german():
-    assert labels.category_of("client", "familyName", None) == "identity"
-    assert labels.category_label(labels.category_of("client", "email", None)) == "Kontaktdaten"
-    assert labels.category_of("case", "intakeReasoning", None) == "intake"
-    assert labels.category_of("assessment_entry", "detail", "assessment_addiction") == (
+    assert CATEGORIES.category_of("client", "familyName", None) == "identity"
+    assert labels.category_label(CATEGORIES.category_of("client", "email", None)) == "Kontaktdaten"
+    assert CATEGORIES.category_of("case", "intakeReasoning", None) == "intake"
+    assert CATEGORIES.category_of("assessment_entry", "detail", "assessment_addiction") == (
         "assessment_addiction"
     )
     assert labels.category_label("assessment_addiction") == "Assessment: Sucht"
     # Unknown: shown under its object type's category, never by its name.
-    assert labels.category_label(labels.category_of("document", "somethingNew", None)) == (
+    assert labels.category_label(CATEGORIES.category_of("document", "somethingNew", None)) == (
         "Dokumente"
     )
     assert labels.field_label("somethingNew") is None

@@ -13,7 +13,9 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from service.audit.auskunft import (
+from service.access_report.labels import FieldCategories
+from service.access_report.readers import CONSOLE_BASIS
+from service.access_report.report import (
     CONSOLE_ACTOR,
     CONSOLE_OPERATION,
     OBJECT_TYPE,
@@ -21,8 +23,7 @@ from service.audit.auskunft import (
     AccessReport,
     build_report,
 )
-from service.audit.auskunft_readers import CONSOLE_BASIS
-from service.audit.auskunft_rights import statutory
+from service.access_report.rights import statutory
 from service.audit.recorder import append
 from service.clients.models import Client
 from service.errors import NotFound, ValidationFailed
@@ -36,7 +37,7 @@ DEFAULT_DAYS = 365 * 3  # an Auskunft usually covers the retention period, not o
 _BIND = text("SELECT set_config('app.tenant_id', :t, true)")
 
 _templates = Environment(
-    loader=PackageLoader("service.audit", "templates"),
+    loader=PackageLoader("service.access_report", "templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
     trim_blocks=True,
     lstrip_blocks=True,
@@ -96,6 +97,7 @@ async def produce_at_console(
     *,
     first_day: str | None,
     last_day: str | None,
+    categories: FieldCategories,
     dpo_contact: str = "",
 ) -> str:
     """`service auskunft`: operations produce the document as the database owner, bound to the
@@ -109,7 +111,14 @@ async def produce_at_console(
         async with AsyncSession(engine) as session, session.begin():
             await _bind_to_tenant_of(session, client_id)
             report = await build_report(
-                session, client_id=client_id, from_=from_, to=to, first=None, after=None, now=now
+                session,
+                client_id=client_id,
+                from_=from_,
+                to=to,
+                first=None,
+                after=None,
+                now=now,
+                categories=categories,
             )
             html = render_html(report, dpo_contact=dpo_contact)
             await append(session, [_console_event(report, now)])

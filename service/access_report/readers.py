@@ -14,8 +14,8 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from service.audit import auskunft_labels as labels
-from service.audit.auskunft_log import LogRow
+from service.access_report import labels
+from service.access_report.log import LogRow
 from service.identity.roles import ActorKind, Role
 
 CONSOLE_BASIS = "console"
