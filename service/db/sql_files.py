@@ -25,9 +25,9 @@ def sql_statements(script: str) -> list[str]:
             in_body = not in_body
         stripped = line.strip()
         if not in_body and stripped.endswith(";") and not stripped.startswith("--"):
-            statements.append("\n".join(current))
+            statements.append("\n".join(current).strip())
             current = []
-    statements.append("\n".join(current))
+    statements.append("\n".join(current).strip())
     return [statement for statement in statements if _has_code(statement)]
 
 
