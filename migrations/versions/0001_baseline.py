@@ -75,7 +75,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     # Every table but Alembic's own (a partitioned table takes its partitions along, CASCADE
-    # the view on the audit tables); the role stays, other databases of the server may use it.
+    # the view on the audit tables). The role stays (other databases of the server may use it),
+    # and so does its SELECT on alembic_version: /readyz of a running service reads it.
     tables = (
         op.get_bind()
         .exec_driver_sql(
@@ -87,5 +88,4 @@ def downgrade() -> None:
     )
     op.execute(f"DROP TABLE {tables} CASCADE")
     op.execute(f"DROP FUNCTION {', '.join(FUNCTIONS)}")
-    op.execute("REVOKE SELECT ON alembic_version FROM casework_app")
     op.execute("REVOKE USAGE ON SCHEMA public FROM casework_app")
