@@ -15,12 +15,12 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from service.db.compatibility import record_serving_revisions, serving_revisions
-from service.db.models import Base
+from service.tables import all_tables
 
 LOCK_TIMEOUT = "5s"
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = all_tables()
 
 
 def _owner_url() -> str:

@@ -10,8 +10,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from service.clients.erasure import ERASING, owner_conditions
-from service.db.models import Base
 from service.policy.data_map import Erasure, classification_of, client_tables
+from service.tables import all_tables
 
 FOREIGN_KEYS = text(
     """
@@ -55,7 +55,7 @@ async def catalog_columns(conn: AsyncConnection) -> dict[str, dict[str, tuple[st
 def _mapped_columns() -> dict[str, dict[str, object]]:
     return {
         table.name: {column.name: classification_of(column) for column in table.columns}
-        for table in Base.metadata.tables.values()
+        for table in all_tables().tables.values()
     }
 
 
@@ -76,7 +76,7 @@ async def plant_marker(conn: AsyncConnection, client_id: uuid.UUID, marker: str)
     all but the keys, the kept codes and what is not personal data — and any column the map does
     not know. Returns the columns planted."""
     mapped = _mapped_columns()
-    owners = owner_conditions(client_tables(Base.metadata))
+    owners = owner_conditions(client_tables(all_tables()))
     await conn.execute(text(ERASING))  # the rows never edited otherwise let us plant, too
     planted = []
     columns = await catalog_columns(conn)

@@ -1,4 +1,4 @@
-"""The audit log, compact (migrations/versions/0017_audit_compact.py), in lanes (0018).
+"""The audit log, compact and in lanes (migrations/sql/schema/audit.sql).
 
 One chain link per request and jobcenter (`AuditRequest`: who, when, which operation, the hash),
 and one small row per object read or written (`AuditEntry`): which client, which object, on what
@@ -38,7 +38,8 @@ from service.db.base import Base, tenant_key
 # the request loudly (audit_append raises; fail closed) rather than spilling into a second mask:
 # the widest type today has far fewer (tests/audit/test_codes.py counts them).
 FIELD_BITS = 63
-# Parallel chains per jobcenter (0018_audit_lanes.py); verification walks each.
+# Parallel chains per jobcenter (migrations/sql/functions/audit_append.sql); verification
+# walks each.
 LANES = 16
 
 
@@ -68,13 +69,13 @@ class AuditRequest(Base):
 
 class AuditEntry(Base):
     """One object's worth of fields read (or written) in one request: 104 bytes a row (seq an
-    integer per lane since 0018, so the lane's 2 bytes fit without crossing an 8-byte boundary).
+    integer per lane, so the lane's 2 bytes fit without crossing an 8-byte boundary).
 
     `object_id` is NULL when the object is the client itself (the client record), `kind` names
     action and object type together, `fields` is a bitmask into `AuditField`. The Auskunft finds
     a client's entries by subject_id alone: subject ids are UUIDs, unique across jobcenters,
     row-level security adds the tenant and the monthly partitions bound the time; equal keys let
-    B-tree deduplication keep the index at ≈ 9 bytes an entry (0017_audit_compact.py).
+    B-tree deduplication keep the index at ≈ 9 bytes an entry (bench/audit_size.py).
     """
 
     __tablename__ = "audit_entries"

@@ -1,10 +1,10 @@
 """Verify the audit chains: walk each lane of each jobcenter's chain (LANES parallel chains,
-0018_audit_lanes.py) in seq order, recompute every
-link's hash from its header, its entries (decoded to names) and its predecessor's hash, check the
-numbering of links and of entries has no gaps and that each lane ends where its head says. The
-first link that does not fit is named by lane and seq (and the entry, where the numbering tells
-it), so a data-protection officer can see where tampering began. A link moved to another lane
-breaks both: the lane is hashed (from lane 1 on) and the seq numbering of each lane has a gap.
+migrations/sql/functions/audit_append.sql) in seq order, recompute every link's hash from its
+header, its entries (decoded to names) and its predecessor's hash, check the numbering of links
+and of entries has no gaps and that each lane ends where its head says. The first link that
+does not fit is named by lane and seq (and the entry, where the numbering tells it), so a
+data-protection officer can see where tampering began. A link moved to another lane breaks
+both: the lane is hashed and the seq numbering of each lane has a gap.
 
 What this proves: the records have not been changed, removed or slipped in by anyone who could
 not also recompute the rest of the chain. A database superuser can; given the anchors
@@ -57,13 +57,12 @@ class ChainReport:
 
 
 def canonical(link: Any, entries: Sequence[Any], names: FieldNames, prev_hash: bytes) -> bytes:
-    """The text `audit_append` hashes (migrations/versions/0017_audit_compact.py, with the lane
-    from 0018): the header, each entry by name in entry order, the previous link's hash."""
+    """The text `audit_append` hashes (migrations/sql/functions/audit_append.sql): the header
+    with its lane, each entry by name in entry order, the previous link's hash."""
     micros = (link.occurred_at - EPOCH) // timedelta(microseconds=1)
     header = [
         str(link.tenant_id),
-        # Lane 0 is not spelled out: links written before lanes (0018) keep their hashes.
-        *([str(link.lane)] if link.lane else []),
+        str(link.lane),
         str(link.seq),
         str(micros),
         str(link.request_id),

@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.policy.data_map import Erasure, classification_of, client_tables
+from service.tables import all_tables
 
 ERASED = "[gelöscht]"
 # The switch the `erasure_only` trigger (migration 0019) looks for on tables never edited else.
@@ -61,17 +62,10 @@ async def erase_client_rows(session: AsyncSession, client_id: uuid.UUID) -> list
     erased, for the audit."""
     await session.execute(text(ERASING))
     erased: list[ErasedRow] = []
-    for step in erasure_plan(_metadata()):
+    for step in erasure_plan(all_tables()):
         rows = await session.execute(text(step.statement), {"client": client_id, "erased": ERASED})
         erased += [ErasedRow(step.table, row[0], step.columns) for row in rows]
     return erased
-
-
-def _metadata() -> MetaData:
-    # The registry of every model, imported late: it imports this domain's models too.
-    from service.db.models import Base
-
-    return Base.metadata
 
 
 def _erased(column: Column) -> bool:

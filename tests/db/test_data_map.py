@@ -9,8 +9,8 @@ from sqlalchemy import pool, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from service.db.models import Base
 from service.policy.data_map import ROW, Erasure, classification_of, client_tables
+from service.tables import all_tables
 from tests.data_map_checks import catalog_client_tables, unclassified_in_catalog
 from tests.referral_factories import consent, referral_setting
 
@@ -45,14 +45,14 @@ async def test_a_column_added_without_classification_is_named(owner_engine):
 
 
 def test_the_models_and_the_catalog_agree_on_which_tables_hold_client_data():
-    names = {table.name for table in client_tables(Base.metadata)}
+    names = {table.name for table in client_tables(all_tables())}
 
     assert "staff_users" not in names and "audit_entries" not in names
     assert {"clients", "plan_items", "referral_status_changes"} <= names
 
 
 def test_free_text_is_never_kept_and_row_categories_have_a_data_category_column():
-    for table in client_tables(Base.metadata):
+    for table in client_tables(all_tables()):
         classes = {column.name: classification_of(column) for column in table.columns}
         for name, classification in classes.items():
             assert classification is not None, f"{table.name}.{name}"
@@ -65,7 +65,7 @@ def test_free_text_is_never_kept_and_row_categories_have_a_data_category_column(
 async def test_the_service_role_may_update_every_column_erasure_blanks(owner_engine):
     erasable = [
         (table.name, column.name)
-        for table in client_tables(Base.metadata)
+        for table in client_tables(all_tables())
         for column in table.columns
         if (classification := classification_of(column)) is not None
         and classification.erasure is not Erasure.KEEP
