@@ -5,7 +5,7 @@ here with the jobcenter's field dictionary, loaded once.
 
 Paging before the header lookup keeps a page of 20 occasions at 20 lookups for a client with
 10,000 records; the cursor therefore orders by the link's lane and seq (not the request id)
-within one instant (links are (tenant, lane, seq) since 0018_audit_lanes.py)."""
+within one instant (links are keyed by (tenant, lane, seq): migrations/sql/schema/audit.sql)."""
 
 from __future__ import annotations
 
