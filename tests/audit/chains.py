@@ -1,5 +1,6 @@
 """Helpers for tests of the audit chains: an event as `audit_append` takes it, and open
-transactions that hold lanes (migrations/sql/schema/audit.sql) the way requests not yet committed hold them."""
+transactions that hold lanes (migrations/sql/schema/audit.sql) the way requests not yet
+committed hold them."""
 
 from __future__ import annotations
 
