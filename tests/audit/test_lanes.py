@@ -1,8 +1,7 @@
 """Lanes (migrations/sql/schema/audit.sql): requests of one jobcenter append to parallel chains,
-so two
-transactions that have appended and not yet committed do not wait for each other; a request
-waits only when every lane is held, and then on the lane its request id picks. Two lanes adding
-the same new name at once get one code."""
+so two transactions that have appended and not yet committed do not wait for each other; a
+request waits only when every lane is held, and then on the lane its request id picks. Two lanes
+adding the same new name at once get one code."""
 
 from __future__ import annotations
 
