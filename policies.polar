@@ -157,6 +157,41 @@ may_read(user: User, access: Access, category: String) if
     "visible_to_client" in access.flags and
     category in DOCUMENT_CATEGORIES;
 
+# --- The ground of a read, for the audit and the client's Auskunft (who saw what, and why).
+# Asked by service/policy/guard.py once per situation and category, for reads allowed above: a
+# read stands on the first active consent (in the order the facts list them) that grounds it for
+# this user; where none does, on the user's relations to the client, which Python writes out.
+ground(user: User, access: Access, category: String, consent: Consent) if
+    consent in access.consents and
+    consent.active and
+    grounds(user, access, category, consent);
+
+# A partner reads under the referral consent given to its own organisation for the category,
+# never under another organisation's.
+grounds(user: User, _access: Access, category: String, consent: Consent) if
+    user.kind = "partner" and
+    consent.purpose = "referral" and
+    consent.direction = "to_partner" and
+    consent.grantee_id = user.organisation_id and
+    category in consent.categories;
+
+# A deputy stands on the deputy consent naming them, for whatever they read in the case; the
+# responsible case manager never needs it.
+grounds(user: User, access: Access, _category: String, consent: Consent) if
+    user.kind = "staff" and
+    consent.purpose = "deputy" and
+    not "responsible_case_manager" in access.relations and
+    "deputy_case_manager" in access.relations and
+    consent.deputy_id = user.user_id;
+
+# Staff read what a consent toward the jobcenter covers (a partner's reports) under it. A client
+# reads their own data as its subject: the consents they gave ground none of their reads.
+grounds(user: User, _access: Access, category: String, consent: Consent) if
+    user.kind = "staff" and
+    consent.purpose != "deputy" and
+    consent.direction = "to_jobcenter" and
+    category in consent.categories;
+
 # ---------------------------------------------------------------------------------------------
 # Network, referrals and consents (object level). `access` is the same fact object as above.
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from sqlalchemy import pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from service.audit.event import AuditAction, AuditEvent, encode
 from service.db.admin import drop_database, ensure_database
 from service.db.embedded import start_embedded_server
 from service.db.migrate import upgrade_to_head
@@ -59,27 +60,25 @@ class Shape:
 
 def _events(
     tenant: uuid.UUID, subjects: list[uuid.UUID], count: int, fields: int, shape: Shape
-) -> list[dict]:
-    now = datetime.now(UTC).isoformat()
-    requests = [str(uuid.uuid4()) for _ in range(-(-count // shape.per_request))]
+) -> list[AuditEvent]:
+    now = datetime.now(UTC)
+    requests = [uuid.uuid4() for _ in range(-(-count // shape.per_request))]
     return [
-        {
-            "tenant_id": str(tenant),
-            "occurred_at": now,
-            "request_id": requests[n // shape.per_request],
-            "operation": "CaseList",
-            "action": "read",
-            "actor_kind": "staff",
-            "actor_id": str(subjects[0]),
-            "actor_organisation_id": None,
-            "subject_id": str(subjects[n % len(subjects)]),
-            "object_type": "case" if shape.mixed and n % 2 else "client",
-            "object_id": str(
-                uuid.uuid4() if shape.mixed and n % 2 else subjects[n % len(subjects)]
-            ),
-            "fields": FIELDS[:fields],
-            "basis": "responsible_case_manager+same_jobcenter",
-        }
+        AuditEvent(
+            tenant_id=tenant,
+            occurred_at=now,
+            request_id=requests[n // shape.per_request],
+            operation="CaseList",
+            action=AuditAction.READ,
+            actor_kind="staff",
+            actor_id=subjects[0],
+            actor_organisation_id=None,
+            subject_id=subjects[n % len(subjects)],
+            object_type="case" if shape.mixed and n % 2 else "client",
+            object_id=uuid.uuid4() if shape.mixed and n % 2 else subjects[n % len(subjects)],
+            fields=tuple(FIELDS[:fields]),
+            basis="responsible_case_manager+same_jobcenter",
+        )
         for n in range(count)
     ]
 
@@ -112,7 +111,7 @@ async def measure(server, records: int, fields: int, shape: Shape = Shape()) -> 
             async with engine.begin() as conn:
                 await conn.execute(
                     text("SELECT audit_append(CAST(:e AS jsonb))"),
-                    {"e": json.dumps(_events(tenant, subjects, BATCH, fields, shape))},
+                    {"e": encode(_events(tenant, subjects, BATCH, fields, shape))},
                 )
         elapsed = time.perf_counter() - started
         async with engine.connect() as conn:

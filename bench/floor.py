@@ -19,6 +19,8 @@ import asyncpg
 import jwt
 from cryptography.hazmat.primitives import serialization
 
+from service.audit.event import AuditAction, AuditEvent, encode
+
 ACTOR_STAFF = (
     "SELECT tenant_id, id, subject, display_name, roles, active, created_at, team_id"
     " FROM staff_users WHERE subject = $1 AND active"
@@ -209,7 +211,7 @@ class Floor:
                             basis,
                         )
                     )
-            await conn.fetchval(APPEND, json.dumps(events))
+            await conn.fetchval(APPEND, encode(events))
         return {"data": {"cases": {"edges": edges}}}
 
     async def partner_referrals(self, claims: dict) -> dict:
@@ -341,7 +343,7 @@ class Floor:
                         )
                 node["case"] = {"assessment": assessment}
                 edges.append({"node": node})
-            await conn.fetchval(APPEND, json.dumps(events))
+            await conn.fetchval(APPEND, encode(events))
         return {"data": {"referrals": {"edges": edges}}, "forbidden": errors}
 
 
@@ -358,22 +360,22 @@ def _event(
     object_id,
     fields,
     basis,
-) -> dict:
-    return {
-        "tenant_id": str(tenant),
-        "occurred_at": now.isoformat(),
-        "request_id": request_id,
-        "operation": operation,
-        "action": "read",
-        "actor_kind": kind,
-        "actor_id": str(actor_id),
-        "actor_organisation_id": str(org) if org else None,
-        "subject_id": str(subject),
-        "object_type": object_type,
-        "object_id": str(object_id),
-        "fields": sorted(fields),
-        "basis": basis[:100],
-    }
+) -> AuditEvent:
+    return AuditEvent(
+        tenant_id=tenant,
+        occurred_at=now,
+        request_id=uuid.UUID(request_id),
+        operation=operation,
+        action=AuditAction.READ,
+        actor_kind=kind,
+        actor_id=actor_id,
+        actor_organisation_id=org or None,
+        subject_id=subject,
+        object_type=object_type,
+        object_id=object_id,
+        fields=tuple(sorted(fields)),
+        basis=basis[:100],
+    )
 
 
 def make_app(floor: Floor):

@@ -24,6 +24,7 @@ from service.access_report.report import (
     build_report,
 )
 from service.access_report.rights import statutory
+from service.audit.event import AuditAction, AuditEvent
 from service.audit.recorder import append
 from service.clients.models import Client
 from service.errors import NotFound, ValidationFailed
@@ -135,19 +136,19 @@ async def _bind_to_tenant_of(session: AsyncSession, client_id) -> None:
     raise NotFound()
 
 
-def _console_event(report: AccessReport, now: datetime) -> dict[str, object]:
-    return {
-        "tenant_id": str(report.tenant_id),
-        "occurred_at": now.isoformat(),
-        "request_id": str(uuid.uuid4()),
-        "operation": CONSOLE_OPERATION,
-        "action": "read",
-        "actor_kind": SYSTEM_KIND,
-        "actor_id": str(CONSOLE_ACTOR),
-        "actor_organisation_id": None,
-        "subject_id": str(report.client_id),
-        "object_type": OBJECT_TYPE,
-        "object_id": str(report.client_id),
-        "fields": ["document"],
-        "basis": CONSOLE_BASIS,
-    }
+def _console_event(report: AccessReport, now: datetime) -> AuditEvent:
+    return AuditEvent(
+        tenant_id=report.tenant_id,
+        occurred_at=now,
+        request_id=uuid.uuid4(),
+        operation=CONSOLE_OPERATION,
+        action=AuditAction.READ,
+        actor_kind=SYSTEM_KIND,
+        actor_id=CONSOLE_ACTOR,
+        actor_organisation_id=None,
+        subject_id=report.client_id,
+        object_type=OBJECT_TYPE,
+        object_id=report.client_id,
+        fields=("document",),
+        basis=CONSOLE_BASIS,
+    )

@@ -12,118 +12,97 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from service.db.base import Base
+from service.audit.object_types import object_type_of_table
 from service.policy.categories import CATEGORIES, DataCategory
 from service.policy.data_map import ROW, classification_of, client_tables
 from service.policy.guard import ROW_CATEGORY
+from service.tables import all_tables
 
 
 @dataclass(frozen=True, slots=True)
 class ObjectType:
-    """One kind of record about a client, as the Auskunft names it. Reads record it by its
-    object type (`case_review`), writes by its table (`case_reviews`, service/audit/writes.py,
-    erasure): both map here, to one label and one default category."""
+    """One kind of record about a client, as the Auskunft names it: reads and writes record it
+    by its object type (service/audit/object_types.py), which maps here to one label and one
+    default category."""
 
     label: str
     category: DataCategory  # for fields whose own category is not known (keys, bookkeeping)
     graphql_types: tuple[str, ...] = ()
-    tables: tuple[str, ...] = ()
 
 
-# tests/access_report/test_labels.py checks every personal GraphQL type and every table with a
-# client's data (service.policy.data_map.client_tables) is listed here.
+# tests/audit/test_object_types.py checks every object type, and so every personal GraphQL type
+# and every table with a client's data, is listed here.
 OBJECT_TYPES: dict[str, ObjectType] = {
-    "client": ObjectType("Stammdaten", DataCategory.IDENTITY, ("Client",), ("clients",)),
+    "client": ObjectType("Stammdaten", DataCategory.IDENTITY, ("Client",)),
     "client_restriction": ObjectType(
-        "Einschränkung der Verarbeitung", DataCategory.CASE_STATUS, (), ("client_restrictions",)
+        "Einschränkung der Verarbeitung", DataCategory.CASE_STATUS, ()
     ),
-    "case": ObjectType(
-        "Fall", DataCategory.CASE_STATUS, ("Case", "Intake", "Assessment"), ("cases",)
-    ),
-    "profiling_item": ObjectType(
-        "Profiling-Angabe", DataCategory.INTAKE, ("ProfilingItem",), ("case_profiling_items",)
-    ),
+    "case": ObjectType("Fall", DataCategory.CASE_STATUS, ("Case", "Intake", "Assessment")),
+    "profiling_item": ObjectType("Profiling-Angabe", DataCategory.INTAKE, ("ProfilingItem",)),
     "assessment_entry": ObjectType(
         "Assessment-Eintrag",
         DataCategory.ASSESSMENT_CIRCUMSTANCES,
         ("AssessmentEntry",),
-        ("assessment_entries",),
     ),
     "plan_item": ObjectType(
         "Integrationsplan",
         DataCategory.INTEGRATION_PLAN,
         ("Goal", "SubGoal", "Activity", "StepOutcome"),
-        ("plan_items",),
     ),
     "integration_agreement": ObjectType(
         "Eingliederungsvereinbarung",
         DataCategory.INTEGRATION_PLAN,
         ("IntegrationAgreement",),
-        ("integration_agreements",),
     ),
-    "case_review": ObjectType(
-        "Überprüfung", DataCategory.INTEGRATION_PLAN, ("CaseReview",), ("case_reviews",)
-    ),
+    "case_review": ObjectType("Überprüfung", DataCategory.INTEGRATION_PLAN, ("CaseReview",)),
     "aftercare_note": ObjectType(
         "Vermerk der Nachbetreuung",
         DataCategory.INTEGRATION_PLAN,
         ("AftercareNote",),
-        ("aftercare_notes",),
     ),
     "potential_analysis": ObjectType(
         "Potenzialanalyse",
         DataCategory.INTEGRATION_PLAN,
         ("PotentialAnalysis",),
-        ("potential_analyses",),
     ),
     "potential_analysis_item": ObjectType(
         "Punkt der Potenzialanalyse",
         DataCategory.ASSESSMENT_CIRCUMSTANCES,
         ("PotentialAnalysisItem",),
-        ("potential_analysis_items",),
     ),
     "cooperation_plan": ObjectType(
         "Kooperationsplan",
         DataCategory.INTEGRATION_PLAN,
         ("CooperationPlan",),
-        ("cooperation_plans",),
     ),
     "cooperation_plan_review": ObjectType(
         "Überprüfung des Kooperationsplans",
         DataCategory.INTEGRATION_PLAN,
         ("CooperationPlanReview",),
-        ("cooperation_plan_reviews",),
     ),
     "conciliation": ObjectType(
         "Schlichtungsverfahren",
         DataCategory.INTEGRATION_PLAN,
         ("Conciliation",),
-        ("conciliations",),
     ),
     "cooperation_request": ObjectType(
         "Aufforderung mit Rechtsfolgenbelehrung",
         DataCategory.INTEGRATION_PLAN,
         ("CooperationRequest",),
-        ("cooperation_requests",),
     ),
-    "document": ObjectType("Dokument", DataCategory.DOCUMENTS, ("Document",), ("case_documents",)),
+    "document": ObjectType("Dokument", DataCategory.DOCUMENTS, ("Document",)),
     "document_content": ObjectType("Dokumentinhalt", DataCategory.DOCUMENTS, ("DocumentContent",)),
-    "referral": ObjectType(
-        "Einschaltung Dritter", DataCategory.REFERRAL, ("Referral",), ("referrals",)
-    ),
+    "referral": ObjectType("Einschaltung Dritter", DataCategory.REFERRAL, ("Referral",)),
     "referral_status_change": ObjectType(
         "Statusänderung einer Einschaltung",
         DataCategory.REFERRAL,
         ("ReferralStatusChange",),
-        ("referral_status_changes",),
     ),
     "progress_report": ObjectType(
-        "Rückmeldung", DataCategory.PROGRESS_REPORTS, ("ProgressReport",), ("progress_reports",)
+        "Rückmeldung", DataCategory.PROGRESS_REPORTS, ("ProgressReport",)
     ),
-    "consent": ObjectType("Einwilligung", DataCategory.CONSENTS, ("Consent",), ("consents",)),
-    "consent_revocation": ObjectType(
-        "Widerruf einer Einwilligung", DataCategory.CONSENTS, (), ("consent_revocations",)
-    ),
+    "consent": ObjectType("Einwilligung", DataCategory.CONSENTS, ("Consent",)),
+    "consent_revocation": ObjectType("Widerruf einer Einwilligung", DataCategory.CONSENTS, ()),
     "access_report": ObjectType(
         "Auskunft",
         DataCategory.ACCESS_REPORT,
@@ -139,13 +118,6 @@ OBJECT_TYPES: dict[str, ObjectType] = {
         ),
     ),
 }
-_BY_TABLE = {table: name for name, kind in OBJECT_TYPES.items() for table in kind.tables}
-
-
-def object_type_of(recorded: str) -> str:
-    """The object type of an audit record, whether it names the type (reads) or the table
-    (writes)."""
-    return _BY_TABLE.get(recorded, recorded)
 
 
 # How the sentences of the Auskunft name a category ("… hat Ihre Kontaktdaten gelesen").
@@ -354,7 +326,7 @@ def category_label(category: str) -> str:
     try:
         return CATEGORIES[DataCategory(category)].label_de
     except ValueError:
-        kind = OBJECT_TYPES.get(object_type_of(category))
+        kind = OBJECT_TYPES.get(category)
         return kind.label if kind else "sonstige Angaben"
 
 
@@ -397,9 +369,9 @@ class FieldCategories:
     @classmethod
     def of_schema(cls, declared: Mapping[str, Mapping[str, str]]) -> FieldCategories:
         """From the schema's declared categories (GraphQL type → field → category). Made once,
-        where the app is wired: a built schema has imported every model, so the data map's
-        tables are all known by then. Fields of rows whose category differs per row
-        (assessment entries) map to ROW_CATEGORY."""
+        where the app is wired; the writes' categories from every table (service/tables.py).
+        Fields of rows whose category differs per row (assessment entries) map to
+        ROW_CATEGORY."""
         reads: dict[tuple[str, str], str] = {}
         for object_type, kind in OBJECT_TYPES.items():
             for type_name in kind.graphql_types:
@@ -413,7 +385,6 @@ class FieldCategories:
         """The category of one recorded field: from the schema (reads) or the data map
         (writes); the object type's own category when neither knows it. None: no personal data
         (a write's key or bookkeeping column)."""
-        object_type = object_type_of(object_type)
         default = OBJECT_TYPES[object_type].category if object_type in OBJECT_TYPES else None
         if write and (object_type, field) in self.writes:
             category = self.writes[(object_type, field)]
@@ -428,11 +399,11 @@ class FieldCategories:
 
 def _column_categories() -> dict[tuple[str, str], str | None]:
     found: dict[tuple[str, str], str | None] = {}
-    for table in client_tables(Base.metadata):
+    for table in client_tables(all_tables()):
         for column in table.columns:
             classification = classification_of(column)
             category = classification.category if classification else None
-            key = (object_type_of(table.name), _camel(column.name))
+            key = (object_type_of_table(table.name), _camel(column.name))
             found[key] = ROW_CATEGORY if category == ROW else (str(category) if category else None)
     return found
 

@@ -16,11 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from service.admin.imports import ImportFormat, ImportReport, import_clients
-from service.audit.recorder import append, audit_events
-from service.audit.writes import GUARD_INFO_KEY
+from service.audit.recorder import append
+from service.audit.request_log import RequestLog
+from service.audit.writes import record_writes
 from service.cases.caller import JOBCENTER_TIMEZONE
 from service.identity.actor import Actor
 from service.identity.roles import ActorKind, Role
+from service.policy.authorizer import Authorizer
 from service.policy.guard import RequestGuard
 from service.tenants.binding import SCOPE_INFO_KEY, ScopedSession
 from service.tenants.models import Tenant
@@ -49,11 +51,13 @@ async def import_at_console(
             roles=frozenset({Role.JOBCENTER_ADMIN}),
             tenant_id=tenant_id,
         )
-        guard = RequestGuard(actor, lambda _actor, _access: frozenset())
+        log = RequestLog()
+        # The import reads nothing back; its guard only checks the rows it writes.
+        guard = RequestGuard(actor, Authorizer(), log)
         now = datetime.now(UTC)
         async with AsyncSession(engine, sync_session_class=ScopedSession) as session:
             session.sync_session.info[SCOPE_INFO_KEY] = Scope.tenant(tenant_id)
-            session.sync_session.info[GUARD_INFO_KEY] = guard
+            record_writes(session.sync_session, guard=guard, log=log)
             async with session.begin():
                 report = await import_clients(
                     session,
@@ -63,8 +67,7 @@ async def import_at_console(
                     today=now.astimezone(JOBCENTER_TIMEZONE).date(),
                     max_rows=COMMAND_MAX_ROWS,
                 )
-                events = audit_events(
-                    guard,
+                events = log.events(
                     actor=actor,
                     request_id=uuid.uuid4().hex,
                     operation="ImportClientsCommand",

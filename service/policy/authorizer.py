@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from oso import Oso
+from polar import Variable
 
 from service.errors import Forbidden, NotFound
 from service.identity.actor import Actor
@@ -94,6 +95,27 @@ class Authorizer:
             )
             asked.allowed, asked.categories = bool(categories), len(categories)
         return categories
+
+    def read_ground(self, actor: Actor, access: Access, category: str) -> int | None:
+        """Which consent grounds a read of `category` the policy allowed (the `ground` rules):
+        its place in `access.consents`, the first that grounds it; None where none does and the
+        read stands on the actor's relations. The place, not the consent: equal Accesses differ
+        in their consents' ids only, and one answer serves them all."""
+        # No span of its own: asked once per situation beside the readable categories, whose
+        # span the request already has; the answer is a name for the record, not a decision.
+        return self._remembered(
+            ("ground", actor, access, category),
+            lambda: self._first_ground(actor, access, category),
+            Decision(),
+        )
+
+    def _first_ground(self, actor: Actor, access: Access, category: str) -> int | None:
+        results = self._oso.query_rule("ground", actor, access, category, Variable("consent"))
+        for result in results:
+            consent = result["bindings"]["consent"]
+            # Polar hands back the very objects it was given, so identity finds the place.
+            return next(i for i, given in enumerate(access.consents) if given is consent)
+        return None
 
     def _remembered(self, key: tuple[object, ...], ask: Callable[[], T], asked: Decision) -> T:
         try:

@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from inspect import isawaitable
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import strawberry
 from graphql import GraphQLObjectType, GraphQLResolveInfo
@@ -27,18 +27,11 @@ from strawberry.schema_directive import Location
 from strawberry.types import Info
 from strawberry.types.field import StrawberryField
 
+from service.audit.request_log import RequestLog
 from service.errors import Forbidden, ProcessingRestricted, Restricted
 from service.identity.actor import Actor
-from service.identity.roles import ActorKind
 from service.policy.categories import DataCategory
-from service.policy.facts import (
-    Access,
-    ConsentDirection,
-    ConsentFact,
-    ConsentPurpose,
-    ObjectFlag,
-    Relation,
-)
+from service.policy.facts import Access, ObjectFlag
 
 ROW_CATEGORY: Final = "row"
 """For types whose rows differ in category (assessment entries): the tag names the category."""
@@ -52,7 +45,7 @@ class GuardTag:
 
     tenant_id: uuid.UUID
     subject_id: uuid.UUID  # the client the data is about
-    object_type: str
+    object_type: str  # an ObjectType (service/audit/object_types.py)
     object_id: uuid.UUID
     access: Access
     category: DataCategory | None = None  # only for ROW_CATEGORY types
@@ -68,39 +61,40 @@ class PersonalData:
 
 
 @dataclass(frozen=True, slots=True)
-class ReadKey:
-    subject_id: uuid.UUID
-    object_type: str
-    object_id: uuid.UUID
-    basis: str
-    action: str = "read"
-
-
-@dataclass(frozen=True, slots=True)
 class _Decision:
     tag: GuardTag  # held so that id(tag) stays this tag's for the request
     refusal: type[Exception] | None
-    reads: set[str]  # the recorded fields of this object on this basis (shared, see `reads`)
+    reads: set[str]  # the log's set for this object on this ground (service/audit/request_log.py)
+
+
+class GuardPolicy(Protocol):
+    """What the guard asks the policy (service/policy/authorizer.py answers)."""
+
+    def readable_categories(self, actor: Actor, access: Access) -> frozenset[str]: ...
+
+    def read_ground(self, actor: Actor, access: Access, category: str) -> int | None: ...
+
+    def may_write(self, actor: Actor, access: Access) -> bool: ...
 
 
 class RequestGuard:
-    """Per request: the policy answers so far, and the reads to be recorded."""
+    """Per request: the policy answers so far. The guard decides; what it admits it notes in
+    the request's log, which the audit owns and records."""
 
     def __init__(
         self,
         actor: Actor,
-        readable_categories: Callable[[Actor, Access], frozenset],
+        policy: GuardPolicy,
+        log: RequestLog,
         restricted_subjects: frozenset[uuid.UUID] = frozenset(),
-        may_write: Callable[[Actor, Access], bool] = lambda _actor, _access: False,
     ):
         self.actor = actor
-        self._ask_policy = readable_categories
+        self._policy = policy
+        self.log = log
         # Clients whose processing is restricted, read once at the start of the request.
         self.restricted_subjects = restricted_subjects
-        self._may_write = may_write
         self._answers: dict[Access, frozenset[str]] = {}
-        self.reads: dict[ReadKey, set[str]] = {}
-        self.tenants: dict[ReadKey, uuid.UUID] = {}
+        self._grounds: dict[tuple[Access, str], str] = {}
         self.policy_questions = 0
         # One decision per object and category, keyed by the tag's identity: hashing a tag
         # hashes its consents, and a list of 50 cases asks some 600 times. The entry keeps the
@@ -111,7 +105,8 @@ class RequestGuard:
         answer = self._answers.get(access)
         if answer is None:
             self.policy_questions += 1
-            answer = self._answers[access] = frozenset(self._ask_policy(self.actor, access))
+            answer = frozenset(self._policy.readable_categories(self.actor, access))
+            self._answers[access] = answer
         return answer
 
     def admit(self, tag: GuardTag, category: str) -> set[str]:
@@ -134,13 +129,30 @@ class RequestGuard:
         if category not in self.readable(access):
             refusal = Restricted if ObjectFlag.RESTRICTED in access.flags else Forbidden
             return _Decision(tag, refusal, set())
-        basis = basis_of(tag, category, self.actor)
-        key = ReadKey(tag.subject_id, tag.object_type, tag.object_id, basis)
-        reads = self.reads.get(key)
-        if reads is None:
-            reads = self.reads[key] = set()
-            self.tenants[key] = tag.tenant_id
+        reads = self.log.read(
+            tenant_id=tag.tenant_id,
+            subject_id=tag.subject_id,
+            object_type=tag.object_type,
+            object_id=tag.object_id,
+            basis=self.basis(tag.access, category),
+        )
         return _Decision(tag, None, reads)
+
+    def basis(self, access: Access, category: str) -> str:
+        """What allowed a read, for the record, as the policy names it (the `ground` rules of
+        policies.polar): the consent that grounds it for this actor, else the actor's relations
+        to the client. Asked once per situation and category in the request: the policy's
+        answer is the consent's place in `access.consents`, the same for every equal Access."""
+        basis = self._grounds.get((access, category))
+        if basis is None:
+            self.policy_questions += 1
+            index = self._policy.read_ground(self.actor, access, category)
+            if index is None:
+                basis = "+".join(sorted(access.relations)) or "none"
+            else:
+                basis = f"consent:{access.consents[index].id}"
+            self._grounds[(access, category)] = basis
+        return basis
 
     def admit_change(self, subject_id: uuid.UUID, flags: frozenset[ObjectFlag]) -> None:
         """Raise ProcessingRestricted unless the actor may store this change to the client's
@@ -150,56 +162,8 @@ class RequestGuard:
         if subject_id not in self.restricted_subjects:
             return
         access = Access(frozenset(), flags=flags | {ObjectFlag.RESTRICTED})
-        if not self._may_write(self.actor, access):
+        if not self._policy.may_write(self.actor, access):
             raise ProcessingRestricted()
-
-    def record_change(
-        self,
-        *,
-        tenant_id: uuid.UUID,
-        subject_id: uuid.UUID,
-        object_type: str,
-        object_id: uuid.UUID,
-        fields: set[str],
-        basis: str = "change",
-    ) -> None:
-        """A change to a client's data: which fields of what (never the old or new values).
-        Called for every ORM write by service/audit/writes.py, and by bulk changes directly."""
-        key = ReadKey(subject_id, object_type, object_id, basis, action="write")
-        self.reads.setdefault(key, set()).update(fields)
-        self.tenants[key] = tenant_id
-
-
-def basis_of(tag: GuardTag, category: str, actor: Actor) -> str:
-    """What allowed a read, for the record: the consent that covers it for this actor, else the
-    actor's relations. The policy has already allowed the read; this only names the ground."""
-    for consent in tag.access.consents:
-        if consent.active and _grounds(consent, category, actor, tag.access):
-            return f"consent:{consent.id}"
-    return "+".join(sorted(tag.access.relations)) or "none"
-
-
-def _grounds(consent: ConsentFact, category: str, actor: Actor, access: Access) -> bool:
-    if actor.kind is ActorKind.CLIENT:
-        # The client reads their own data as its subject; a referral's consents, which come
-        # with the referral's Access, are given by them, not to them.
-        return False
-    if actor.kind is ActorKind.PARTNER:
-        return (
-            consent.purpose is ConsentPurpose.REFERRAL
-            and consent.direction is ConsentDirection.TO_PARTNER
-            and consent.grantee_id == actor.organisation_id
-            and category in consent.categories
-        )
-    if consent.purpose is ConsentPurpose.DEPUTY:
-        # Only a deputy stands on the deputy consent, and only on the one naming them; the
-        # responsible case manager never needs it.
-        return (
-            Relation.RESPONSIBLE_CASE_MANAGER not in access.relations
-            and Relation.DEPUTY_CASE_MANAGER in access.relations
-            and consent.deputy_id == actor.user_id
-        )
-    return consent.direction is ConsentDirection.TO_JOBCENTER and category in consent.categories
 
 
 class FieldGuard(FieldExtension):

@@ -7,10 +7,10 @@ costs 100–400 µs (FIELD-NOTES.md, Oso), so even a recorded span (≈ 10 µs) 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opentelemetry.trace import Status, StatusCode
 
@@ -18,6 +18,9 @@ from service.telemetry import names
 from service.telemetry.graphql import actor_attributes
 from service.telemetry.instruments import active
 from service.telemetry.logging import sqlstate_of
+
+if TYPE_CHECKING:
+    from service.audit.event import AuditEvent
 
 
 @dataclass(slots=True)
@@ -55,10 +58,10 @@ def policy_decision(question: str, actor: Any, action: str, resource: object) ->
 
 
 @contextmanager
-def audit_write(events: list[dict[str, Any]]) -> Iterator[None]:
+def audit_write(events: Sequence[AuditEvent]) -> Iterator[None]:
     """Around the one statement that writes a request's audit records."""
     instruments = active()
-    fields = sum(len(event.get("fields") or ()) for event in events)
+    fields = sum(len(event.fields) for event in events)
     with instruments.tracer.start_as_current_span(
         names.SPAN_AUDIT_APPEND,
         attributes={names.AUDIT_RECORDS: len(events), names.AUDIT_FIELDS: fields},

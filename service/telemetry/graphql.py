@@ -68,12 +68,10 @@ def request_facts(context: Any) -> dict[str, Any]:
         facts.update(actor_attributes(actor))
     guard = getattr(context, "guard", None)
     if guard is not None:
-        read = [fields for key, fields in guard.reads.items() if key.action == "read"]
-        facts[names.OBJECTS_READ] = len(read)
-        facts[names.FIELDS_READ] = sum(map(len, read))
-        facts[names.FIELDS_WRITTEN] = sum(
-            len(fields) for key, fields in guard.reads.items() if key.action != "read"
-        )
+        counts = guard.log.counts()
+        facts[names.OBJECTS_READ] = counts.objects_read
+        facts[names.FIELDS_READ] = counts.fields_read
+        facts[names.FIELDS_WRITTEN] = counts.fields_written
         facts[names.POLICY_QUESTIONS] = guard.policy_questions
     return facts
 

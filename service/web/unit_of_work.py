@@ -16,8 +16,9 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
-from service.audit.recorder import append, audit_events
-from service.audit.writes import GUARD_INFO_KEY
+from service.audit.recorder import append
+from service.audit.request_log import RequestLog
+from service.audit.writes import record_writes
 from service.clients.privacy import restricted_subjects
 from service.identity.actor import Actor, load_actor, scope_for
 from service.policy.guard import RequestGuard
@@ -33,6 +34,7 @@ class Work:
     session: AsyncSession
     actor: Actor
     guard: RequestGuard
+    log: RequestLog
     request_id: str
     now: datetime
 
@@ -44,19 +46,16 @@ async def unit_of_work(runtime: Runtime, authorization: str | None) -> AsyncIter
     data_scope = await scope_for(claims, runtime.directory)
     async with runtime.database.session(data_scope) as session:
         actor = await load_actor(session, claims, data_scope)
-        guard = RequestGuard(
-            actor,
-            runtime.authorizer.readable_categories,
-            await restricted_subjects(session),
-            runtime.authorizer.may_write,
-        )
-        # Every ORM write of the request is checked and recorded through the same guard
+        log = RequestLog()
+        guard = RequestGuard(actor, runtime.authorizer, log, await restricted_subjects(session))
+        # Every ORM write of the request is checked by the same guard and noted in the same log
         # (audit/writes.py).
-        session.info[GUARD_INFO_KEY] = guard
+        record_writes(session.sync_session, guard=guard, log=log)
         yield Work(
             session=session,
             actor=actor,
             guard=guard,
+            log=log,
             # The id the request's log lines carry (service/telemetry/http.py).
             request_id=current_request_id() or uuid.uuid4().hex,
             now=datetime.now(UTC),
@@ -67,8 +66,7 @@ async def record_and_commit(work: Work, *, operation: str) -> Response | None:
     """Write the request's audit records and commit; None if done, else the error response
     to send instead of the data."""
     try:
-        events = audit_events(
-            work.guard,
+        events = work.log.events(
             actor=work.actor,
             request_id=work.request_id,
             operation=operation,

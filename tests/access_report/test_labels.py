@@ -1,7 +1,6 @@
-"""The Auskunft can name everything it may meet, in one vocabulary: each personal GraphQL type
-(what reads record) and each table with a client's data (what writes record) belongs to an
-audit object type, every category has its German words, and no ordinary write is left
-"ohne erkennbare Grundlage"."""
+"""The Auskunft can name everything it may meet: every category has its German words, reads and
+writes of one thing get one label, and no ordinary write is left "ohne erkennbare Grundlage".
+That every object type has a label: tests/audit/test_object_types.py."""
 
 from __future__ import annotations
 
@@ -11,31 +10,11 @@ from datetime import UTC, datetime
 from service.access_report import labels
 from service.access_report.log import LogRow
 from service.access_report.readers import People, ground_of
-from service.db.base import Base
 from service.policy.categories import DataCategory
-from service.policy.data_map import client_tables
-from service.policy.guard import PERSONAL_TYPES
 from service.schema import schema
 
 # What the app hands the Auskunft (service/app.py): the served schema's declared categories.
 CATEGORIES = labels.FieldCategories.of_schema(schema.field_categories)
-
-
-def test_every_personal_type_is_mapped_to_an_audit_object_type():
-    mapped = {name for kind in labels.OBJECT_TYPES.values() for name in kind.graphql_types}
-    personal = {
-        schema.get_type_by_name(cls.__strawberry_definition__.name).name
-        for cls in PERSONAL_TYPES
-        if schema.get_type_by_name(cls.__strawberry_definition__.name) is not None
-    }
-
-    assert personal - mapped == set()
-
-
-def test_every_table_with_client_data_is_mapped_to_the_same_object_types():
-    mapped = {table for kind in labels.OBJECT_TYPES.values() for table in kind.tables}
-
-    assert {table.name for table in client_tables(Base.metadata)} - mapped == set()
 
 
 def test_every_category_has_a_phrase_for_the_sentences():
@@ -44,11 +23,11 @@ def test_every_category_has_a_phrase_for_the_sentences():
 
 def test_reads_and_writes_of_one_thing_get_one_label():
     assert CATEGORIES.category_of("case_review", "reasoning", None) == "case_notes"
-    assert CATEGORIES.category_of("case_reviews", "reasoning", None, write=True) == "case_notes"
-    assert CATEGORIES.category_of("clients", "givenName", None, write=True) == "identity"
-    assert CATEGORIES.category_of("clients", "phone", None, write=True) == "contact"
-    assert CATEGORIES.category_of("case_reviews", "authorId", None, write=True) is None  # a key
-    assert labels.category_label("case_reviews") == "Überprüfung"
+    assert CATEGORIES.category_of("case_review", "reasoning", None, write=True) == "case_notes"
+    assert CATEGORIES.category_of("client", "givenName", None, write=True) == "identity"
+    assert CATEGORIES.category_of("client", "phone", None, write=True) == "contact"
+    assert CATEGORIES.category_of("case_review", "authorId", None, write=True) is None  # a key
+    assert labels.category_label("case_review") == "Überprüfung"
 
 
 def test_fields_resolve_to_their_schema_category_in_german():

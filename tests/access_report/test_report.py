@@ -6,7 +6,6 @@ same report as a printable document over HTTP and from the `service auskunft` co
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from service.audit.event import encode
 from service.identity.roles import Role
 from tests.audit.chains import APPEND, event
 from tests.graphql import assert_unauthenticated, post_graphql
@@ -205,13 +205,13 @@ async def test_pages_run_across_months_newest_first(client, tokens, factories, o
             await conn.execute(
                 APPEND,
                 {
-                    "e": json.dumps(
+                    "e": encode(
                         [
                             event(
                                 setting.jobcenter.id,
                                 uuid.uuid4(),
                                 setting.client.id,
-                                occurred_at=at.isoformat(),
+                                occurred_at=at,
                             )
                         ]
                     )

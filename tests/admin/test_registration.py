@@ -69,7 +69,7 @@ async def test_admin_registers_a_client_read_back_through_the_guard_and_recorded
     (stored,) = await clients_of(owner_url, office.jobcenter)
     assert stored["customer_number"] == "962D104711" and stored["active"] is True
     (write,) = await writes_of(owner_url, stored["id"])
-    assert write["object_type"] == "clients" and write["operation"] == "RegisterClient"
+    assert write["object_type"] == "client" and write["operation"] == "RegisterClient"
     assert {"customerNumber", "householdCommunityNumber", "familyName", "email"} <= set(
         write["fields"]
     )

@@ -4,34 +4,40 @@ committed hold them."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from service.audit.event import AuditAction, AuditEvent, encode
+
 APPEND = text("SELECT audit_append(CAST(:e AS jsonb))")
 
 
-def event(tenant_id, request_id, subject, **changes) -> dict:
+def event(tenant_id, request_id, subject, **changes) -> AuditEvent:
     """One object read: a staff member's case list showing a client's name."""
-    return {
-        "tenant_id": str(tenant_id),
-        "occurred_at": "2026-11-23T10:00:00.123456+00:00",
-        "request_id": str(request_id),
-        "operation": "CaseList",
-        "action": "read",
-        "actor_kind": "staff",
-        "actor_id": str(uuid.UUID(int=7)),
-        "actor_organisation_id": None,
-        "subject_id": str(subject),
-        "object_type": "client",
-        "object_id": str(subject),
-        "fields": ["givenName", "familyName"],
-        "basis": "responsible_case_manager",
-    } | changes
+    return replace(
+        AuditEvent(
+            tenant_id=uuid.UUID(str(tenant_id)),
+            occurred_at=datetime(2026, 11, 23, 10, 0, 0, 123456, tzinfo=UTC),
+            request_id=uuid.UUID(str(request_id)),
+            operation="CaseList",
+            action=AuditAction.READ,
+            actor_kind="staff",
+            actor_id=uuid.UUID(int=7),
+            actor_organisation_id=None,
+            subject_id=uuid.UUID(str(subject)),
+            object_type="client",
+            object_id=uuid.UUID(str(subject)),
+            fields=("givenName", "familyName"),
+            basis="responsible_case_manager",
+        ),
+        **changes,
+    )
 
 
 @asynccontextmanager
@@ -51,13 +57,13 @@ async def lanes_held(engine: AsyncEngine, tenant_id: uuid.UUID, lanes: list[int]
 
 @asynccontextmanager
 async def open_append(
-    engine: AsyncEngine, events: list[dict] | None = None
+    engine: AsyncEngine, events: list[AuditEvent] | None = None
 ) -> AsyncIterator[AsyncConnection]:
     """A transaction that has appended `events` (if given) and not committed yet; commits when
     the block ends without error."""
     async with engine.connect() as conn:
         if events:
-            await conn.execute(APPEND, {"e": json.dumps(events)})
+            await conn.execute(APPEND, {"e": encode(events)})
         yield conn
         await conn.commit()
 
@@ -69,10 +75,10 @@ async def lane_of(conn: AsyncConnection, request_id: str) -> int:
     )
 
 
-def request_reads(tenant_id, n: int) -> list[dict]:
+def request_reads(tenant_id, n: int) -> list[AuditEvent]:
     """One request (its own id) reading a client and the client's case: one link, two entries."""
     request_id = uuid.uuid4()
     subject = uuid.uuid4()
     client = event(tenant_id, request_id, subject, operation=f"Read{n}")
-    case = client | {"object_type": "case", "object_id": str(uuid.uuid4()), "fields": ["status"]}
+    case = replace(client, object_type="case", object_id=uuid.uuid4(), fields=("status",))
     return [client, case]

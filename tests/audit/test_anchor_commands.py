@@ -7,7 +7,6 @@ published key and the export, and checks them in a process with no database conf
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import signal
 import socket
@@ -27,6 +26,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from service.audit.anchor_keys import public_pem
 from service.audit.anchors import AnchorDirectory
+from service.audit.event import encode
 from service.db.admin import drop_database, ensure_database
 from service.db.migrate import upgrade_to_head
 from tests.audit.chains import APPEND, request_reads
@@ -71,7 +71,7 @@ def operator(server_url, tmp_path):
                     {"t": tenant_id, "s": slug},
                 )
                 events = [e for n in range(3) for e in request_reads(tenant_id, n)]
-                await conn.execute(APPEND, {"e": json.dumps(events)})
+                await conn.execute(APPEND, {"e": encode(events)})
         return url, engine
 
     url, engine = asyncio.run(prepare())

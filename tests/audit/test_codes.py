@@ -3,7 +3,6 @@ dictionaries that only grow — and what happens when an object kind would need 
 
 from __future__ import annotations
 
-import json
 import uuid
 
 import pytest
@@ -11,6 +10,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from service.audit.event import AuditEvent, encode
 from service.audit.models import FIELD_BITS
 from service.audit.verify import verify_tenant
 from service.policy.guard import FieldGuard
@@ -19,10 +19,10 @@ from service.tables import all_tables
 from tests.audit.chains import event
 
 
-async def _append(engine, events: list[dict]) -> int:
+async def _append(engine, events: list[AuditEvent]) -> int:
     async with engine.begin() as conn:
         return await conn.scalar(
-            text("SELECT audit_append(CAST(:e AS jsonb))"), {"e": json.dumps(events)}
+            text("SELECT audit_append(CAST(:e AS jsonb))"), {"e": encode(events)}
         )
 
 
@@ -41,11 +41,11 @@ async def test_a_request_is_one_link_and_its_objects_are_coded_entries(factories
             request,
             client,
             object_type="case",
-            object_id=str(case),
-            fields=["status"],
+            object_id=case,
+            fields=("status",),
             basis=f"consent:{uuid.UUID(int=9)}",
         ),
-        event(jobcenter.id, request, client, action="write", fields=["phone"], basis="change"),
+        event(jobcenter.id, request, client, action="write", fields=("phone",), basis="change"),
     ]
 
     written = await _append(owner, events)
@@ -91,7 +91,7 @@ async def test_new_names_get_new_codes_and_old_records_keep_their_meaning(factor
     jobcenter = await factories.jobcenter()
     client = uuid.uuid4()
     await _append(owner, [event(jobcenter.id, uuid.uuid4(), client)])
-    await _append(owner, [event(jobcenter.id, uuid.uuid4(), client, fields=["city", "email"])])
+    await _append(owner, [event(jobcenter.id, uuid.uuid4(), client, fields=("city", "email"))])
 
     fields = await _rows(
         owner,
@@ -143,11 +143,11 @@ async def test_one_request_over_two_jobcenters_is_a_link_in_each_chain(factories
 async def test_the_sixty_fourth_field_of_an_object_kind_fails_the_request_loudly(factories, owner):
     jobcenter = await factories.jobcenter()
     wide = [f"field{n:02d}" for n in range(FIELD_BITS)]
-    await _append(owner, [event(jobcenter.id, uuid.uuid4(), uuid.uuid4(), fields=wide)])
+    await _append(owner, [event(jobcenter.id, uuid.uuid4(), uuid.uuid4(), fields=tuple(wide))])
 
     with pytest.raises(DBAPIError) as refused:
         await _append(
-            owner, [event(jobcenter.id, uuid.uuid4(), uuid.uuid4(), fields=["oneTooMany"])]
+            owner, [event(jobcenter.id, uuid.uuid4(), uuid.uuid4(), fields=("oneTooMany",))]
         )
 
     assert "read of client would need field number 64, but a record holds 63" in str(refused.value)

@@ -6,19 +6,19 @@ adding the same new name at once get one code."""
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from service.audit.event import AuditEvent, encode
 from service.audit.models import LANES
 from service.audit.verify import verify_tenant
 from tests.audit.chains import APPEND, event, lane_of, lanes_held, open_append
 
 
-def _event(tenant_id: uuid.UUID, request_id: str, **changes) -> dict:
+def _event(tenant_id: uuid.UUID, request_id: str, **changes) -> AuditEvent:
     return event(tenant_id, request_id, uuid.uuid4(), **changes)
 
 
@@ -57,7 +57,7 @@ async def test_two_open_transactions_of_one_jobcenter_do_not_block_each_other(jo
     ):
         # Were the second to wait for the first's lane, this would fail after 200 ms.
         await two.execute(text("SET LOCAL lock_timeout = '200ms'"))
-        await two.execute(APPEND, {"e": json.dumps([_event(jobcenter.id, second)])})
+        await two.execute(APPEND, {"e": encode([_event(jobcenter.id, second)])})
         lanes = (await lane_of(one, first), await lane_of(two, second))
 
     report = await _verify(owner, jobcenter.id)
@@ -80,7 +80,7 @@ async def test_with_every_lane_held_a_request_waits_on_the_lane_its_id_picks(job
             pid = await waiting.scalar(text("SELECT pg_backend_pid()"))
             await waiting.execute(text("SET LOCAL lock_timeout = '5s'"))
             append = asyncio.create_task(
-                waiting.execute(APPEND, {"e": json.dumps([_event(jobcenter.id, str(request))])})
+                waiting.execute(APPEND, {"e": encode([_event(jobcenter.id, str(request))])})
             )
             await _until_waiting(owner, pid, "transactionid")
             # Only the picked lane is let go: had it waited on another, it would time out.
@@ -97,7 +97,7 @@ async def test_with_every_lane_held_a_request_waits_and_adds_no_lane(jobcenter, 
     async with lanes_held(owner, jobcenter.id, list(range(LANES))), owner.connect() as conn:
         await conn.execute(text("SET LOCAL lock_timeout = '200ms'"))
         with pytest.raises(DBAPIError) as waited:
-            await conn.execute(APPEND, {"e": json.dumps([_event(jobcenter.id, str(uuid.uuid4()))])})
+            await conn.execute(APPEND, {"e": encode([_event(jobcenter.id, str(uuid.uuid4()))])})
 
     assert "lock timeout" in str(waited.value)
     async with owner.connect() as conn:
@@ -111,7 +111,7 @@ async def test_with_every_lane_held_a_request_waits_and_adds_no_lane(jobcenter, 
 async def test_two_lanes_adding_the_same_new_names_get_the_same_codes(jobcenter, owner):
     new_names = {
         "object_type": "progress_report",
-        "fields": ["familyName", "newlyGuarded"],
+        "fields": ("familyName", "newlyGuarded"),
         "basis": f"consent:{uuid.uuid4()}",
     }
     first, second = str(uuid.uuid4()), str(uuid.uuid4())
@@ -122,7 +122,7 @@ async def test_two_lanes_adding_the_same_new_names_get_the_same_codes(jobcenter,
     ):
         pid = await two.scalar(text("SELECT pg_backend_pid()"))
         append = asyncio.create_task(
-            two.execute(APPEND, {"e": json.dumps([_event(jobcenter.id, second, **new_names)])})
+            two.execute(APPEND, {"e": encode([_event(jobcenter.id, second, **new_names)])})
         )
         # The second waits for the first's new codes (not for its lane) ...
         await _until_waiting(owner, pid, "advisory")

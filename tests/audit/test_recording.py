@@ -160,9 +160,9 @@ async def test_a_change_is_recorded_as_a_write_without_its_values(
 
     writes = [r for r in await _records(owner_url, setting.client.id) if r["action"] == "write"]
     assert {(w["object_type"], tuple(w["fields"])) for w in writes} == {
-        ("referrals", ("status",)),
+        ("referral", ("status",)),
         (
-            "referral_status_changes",
+            "referral_status_change",
             ("changedAt", "changedById", "changedByKind", "reason", "referralId", "status"),
         ),
     }

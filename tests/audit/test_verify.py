@@ -4,50 +4,52 @@ it). A changed dictionary is caught too: the chain hashes names, not codes."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from service.audit.event import AuditAction, AuditEvent, encode
 from service.audit.verify import verify_tenant
 from service.db.admin import drop_database, ensure_database
 from service.db.migrate import upgrade_to_head
 from tests.audit.chains import APPEND, lanes_held
 
 
-def _event(tenant_id: uuid.UUID, n: int, request_id: str | None = None, **changes) -> dict:
-    subject = str(uuid.uuid4())
-    return {
-        "tenant_id": str(tenant_id),
-        "occurred_at": datetime.now(UTC).isoformat(),
-        "request_id": request_id or str(uuid.uuid4()),
-        "operation": f"Read{n}",
-        "action": "read",
-        "actor_kind": "staff",
-        "actor_id": str(uuid.uuid4()),
-        "actor_organisation_id": None,
-        "subject_id": subject,
-        "object_type": "client",
-        "object_id": subject,
-        "fields": ["familyName", "givenName"],
-        "basis": "responsible_case_manager",
-    } | changes
+def _event(tenant_id: uuid.UUID, n: int, request_id: str | None = None, **changes) -> AuditEvent:
+    subject = uuid.uuid4()
+    return replace(
+        AuditEvent(
+            tenant_id=tenant_id,
+            occurred_at=datetime.now(UTC),
+            request_id=uuid.UUID(request_id) if request_id else uuid.uuid4(),
+            operation=f"Read{n}",
+            action=AuditAction.READ,
+            actor_kind="staff",
+            actor_id=uuid.uuid4(),
+            actor_organisation_id=None,
+            subject_id=subject,
+            object_type="client",
+            object_id=subject,
+            fields=("familyName", "givenName"),
+            basis="responsible_case_manager",
+        ),
+        **changes,
+    )
 
 
-def _request(tenant_id: uuid.UUID, n: int) -> list[dict]:
+def _request(tenant_id: uuid.UUID, n: int) -> list[AuditEvent]:
     """One request reading a client and its case: one link with two entries."""
     client = _event(tenant_id, n)
-    case = client | {
-        "object_type": "case",
-        "object_id": str(uuid.uuid4()),
-        "fields": ["status", "nextReviewDue"],
-    }
+    case = replace(
+        client, object_type="case", object_id=uuid.uuid4(), fields=("status", "nextReviewDue")
+    )
     return [client, case]
 
 
@@ -70,7 +72,7 @@ async def chain(factories, owner_url):
     async with engine.begin() as conn:
         await conn.execute(
             text("SELECT audit_append(CAST(:e AS jsonb))"),
-            {"e": json.dumps([e for n in range(3) for e in _request(jobcenter.id, n)])},
+            {"e": encode([e for n in range(3) for e in _request(jobcenter.id, n)])},
         )
     yield jobcenter.id, engine
     await engine.dispose()
@@ -83,7 +85,7 @@ async def two_lanes(chain):
     tenant_id, engine = chain
     async with lanes_held(engine, tenant_id, [0]), engine.begin() as conn:
         await conn.execute(
-            APPEND, {"e": json.dumps([e for n in range(3, 6) for e in _request(tenant_id, n)])}
+            APPEND, {"e": encode([e for n in range(3, 6) for e in _request(tenant_id, n)])}
         )
     return tenant_id, engine
 
@@ -322,7 +324,7 @@ def test_the_verify_command_names_the_broken_record(server_url, tmp_path):
             )
             await conn.execute(
                 text("SELECT audit_append(CAST(:e AS jsonb))"),
-                {"e": json.dumps([_event(tenant_id, n) for n in range(2)])},
+                {"e": encode([_event(tenant_id, n) for n in range(2)])},
             )
         return url, engine, tenant_id
 
@@ -364,7 +366,7 @@ async def test_data_protection_officer_verifies_the_chain_through_the_api(
     async with engine.begin() as conn:
         await conn.execute(
             text("SELECT audit_append(CAST(:e AS jsonb))"),
-            {"e": json.dumps([_event(jobcenter.id, n) for n in range(2)])},
+            {"e": encode([_event(jobcenter.id, n) for n in range(2)])},
         )
 
     intact = await post_graphql(client, AUDIT_VERIFICATION, headers=tokens.headers(dpo))
@@ -397,7 +399,7 @@ async def test_one_append_for_two_jobcenters_keeps_both_chains(factories, owner_
     engine = create_async_engine(owner_url, poolclass=pool.NullPool)
     async with engine.begin() as conn:
         written = await conn.scalar(
-            text("SELECT audit_append(CAST(:e AS jsonb))"), {"e": json.dumps(interleaved)}
+            text("SELECT audit_append(CAST(:e AS jsonb))"), {"e": encode(interleaved)}
         )
 
     reports = [await _verify(engine, tenant.id) for tenant in (north, south)]

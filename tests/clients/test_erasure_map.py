@@ -322,10 +322,10 @@ async def test_erasure_is_recorded_per_row_by_field_names_never_values(
             {"id": setting.client.id},
         )
     erased = {row.object_type: set(row.fields) for row in records}
-    assert erased["clients"] >= {"givenName", "familyName", "dateOfBirth", "customerNumber"}
-    assert erased["case_reviews"] == {"reasoning", "prognosis"}
-    assert erased["consents"] == {"evidenceReference"}
-    assert erased["referral_status_changes"] == {"reason"}
+    assert erased["client"] >= {"givenName", "familyName", "dateOfBirth", "customerNumber"}
+    assert erased["case_review"] == {"reasoning", "prognosis"}
+    assert erased["consent"] == {"evidenceReference"}
+    assert erased["referral_status_change"] == {"reason"}
     assert "Vermerk" not in values and "Tobias" not in values
 
 

@@ -134,7 +134,7 @@ async def _stored(owner_url, client_id: uuid.UUID) -> dict[str, int]:
         " ON c.id = v.consent_id WHERE c.client_id = :c",
         # Every recorded change but the DPO's own restriction rows.
         "writes": "SELECT count(*) FROM audit_records WHERE subject_id = :c AND action = 'write'"
-        " AND object_type <> 'client_restrictions'",
+        " AND object_type <> 'client_restriction'",
     }
     async with engine.connect() as conn:
         counts = {

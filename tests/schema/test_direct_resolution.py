@@ -11,13 +11,13 @@ import uuid
 import pytest
 import strawberry
 
+from service.audit.request_log import LoggedObject, RequestLog
 from service.errors import Forbidden
 from service.policy.authorizer import Authorizer
 from service.policy.categories import DataCategory
 from service.policy.facts import Access, ObjectFlag
 from service.policy.guard import (
     GuardTag,
-    ReadKey,
     RequestGuard,
     personal_field,
     personal_type,
@@ -77,7 +77,7 @@ QUERY = '{ person { givenName familyName greeting customerNumber debts initials(
 
 class _Context:
     def __init__(self) -> None:
-        self.guard = RequestGuard(COUNSELLOR, Authorizer().readable_categories)
+        self.guard = RequestGuard(COUNSELLOR, Authorizer(), RequestLog())
 
 
 def _run(direct: bool):
@@ -86,7 +86,7 @@ def _run(direct: bool):
     context = _Context()
     result = asyncio.run(schema.execute(QUERY, context_value=context))
     errors = sorted((tuple(error.path), type(error.original_error)) for error in result.errors)
-    return converted, result.data, errors, context.guard.reads
+    return converted, result.data, errors, context.guard.log.entries
 
 
 @pytest.mark.parametrize("direct", [False, True], ids=["extension", "direct"])
@@ -104,7 +104,7 @@ def test_a_guarded_field_answers_and_records_the_same_either_way(direct):
         }
     }
     assert errors == [(("person", "debts"), Forbidden)]
-    key = ReadKey(SUBJECT, "client", SUBJECT, f"consent:{CONSENT.id}")
+    key = LoggedObject(TENANT, SUBJECT, "client", SUBJECT, f"consent:{CONSENT.id}")
     assert reads == {key: {"givenName", "familyName", "greeting", "customerNumber", "initials"}}
     # Everything but the field with an argument took the direct path.
     assert converted == (5 if direct else 0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from service.audit.object_types import object_type_of_table
 from service.audit.writes import camel
 from service.clients import privacy
 from service.policy.guard import public_type
@@ -68,10 +69,10 @@ class ClientPrivacyMutation:
         # Bulk updates: the flush-time recording (audit/writes.py) does not see them. The audit
         # says which fields of which rows were erased, never what they held.
         for row in erased_rows:
-            info.context.guard.record_change(
+            info.context.guard.log.write(
                 tenant_id=client.tenant_id,
                 subject_id=client.id,
-                object_type=row.table,
+                object_type=object_type_of_table(row.table),
                 object_id=row.row_id,
                 fields={camel(column) for column in row.columns},
                 basis="erasure",
