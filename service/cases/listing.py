@@ -15,12 +15,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, false, not_, or_, select, true, tuple_
 
+from service.caller import Caller
 from service.cases.access import staff_access
-from service.cases.caller import Caller, add_months
 from service.cases.models import Case, CaseStatus
 from service.cases.vocabulary import CASE_DURATION_LIMIT_MONTHS
 from service.errors import ValidationFailed
 from service.identity.roles import ActorKind
+from service.moments import add_months
 from service.paging import decode_cursor, encode_cursor, fill_page
 from service.policy.actions import Action
 from service.policy.facts import Access, ConsentDirection, ConsentFact, ConsentPurpose, Relation

@@ -13,6 +13,7 @@ from starlette.responses import Response
 from strawberry.types import Info as StrawberryInfo
 
 from service.audit.anchoring import Anchoring
+from service.caller import Caller
 from service.identity.actor import Actor
 from service.policy.authorizer import Authorizer
 from service.policy.guard import RequestGuard
@@ -43,6 +44,17 @@ class Context:
     fault_ids: list[str] = field(default_factory=list)
     """Ids of unexpected errors; any fault rolls the whole request back and withholds its data."""
     _loaders: dict[Callable[..., Any], Any] = field(default_factory=dict)
+
+    def caller(self, expected_version: int | None = None) -> Caller:
+        """Who calls the domain services in this request; one instant per request, so every
+        rule of the request sees the same `now`."""
+        return Caller(
+            session=self.session,
+            actor=self.actor,
+            authorizer=self.authorizer,
+            now=self.now,
+            expected_version=expected_version,
+        )
 
     def loader(self, factory: Callable[[AsyncSession], L]) -> L:
         """The request's own instance of a DataLoader (never shared between requests)."""

@@ -6,9 +6,9 @@ from typing import Annotated
 import strawberry
 
 from service.audit.auskunft import access_report, report_access
+from service.ids import parse_id
 from service.schema.auskunft.types import AccessReportNode, access_report_node
 from service.schema.context import Info
-from service.schema.ids import parse_id
 from service.schema.pagination import page_size
 from service.web.trusted_documents import occasion_labels
 

@@ -7,12 +7,12 @@ import strawberry
 
 from service.cases import listing, service
 from service.cases.vocabulary import CASELOAD_GUIDELINE
+from service.ids import parse_id, parse_optional_id
 from service.policy.guard import public_type
 from service.schema.cases.common import StaffMember, staff_member
 from service.schema.cases.connection import CaseConnection, CaseEdge, CasePageInfo
 from service.schema.cases.dataloaders import prefetch_for_cases
 from service.schema.cases.inputs import CaseFilterInput
-from service.schema.cases.resolving import caller_of, optional_uuid, uuid_of
 from service.schema.cases.types import CaseNode, case_node
 from service.schema.context import Info
 
@@ -33,7 +33,7 @@ class CaseloadEntry:
 class CasesQuery:
     @strawberry.field(description="One case; NOT_FOUND unless the caller may see it.")
     async def case(self, info: Info, id: strawberry.ID) -> CaseNode | None:
-        row, access = await service.get_case(caller_of(info), case_id=uuid_of(id, "case"))
+        row, access = await service.get_case(info.context.caller(), case_id=parse_id(id, "case"))
         return case_node(row, access)
 
     @strawberry.field(description="Cases the caller may see, oldest first.")
@@ -47,13 +47,15 @@ class CasesQuery:
         filter = filter or CaseFilterInput()
         filters = listing.CaseFilter(
             status=filter.status,
-            responsible_case_manager_id=optional_uuid(
+            responsible_case_manager_id=parse_optional_id(
                 filter.responsible_case_manager_id, "staff member"
             ),
             review_overdue=filter.review_overdue,
             past_two_years=filter.past_two_years,
         )
-        page = await listing.list_cases(caller_of(info), filters=filters, first=first, after=after)
+        page = await listing.list_cases(
+            info.context.caller(), filters=filters, first=first, after=after
+        )
         await prefetch_for_cases(info, [row for row, _, _ in page.rows])
         edges = [
             CaseEdge(cursor=cursor, node=case_node(row, access))
@@ -71,7 +73,7 @@ class CasesQuery:
 
     @strawberry.field(description="Admitted cases per case manager, for team leads.")
     async def caseload(self, info: Info) -> list[CaseloadEntry]:
-        rows = await service.caseload(caller_of(info))
+        rows = await service.caseload(info.context.caller())
         return [
             CaseloadEntry(
                 case_manager=staff_member(staff),

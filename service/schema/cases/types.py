@@ -11,13 +11,13 @@ from datetime import date, datetime
 
 import strawberry
 
-from service.cases.caller import add_months
 from service.cases.models import Case, CaseStatus, ProfilingItem
 from service.cases.vocabulary import (
     CASE_DURATION_LIMIT_MONTHS,
     NEED_CATEGORIES,
     RULE_OF_THUMB_NEEDS,
 )
+from service.moments import add_months
 from service.policy.categories import DataCategory
 from service.policy.facts import Access
 from service.policy.guard import ROW_CATEGORY, GuardTag, personal_field, personal_type
