@@ -56,12 +56,17 @@ class Context:
             expected_version=expected_version,
         )
 
-    def loader(self, factory: Callable[[AsyncSession], L]) -> L:
-        """The request's own instance of a DataLoader (never shared between requests)."""
-        found = self._loaders.get(factory)
+    def loader(self, loader_class: Callable[[AsyncSession], L]) -> L:
+        """The request's own instance of a loader class (`ClientByIdLoader`, …), made on first
+        use and never shared between requests (service/schema/dataloaders.py)."""
+        found = self._loaders.get(loader_class)
         if found is None:
-            found = self._loaders[factory] = factory(self.session)
+            found = self._loaders[loader_class] = loader_class(self.session)
         return found
+
+    def clear_loaders(self) -> None:
+        """After a change: what the loaders hold from before it may be stale."""
+        self._loaders.clear()
 
 
 Info = StrawberryInfo[Context, None]

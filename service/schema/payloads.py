@@ -47,7 +47,8 @@ async def run_change(
     The savepoint is why: a change refused with a user error leaves nothing behind (DESIGN.md,
     invariant 5), also one that changed rows before the refusal, or one refused at its flush (a
     restricted client, service/audit/writes.py), whose rows would otherwise still be pending
-    when the request commits."""
+    when the request commits. Afterwards the request's loaders start afresh: what they held
+    from before the change may be stale."""
     caller = info.context.caller(expected_version)
     try:
         async with caller.session.begin_nested():
@@ -61,3 +62,5 @@ async def run_change(
                 message_de=error.message_de,
             )
         ]
+    finally:
+        info.context.clear_loaders()

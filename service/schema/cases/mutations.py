@@ -18,7 +18,6 @@ from service.cases.service import OnCase
 from service.ids import parse_id, parse_optional_id
 from service.policy.guard import public_type
 from service.schema.cases import inputs
-from service.schema.cases.dataloaders import reset_case_loaders
 from service.schema.cases.types import CaseNode, case_node
 from service.schema.context import Info
 from service.schema.payloads import ExpectedVersion, UserError, run_change
@@ -39,7 +38,6 @@ async def _run(
     expected_version: int | None = None,
 ) -> CasePayload:
     result, errors = await run_change(info, step, expected_version)
-    reset_case_loaders(info)
     if result is None:
         return CasePayload(case=None, changed_id=None, errors=errors)
     return CasePayload(
