@@ -7,10 +7,11 @@ import strawberry
 
 from service.admin import directory
 from service.ids import parse_optional_id
+from service.paging import page_size
 from service.schema.cases.common import StaffMember, staff_member
 from service.schema.clients.types import ClientNode, client_node
 from service.schema.context import Info
-from service.schema.pagination import Connection, connection, page_size
+from service.schema.pagination import Connection, connection
 
 
 @strawberry.type
@@ -29,6 +30,7 @@ class AdminQuery:
         return connection(
             rows,
             size,
+            after=after,
             key=lambda row: (row.created_at, row.id),
             node=lambda row: client_node(row, access),
         )

@@ -7,9 +7,9 @@ import strawberry
 
 from service.audit.auskunft import access_report, report_access
 from service.ids import parse_id
+from service.paging import page_size
 from service.schema.auskunft.types import AccessReportNode, access_report_node
 from service.schema.context import Info
-from service.schema.pagination import page_size
 from service.web.trusted_documents import occasion_labels
 
 
@@ -45,4 +45,4 @@ class AuskunftQuery:
                 context.request.app.state.runtime.settings.trusted_documents_file
             ),
         )
-        return access_report_node(report, report_access(context.actor, client))
+        return access_report_node(report, report_access(context.actor, client), after=after)

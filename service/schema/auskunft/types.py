@@ -153,7 +153,9 @@ class AccessReportNode:
     page_info: PageInfo = strawberry.field(description="Pages over occasions, newest first.")
 
 
-def access_report_node(report: AccessReport, access: Access) -> AccessReportNode:
+def access_report_node(
+    report: AccessReport, access: Access, *, after: str | None
+) -> AccessReportNode:
     tag = report_tag(report, access)
     return AccessReportNode(
         guard=tag,
@@ -167,7 +169,13 @@ def access_report_node(report: AccessReport, access: Access) -> AccessReportNode
         readers=[_reader(tag, reader) for reader in report.readers],
         consents=[_consent(tag, consent) for consent in report.consents],
         referrals=[_referral(tag, referral) for referral in report.referrals],
-        page_info=PageInfo(has_next_page=report.has_next_page, end_cursor=report.end_cursor),
+        # The report has no edges (its occasions are grouped by reader): no start cursor.
+        page_info=PageInfo(
+            has_next_page=report.has_next_page,
+            has_previous_page=after is not None,
+            start_cursor=None,
+            end_cursor=report.end_cursor,
+        ),
     )
 
 

@@ -8,13 +8,14 @@ import strawberry
 from service.cases import listing, service
 from service.cases.vocabulary import CASELOAD_GUIDELINE
 from service.ids import parse_id, parse_optional_id
+from service.paging import decode_cursor, page_size
 from service.policy.guard import public_type
 from service.schema.cases.common import StaffMember, staff_member
-from service.schema.cases.connection import CaseConnection, CaseEdge, CasePageInfo
 from service.schema.cases.dataloaders import prefetch_for_cases
 from service.schema.cases.inputs import CaseFilterInput
 from service.schema.cases.types import CaseNode, case_node
 from service.schema.context import Info
+from service.schema.pagination import Connection, connection
 
 
 @public_type(
@@ -40,10 +41,10 @@ class CasesQuery:
     async def cases(
         self,
         info: Info,
-        first: int = 50,
+        first: int | None = None,
         after: str | None = None,
         filter: CaseFilterInput | None = None,
-    ) -> CaseConnection:
+    ) -> Connection[CaseNode]:
         filter = filter or CaseFilterInput()
         filters = listing.CaseFilter(
             status=filter.status,
@@ -53,22 +54,17 @@ class CasesQuery:
             review_overdue=filter.review_overdue,
             past_two_years=filter.past_two_years,
         )
-        page = await listing.list_cases(
-            info.context.caller(), filters=filters, first=first, after=after
+        size = page_size(first)
+        rows = await listing.list_cases(
+            info.context.caller(), filters=filters, after=decode_cursor(after), limit=size + 1
         )
-        await prefetch_for_cases(info, [row for row, _, _ in page.rows])
-        edges = [
-            CaseEdge(cursor=cursor, node=case_node(row, access))
-            for row, access, cursor in page.rows
-        ]
-        return CaseConnection(
-            edges=edges,
-            page_info=CasePageInfo(
-                has_next_page=page.has_next_page,
-                has_previous_page=page.has_previous_page,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+        await prefetch_for_cases(info, [row for row, _ in rows[:size]])
+        return connection(
+            rows,
+            size,
+            after=after,
+            key=lambda row: (row[0].created_at, row[0].id),
+            node=lambda row: case_node(*row),
         )
 
     @strawberry.field(description="Admitted cases per case manager, for team leads.")

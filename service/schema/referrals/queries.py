@@ -3,10 +3,11 @@ from __future__ import annotations
 import strawberry
 
 from service.ids import parse_id
+from service.paging import decode_cursor, page_size
 from service.referrals import service
 from service.referrals.models import ReferralStatus as ReferralStatusEnum
 from service.schema.context import Info
-from service.schema.pagination import Connection, connection, decode_cursor, page_size
+from service.schema.pagination import Connection, connection
 from service.schema.referrals.types import ReferralNode, ReferralStatus, referral_node
 
 
@@ -35,6 +36,7 @@ class ReferralQuery:
         return connection(
             views,
             size,
+            after=after,
             key=lambda view: (view.row.created_at, view.row.id),
             node=referral_node,
         )
