@@ -7,8 +7,12 @@ and `?to=9999-12-31` on /auskunft reset the connection (issue 15)."""
 from __future__ import annotations
 
 import datetime
+from zoneinfo import ZoneInfo
 
 FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+# Dates of case management (admission, reviews, access-until) are German calendar days.
+JOBCENTER_TIMEZONE = ZoneInfo("Europe/Berlin")
 
 
 class MomentRefused(ValueError):
@@ -42,3 +46,15 @@ def parse_datetime(value: object) -> datetime.datetime:
         raise MomentRefused("the date-time needs its offset, like +01:00 or Z")
     _in_range(parsed)
     return parsed
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """`day` plus whole months, clamped to the month's last day (31 Aug + 6 → 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")

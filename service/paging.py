@@ -15,6 +15,22 @@ from service.moments import parse_datetime
 Position = tuple[datetime, uuid.UUID]
 Item = TypeVar("Item")
 
+# One rule for every list's `first`; the cost rule (service/schema/document_limits.py) counts a
+# list by the same numbers.
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+def page_size(first: int | None) -> int:
+    size = DEFAULT_PAGE_SIZE if first is None else first
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise ValidationFailed(
+            "first",
+            f"page size must be between 1 and {MAX_PAGE_SIZE}",
+            f"Seitengröße muss zwischen 1 und {MAX_PAGE_SIZE} liegen",
+        )
+    return size
+
 
 def encode_cursor(created_at: datetime, row_id: uuid.UUID) -> str:
     return base64.urlsafe_b64encode(f"{created_at.isoformat()}|{row_id}".encode()).decode()

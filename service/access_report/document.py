@@ -28,8 +28,8 @@ from service.audit.event import AuditAction, AuditEvent
 from service.audit.recorder import append
 from service.clients.models import Client
 from service.errors import NotFound, ValidationFailed
+from service.ids import parse_id
 from service.moments import FIRST_YEAR, LAST_YEAR, parse_date
-from service.schema.ids import parse_id
 from service.tenants.models import Tenant
 
 # Times are shown as the client lives them; the log keeps UTC.

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from service.admin.client_fields import checked
 from service.admin.directory import directory_access, jobcenter
 from service.admin.imports import ImportFormat, ImportReport, RejectedRow, import_clients
-from service.cases.caller import Caller
+from service.caller import Caller
 from service.cases.models import OPEN_STATUSES, Case
 from service.clients.models import Client
 from service.errors import InvalidTransition, UserError, found
@@ -142,10 +142,4 @@ async def import_clients_file(
             return ImportReport(
                 rejected=[RejectedRow(1, None, "VALIDATION", "not base64", "nicht Base64-kodiert")]
             )
-    return await import_clients(
-        caller.session,
-        tenant_id=caller.actor.tenant_id,
-        content=data,
-        file_format=file_format,
-        today=caller.today,
-    )
+    return await import_clients(caller, content=data, file_format=file_format)

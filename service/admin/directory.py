@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import and_, any_, func, or_, select, tuple_
 
-from service.cases.caller import Caller
+from service.caller import Caller
 from service.clients.models import Client
 from service.errors import ValidationFailed
 from service.identity.roles import ActorKind, Role

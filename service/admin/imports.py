@@ -34,6 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.admin.client_fields import DATES, FIELDS, NUMBERS, REQUIRED, Problem, checked
+from service.caller import Caller
 from service.clients.models import Client
 from service.text_policy import TextRefused, checked_text
 
@@ -77,16 +78,12 @@ def _file_problem(message: str, message_de: str, *, row: int = 1, column: str | 
 
 
 async def import_clients(
-    session: AsyncSession,
-    *,
-    tenant_id: uuid.UUID,
-    content: bytes | str,
-    file_format: ImportFormat,
-    today: date,
-    max_rows: int = MAX_ROWS,
+    caller: Caller, *, content: bytes | str, file_format: ImportFormat, max_rows: int = MAX_ROWS
 ) -> ImportReport:
-    """Check every row; store all of them only if none is rejected. The session is bound to the
-    jobcenter (row-level security) and the caller has been authorized."""
+    """Check every row; store all of them only if none is rejected, into the caller's
+    jobcenter. The session is bound to it (row-level security) and the caller has been
+    authorized."""
+    session, tenant_id = caller.session, caller.actor.tenant_id
     try:
         rows = list(_rows(_text(content), file_format, max_rows))
     except FileRefused as refused:
@@ -94,7 +91,7 @@ async def import_clients(
     report = ImportReport()
     accepted: list[tuple[int, dict[str, Any]]] = []
     for number, raw in rows:
-        values, problems = _checked_row(raw, today)
+        values, problems = _checked_row(raw, caller.today)
         report.rejected += [_rejected(number, problem) for problem in problems]
         if not problems:
             accepted.append((number, values))

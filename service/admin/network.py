@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 
 from service.admin.directory import jobcenter
-from service.cases.caller import Caller
+from service.caller import Caller
 from service.errors import InvalidTransition, UserError, found, required, too_long
 from service.partners.categories import ServiceCategory
 from service.partners.models import NetworkMembership, PartnerOrganisation

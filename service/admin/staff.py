@@ -15,7 +15,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from service.admin.directory import jobcenter
-from service.cases.caller import Caller
+from service.caller import Caller
 from service.cases.models import OPEN_STATUSES, Case
 from service.errors import InvalidTransition, UserError, ValidationFailed, found, required, too_long
 from service.identity.roles import STAFF_ROLES, Role

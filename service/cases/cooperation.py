@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from service.cases.caller import Caller, add_months
+from service.caller import Caller
 from service.cases.cooperation_models import (
     Conciliation,
     CooperationPlan,
@@ -45,6 +45,7 @@ from service.cases.vocabulary import (
 )
 from service.cases.work import plan_snapshot
 from service.errors import InvalidTransition, ValidationFailed, found, required
+from service.moments import add_months
 from service.policy.actions import Action
 from service.policy.facts import Access
 

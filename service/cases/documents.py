@@ -7,7 +7,7 @@ import binascii
 import uuid
 from datetime import date
 
-from service.cases.caller import Caller
+from service.caller import Caller
 from service.cases.models import CaseDocument
 from service.cases.rules import require_admitted, required_text
 from service.cases.service import OnCase, case_for, touched

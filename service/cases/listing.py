@@ -12,20 +12,19 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, false, not_, or_, select, true, tuple_
 
+from service.caller import Caller
 from service.cases.access import staff_access
-from service.cases.caller import Caller, add_months
 from service.cases.models import Case, CaseStatus
 from service.cases.vocabulary import CASE_DURATION_LIMIT_MONTHS
-from service.errors import ValidationFailed
 from service.identity.roles import ActorKind
-from service.paging import decode_cursor, encode_cursor, fill_page
+from service.moments import add_months
+from service.paging import fill_page
 from service.policy.actions import Action
 from service.policy.facts import Access, ConsentDirection, ConsentFact, ConsentPurpose, Relation
-
-MAX_PAGE = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,18 +35,14 @@ class CaseFilter:
     past_two_years: bool | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class CasePage:
-    rows: list[tuple[Case, Access, str]]  # case, the caller's access, its cursor
-    has_next_page: bool
-    has_previous_page: bool
-
-
 async def list_cases(
-    caller: Caller, *, filters: CaseFilter, first: int = 50, after: str | None = None
-) -> CasePage:
-    if not 1 <= first <= MAX_PAGE:
-        raise ValidationFailed("first", f"between 1 and {MAX_PAGE}", f"zwischen 1 und {MAX_PAGE}")
+    caller: Caller,
+    *,
+    filters: CaseFilter,
+    after: tuple[datetime, uuid.UUID] | None = None,
+    limit: int,
+) -> list[tuple[Case, Access]]:
+    """Oldest first, at most `limit`, each with the caller's access to it."""
     query = (
         select(Case)
         .where(visible_to(caller), *_filter_clauses(caller, filters))
@@ -61,18 +56,11 @@ async def list_cases(
         cases = list(await caller.session.scalars(later.limit(size)))
         access = await staff_access(caller.session, caller.actor, cases, now=caller.now)
         readable = _readable(caller, access)
-        return cases, [
-            (case, access[case.id], encode_cursor(case.created_at, case.id))
-            for case in cases
-            if readable(case.id)
-        ]
+        return cases, [(case, access[case.id]) for case in cases if readable(case.id)]
 
     # Deputy cases are readable only under the client's deputy consent, decided per row after
-    # the fetch: read on until the page (and one more, for has_next_page) is full.
-    rows = await fill_page(batch, first + 1, decode_cursor(after))
-    return CasePage(
-        rows=rows[:first], has_next_page=len(rows) > first, has_previous_page=after is not None
-    )
+    # the fetch: read on until the page is full (service/paging.py).
+    return await fill_page(batch, limit, after)
 
 
 def _readable(caller: Caller, access: dict[uuid.UUID, Access]):

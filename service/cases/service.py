@@ -17,8 +17,8 @@ from typing import Generic, TypeVar
 from sqlalchemy import any_, func, select
 from sqlalchemy.exc import IntegrityError
 
+from service.caller import Caller
 from service.cases.access import jobcenter_access, staff_access
-from service.cases.caller import Caller, add_months
 from service.cases.models import AftercareNote, Case, CaseReview, CaseStatus, ProfilingItem
 from service.cases.rules import (
     OPEN_CASE_EXISTS,
@@ -50,6 +50,7 @@ from service.errors import (
     required,
 )
 from service.identity.roles import Role
+from service.moments import add_months
 from service.policy.actions import Action
 from service.policy.categories import DataCategory
 from service.policy.facts import Access
@@ -320,7 +321,7 @@ async def close_case(
     case.aftercare_until = aftercare_until
     case.next_review_due = None
     touched(case)
-    await abort_open_referrals(caller.session, case_id=case.id, actor=caller.actor, now=caller.now)
+    await abort_open_referrals(caller, case_id=case.id)
     await caller.session.flush()
     return OnCase(case, access, case)
 

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from service.cases.caller import Caller
+from service.caller import Caller
 from service.cases.models import AssessmentEntry, Case, IntegrationAgreement, PlanItem
 from service.cases.rules import require_admitted, required_text, text
 from service.cases.service import OnCase, case_for, touched

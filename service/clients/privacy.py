@@ -7,20 +7,18 @@ still hold and the audit can say that data was erased without keeping what it wa
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service.caller import Caller
 from service.cases.models import Case, CaseStatus
 from service.clients.access import client_for
 from service.clients.erasure import ErasedRow, erase_client_rows
 from service.clients.models import Client
 from service.clients.privacy_models import ClientRestriction
 from service.errors import InvalidTransition, required, too_long
-from service.identity.actor import Actor
 from service.policy.actions import Action
-from service.policy.authorizer import Authorizer
 
 REASON_LIMIT = 500
 
@@ -34,61 +32,55 @@ async def restricted_subjects(session: AsyncSession) -> frozenset[uuid.UUID]:
 
 
 async def restrict(
-    session: AsyncSession,
+    caller: Caller,
     *,
-    actor: Actor,
-    authorizer: Authorizer,
     client_id: uuid.UUID,
     reason: str,
-    now: datetime,
 ) -> ClientRestriction:
     client, _ = await client_for(
-        session,
-        actor=actor,
-        authorizer=authorizer,
+        caller.session,
+        actor=caller.actor,
+        authorizer=caller.authorizer,
         client_id=client_id,
         action=Action.CLIENT_RESTRICT,
-        now=now,
+        now=caller.now,
     )
     if not reason.strip():
         raise required("reason")
     if len(reason) > REASON_LIMIT:
         raise too_long("reason", REASON_LIMIT)
-    if await _active_restriction(session, client.id) is not None:
+    if await _active_restriction(caller.session, client.id) is not None:
         raise InvalidTransition("already restricted", "bereits gesperrt")
     restriction = ClientRestriction(
         tenant_id=client.tenant_id,
         client_id=client.id,
         reason=reason.strip(),
-        restricted_by_id=actor.user_id,
-        restricted_at=now,
+        restricted_by_id=caller.actor.user_id,
+        restricted_at=caller.now,
     )
-    session.add(restriction)
-    await session.flush()
+    caller.session.add(restriction)
+    await caller.session.flush()
     return restriction
 
 
 async def lift_restriction(
-    session: AsyncSession,
+    caller: Caller,
     *,
-    actor: Actor,
-    authorizer: Authorizer,
     client_id: uuid.UUID,
-    now: datetime,
 ) -> ClientRestriction:
     client, _ = await client_for(
-        session,
-        actor=actor,
-        authorizer=authorizer,
+        caller.session,
+        actor=caller.actor,
+        authorizer=caller.authorizer,
         client_id=client_id,
         action=Action.CLIENT_RESTRICT,
-        now=now,
+        now=caller.now,
     )
-    restriction = await _active_restriction(session, client.id)
+    restriction = await _active_restriction(caller.session, client.id)
     if restriction is None:
         raise InvalidTransition("not restricted", "nicht gesperrt")
-    restriction.lifted_at, restriction.lifted_by_id = now, actor.user_id
-    await session.flush()
+    restriction.lifted_at, restriction.lifted_by_id = caller.now, caller.actor.user_id
+    await caller.session.flush()
     return restriction
 
 
@@ -101,26 +93,23 @@ async def _active_restriction(session: AsyncSession, client_id: uuid.UUID):
 
 
 async def erase(
-    session: AsyncSession,
+    caller: Caller,
     *,
-    actor: Actor,
-    authorizer: Authorizer,
     client_id: uuid.UUID,
-    now: datetime,
 ) -> tuple[Client, list[ErasedRow]]:
     """Erase where the law allows: not while a case is open (the data is still needed for it).
     Every erasable column of the data map, in every table with the client's data."""
     client, _ = await client_for(
-        session,
-        actor=actor,
-        authorizer=authorizer,
+        caller.session,
+        actor=caller.actor,
+        authorizer=caller.authorizer,
         client_id=client_id,
         action=Action.CLIENT_ERASE,
-        now=now,
+        now=caller.now,
     )
     if client.erased_at is not None:
         raise InvalidTransition("already erased", "bereits gelöscht")
-    open_case = await session.scalar(
+    open_case = await caller.session.scalar(
         select(Case.id).where(
             Case.client_id == client.id,
             Case.status.in_([str(CaseStatus.PROPOSED), str(CaseStatus.ADMITTED)]),
@@ -131,9 +120,9 @@ async def erase(
             "the client has an open case; erase after it is closed",
             "es besteht ein offener Fall; Löschung erst nach dem Fallabgang",
         )
-    erased = await erase_client_rows(session, client.id)
-    await session.execute(
-        update(Client).where(Client.id == client.id).values(active=False, erased_at=now)
+    erased = await erase_client_rows(caller.session, client.id)
+    await caller.session.execute(
+        update(Client).where(Client.id == client.id).values(active=False, erased_at=caller.now)
     )
-    await session.refresh(client)
+    await caller.session.refresh(client)
     return client, erased

@@ -12,7 +12,7 @@ from enum import StrEnum
 from sqlalchemy import any_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.cases.caller import JOBCENTER_TIMEZONE
+from service.caller import Caller
 from service.clients.access import client_for
 from service.clients.models import Client
 from service.consent.facts import fact_of
@@ -20,9 +20,10 @@ from service.consent.models import Consent, ConsentRevocation
 from service.errors import InvalidTransition, ValidationFailed, found, required, too_long
 from service.identity.actor import Actor
 from service.identity.roles import ActorKind, Role
+from service.moments import JOBCENTER_TIMEZONE
 from service.partners.models import NetworkMembership
 from service.policy.actions import Action
-from service.policy.authorizer import CASE_CATEGORIES, Authorizer
+from service.policy.authorizer import CASE_CATEGORIES
 from service.policy.categories import CONSENTABLE_CATEGORIES, SPECIAL_CATEGORIES, DataCategory
 from service.policy.facts import Access, ConsentDirection, ConsentPurpose
 from service.referrals.models import Referral
@@ -79,24 +80,21 @@ class ConsentView:
 
 
 async def list_consents(
-    session: AsyncSession,
+    caller: Caller,
     *,
-    actor: Actor,
-    authorizer: Authorizer,
     client_id: uuid.UUID,
-    now: datetime,
 ) -> list[ConsentView]:
     """All consents of a client, newest first, with their revocations. The fields come through
     the guard under the category `consents`, so nobody else reads them."""
     _, access = await client_for(
-        session,
-        actor=actor,
-        authorizer=authorizer,
+        caller.session,
+        actor=caller.actor,
+        authorizer=caller.authorizer,
         client_id=client_id,
         action=Action.CONSENT_READ,
-        now=now,
+        now=caller.now,
     )
-    rows = await session.execute(
+    rows = await caller.session.execute(
         select(Consent, ConsentRevocation)
         .outerjoin(
             ConsentRevocation,
@@ -106,7 +104,7 @@ async def list_consents(
         .where(Consent.client_id == client_id)
         .order_by(Consent.recorded_at.desc(), Consent.id)
     )
-    return [_view(consent, revocation, access, now) for consent, revocation in rows]
+    return [_view(consent, revocation, access, caller.now) for consent, revocation in rows]
 
 
 def _view(
@@ -117,10 +115,8 @@ def _view(
 
 
 async def record_consent(
-    session: AsyncSession,
+    caller: Caller,
     *,
-    actor: Actor,
-    authorizer: Authorizer,
     client_id: uuid.UUID,
     purpose: ConsentPurpose,
     grantee_organisation_id: uuid.UUID | None,
@@ -133,26 +129,25 @@ async def record_consent(
     valid_until: datetime | None,
     evidence_reference: str | None,
     informed: InformedConsent,
-    now: datetime,
 ) -> ConsentView:
     client, access = await client_for(
-        session,
-        actor=actor,
-        authorizer=authorizer,
+        caller.session,
+        actor=caller.actor,
+        authorizer=caller.authorizer,
         client_id=client_id,
         action=RECORD_ACTIONS[purpose],
-        now=now,
+        now=caller.now,
     )
     scope = _scope(purpose, categories, explicit_special_categories)
-    start = _start(_with_offset("validFrom", valid_from), now)
-    _check_period(purpose, start, _with_offset("validUntil", valid_until), now)
+    start = _start(_with_offset("validFrom", valid_from), caller.now)
+    _check_period(purpose, start, _with_offset("validUntil", valid_until), caller.now)
     _check_informed(informed)
-    evidence = _check_evidence(actor, evidence_reference)
+    evidence = _check_evidence(caller.actor, evidence_reference)
     if purpose is ConsentPurpose.REFERRAL:
-        await _check_referral(session, client, referral_id, grantee_organisation_id)
+        await _check_referral(caller.session, client, referral_id, grantee_organisation_id)
     else:
         grantee_organisation_id, referral_id = None, None
-    await _check_deputy(session, client, purpose, deputy_id)
+    await _check_deputy(caller.session, client, purpose, deputy_id)
     consent = Consent(
         tenant_id=client.tenant_id,
         id=uuid.uuid4(),
@@ -172,13 +167,13 @@ async def record_consent(
         informed_scope=informed.scope,
         informed_voluntariness=informed.voluntariness,
         informed_benefit=informed.benefit,
-        recorded_by_kind=str(actor.kind),
-        recorded_by_id=actor.user_id,
-        recorded_at=now,
+        recorded_by_kind=str(caller.actor.kind),
+        recorded_by_id=caller.actor.user_id,
+        recorded_at=caller.now,
     )
-    session.add(consent)
-    await session.flush()
-    return _view(consent, None, access, now)
+    caller.session.add(consent)
+    await caller.session.flush()
+    return _view(consent, None, access, caller.now)
 
 
 def _scope(purpose: ConsentPurpose, categories: list[str], explicit_special: bool) -> list[str]:
@@ -361,28 +356,25 @@ async def _check_deputy(
 
 
 async def revoke_consent(
-    session: AsyncSession,
+    caller: Caller,
     *,
-    actor: Actor,
-    authorizer: Authorizer,
     consent_id: uuid.UUID,
     channel: RevocationChannel,
     note: str | None,
-    now: datetime,
 ) -> ConsentView:
-    consent = found(await session.scalar(select(Consent).where(Consent.id == consent_id)))
+    consent = found(await caller.session.scalar(select(Consent).where(Consent.id == consent_id)))
     # A consent exists for whoever reads the client's consents; a team lead, who sees the
     # client but not their consents, gets NOT_FOUND as for any other id they cannot read.
     _, access = await client_for(
-        session,
-        actor=actor,
-        authorizer=authorizer,
+        caller.session,
+        actor=caller.actor,
+        authorizer=caller.authorizer,
         client_id=consent.client_id,
         action=REVOKE_ACTIONS[ConsentPurpose(consent.purpose)],
-        now=now,
+        now=caller.now,
         seen=Action.CONSENT_READ,
     )
-    already = await session.scalar(
+    already = await caller.session.scalar(
         select(ConsentRevocation).where(ConsentRevocation.consent_id == consent.id)
     )
     if already is not None:
@@ -394,12 +386,12 @@ async def revoke_consent(
     revocation = ConsentRevocation(
         tenant_id=consent.tenant_id,
         consent_id=consent.id,
-        revoked_at=now,
-        revoked_by_kind=str(actor.kind),
-        revoked_by_id=actor.user_id,
+        revoked_at=caller.now,
+        revoked_by_kind=str(caller.actor.kind),
+        revoked_by_id=caller.actor.user_id,
         channel=str(channel),
         note=(note or "").strip() or None,
     )
-    session.add(revocation)
-    await session.flush()
-    return _view(consent, revocation, access, now)
+    caller.session.add(revocation)
+    await caller.session.flush()
+    return _view(consent, revocation, access, caller.now)

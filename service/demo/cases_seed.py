@@ -25,7 +25,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.cases.caller import JOBCENTER_TIMEZONE, add_months
 from service.cases.models import (
     AssessmentEntry,
     Case,
@@ -52,6 +51,7 @@ from service.cases.vocabulary import (
 )
 from service.cases.work import plan_snapshot
 from service.demo.cooperation_seed import cooperation_rows
+from service.moments import JOBCENTER_TIMEZONE, add_months
 from service.policy.categories import DataCategory
 from service.staff.models import StaffUser, Team
 

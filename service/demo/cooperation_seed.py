@@ -9,7 +9,6 @@ import uuid
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from service.cases.caller import add_months
 from service.cases.cooperation_models import (
     CooperationPlan,
     CooperationRequest,
@@ -20,6 +19,7 @@ from service.cases.cooperation_vocabulary import PLAN_REVIEW_MONTHS, LegalBasis,
 from service.cases.models import Case, IntegrationAgreement, PlanItem
 from service.cases.vocabulary import SUBCATEGORIES, AssessmentSubcategory
 from service.cases.work import plan_snapshot
+from service.moments import add_months
 
 ITEMS = (
     ("strength", AssessmentSubcategory.WORK_EXPERIENCE, "Acht Jahre Verkauf im Einzelhandel."),

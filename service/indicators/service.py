@@ -16,14 +16,15 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, and_, any_, case, func, select, true
 
+from service.caller import Caller
 from service.cases.access import jobcenter_access
-from service.cases.caller import JOBCENTER_TIMEZONE, Caller
 from service.cases.models import Case, CaseReview, CaseStatus, PlanItem
 from service.cases.vocabulary import ClosingReason, Outcome, PlanItemKind, Profile
 from service.errors import ValidationFailed, found
 from service.identity.roles import Role
 from service.indicators import disclosure
 from service.indicators.disclosure import SUPPRESSED, Figure
+from service.moments import JOBCENTER_TIMEZONE
 from service.policy.actions import Action
 from service.referrals.models import Referral, ReferralStatus, ReferralStatusChange
 from service.staff.models import StaffUser, Team

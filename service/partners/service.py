@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from sqlalchemy import any_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service.caller import Caller
 from service.errors import ValidationFailed
-from service.identity.actor import Actor
 from service.partners.categories import ServiceCategory
 from service.partners.models import NetworkMembership, PartnerOrganisation
 from service.policy.actions import Action
-from service.policy.authorizer import Authorizer
 from service.tenants.models import Tenant
 
 NETWORK = "network"
@@ -49,17 +48,15 @@ async def network_membership(
 
 
 async def list_network(
-    session: AsyncSession,
+    caller: Caller,
     *,
-    actor: Actor,
-    authorizer: Authorizer,
     service_category: ServiceCategory | None = None,
     active_only: bool = True,
 ) -> list[NetworkEntry]:
     """Staff: their jobcenter's network partners. Partner users: their organisation's
     memberships, one per jobcenter. Row-level security draws that line; the policy decides
     whether the actor may look at all."""
-    authorizer.authorize(actor, Action.NETWORK_READ, NETWORK)
+    caller.authorizer.authorize(caller.actor, Action.NETWORK_READ, NETWORK)
     query = (
         select(NetworkMembership, PartnerOrganisation, Tenant)
         .join(
@@ -72,5 +69,5 @@ async def list_network(
         query = query.where(any_(NetworkMembership.service_categories) == str(service_category))
     if active_only:
         query = query.where(NetworkMembership.active)
-    rows = await session.execute(query)
+    rows = await caller.session.execute(query)
     return [NetworkEntry(*row) for row in rows]

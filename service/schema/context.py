@@ -14,6 +14,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from service.access_report.labels import FieldCategories
 from service.audit.anchoring import Anchoring
+from service.caller import Caller
 from service.identity.actor import Actor
 from service.policy.authorizer import Authorizer
 from service.policy.guard import RequestGuard
@@ -48,12 +49,28 @@ class Context:
     """Ids of unexpected errors; any fault rolls the whole request back and withholds its data."""
     _loaders: dict[Callable[..., Any], Any] = field(default_factory=dict)
 
-    def loader(self, factory: Callable[[AsyncSession], L]) -> L:
-        """The request's own instance of a DataLoader (never shared between requests)."""
-        found = self._loaders.get(factory)
+    def caller(self, expected_version: int | None = None) -> Caller:
+        """Who calls the domain services in this request; one instant per request, so every
+        rule of the request sees the same `now`."""
+        return Caller(
+            session=self.session,
+            actor=self.actor,
+            authorizer=self.authorizer,
+            now=self.now,
+            expected_version=expected_version,
+        )
+
+    def loader(self, loader_class: Callable[[AsyncSession], L]) -> L:
+        """The request's own instance of a loader class (`ClientByIdLoader`, …), made on first
+        use and never shared between requests (service/schema/dataloaders.py)."""
+        found = self._loaders.get(loader_class)
         if found is None:
-            found = self._loaders[factory] = factory(self.session)
+            found = self._loaders[loader_class] = loader_class(self.session)
         return found
+
+    def clear_loaders(self) -> None:
+        """After a change: what the loaders hold from before it may be stale."""
+        self._loaders.clear()
 
 
 Info = StrawberryInfo[Context, None]

@@ -11,6 +11,7 @@ with `first: n` counting its selection n times.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from graphql import (
     FieldNode,
@@ -23,6 +24,9 @@ from graphql import (
     SelectionSetNode,
     ValidationRule,
 )
+from graphql.type import GraphQLObjectType, GraphQLSchema
+
+from service.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 # The deepest query portals need (a referral's case's assessment entries) is 6 levels, a partner
 # list with all its fields some 400 tokens; a page of 100 cases with all their fields costs about
@@ -30,7 +34,6 @@ from graphql import (
 MAX_DEPTH = 10
 MAX_ALIASES = 20
 MAX_COST = 20_000
-MAX_PAGE = 100  # the largest `first` a list accepts; a variable counts as that
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +55,11 @@ class _Measuring:
     """Measures selection sets, each named fragment once (cycles count as nothing: the
     standard NoFragmentCycles rule reports them)."""
 
-    def __init__(self, fragments: dict[str, FragmentDefinitionNode]) -> None:
+    def __init__(
+        self, fragments: dict[str, FragmentDefinitionNode], paged: frozenset[str] = frozenset()
+    ) -> None:
         self.fragments = fragments
+        self.paged = paged
         self.measured: dict[str, Measure] = {}
         self.in_progress: set[str] = set()
 
@@ -66,7 +72,7 @@ class _Measuring:
     def _selection(self, node) -> Measure:
         if isinstance(node, FieldNode):
             inner = self.selection_set(node.selection_set)
-            repeat = _page_size(node)
+            repeat = _page_size(node, self.paged)
             return Measure(
                 inner.depth + 1 if node.selection_set else 0,
                 inner.aliases + (1 if node.alias else 0),
@@ -90,14 +96,27 @@ class _Measuring:
         return measure
 
 
-def _page_size(node: FieldNode) -> int:
+def _page_size(node: FieldNode, paged: frozenset[str]) -> int:
     for argument in node.arguments or ():
         if argument.name.value == "first":
             value = argument.value
             if isinstance(value, IntValueNode):
-                return max(1, min(int(value.value), MAX_PAGE))
-            return MAX_PAGE
-    return 1
+                return max(1, min(int(value.value), MAX_PAGE_SIZE))
+            return MAX_PAGE_SIZE  # a variable: the largest page it could ask
+    return DEFAULT_PAGE_SIZE if node.name.value in paged else 1
+
+
+@cache
+def _paged_fields(schema: GraphQLSchema) -> frozenset[str]:
+    """Names of the fields that take `first`: without it they answer a default page. A field of
+    another type with the same name is counted so too, which only overstates its cost."""
+    return frozenset(
+        name
+        for named in schema.type_map.values()
+        if isinstance(named, GraphQLObjectType)
+        for name, field in named.fields.items()
+        if "first" in field.args
+    )
 
 
 class DocumentLimitsRule(ValidationRule):
@@ -110,7 +129,7 @@ class DocumentLimitsRule(ValidationRule):
             for definition in node.definitions
             if isinstance(definition, FragmentDefinitionNode)
         }
-        measuring = _Measuring(fragments)
+        measuring = _Measuring(fragments, _paged_fields(self.context.schema))
         for definition in node.definitions:
             if isinstance(definition, OperationDefinitionNode):
                 self._check(definition, measuring.selection_set(definition.selection_set))

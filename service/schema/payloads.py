@@ -5,15 +5,25 @@ code FORBIDDEN or NOT_FOUND and say nothing about existence."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Annotated, TypeVar
 
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from service.caller import Caller
 from service.errors import UserError as UserErrorFault
 from service.policy.guard import public_type
+from service.schema.context import Info
 
 T = TypeVar("T")
+
+ExpectedVersion = Annotated[
+    int | None,
+    strawberry.argument(
+        description="The version the change is based on (the changed object's `version`: "
+        "Case.version, Referral.version); if it has changed since, nothing is changed and the "
+        "error code is CONFLICT."
+    ),
+]
 
 
 @public_type("describes the caller's input, never stored data")
@@ -26,10 +36,23 @@ class UserError:
     message_de: str
 
 
-async def attempt(work: Awaitable[T]) -> tuple[T | None, list[UserError]]:
-    """Run a service call; turn a UserError it raises into payload errors."""
+async def run_change(
+    info: Info,
+    change: Callable[[Caller], Awaitable[T]],
+    expected_version: int | None = None,
+) -> tuple[T | None, list[UserError]]:
+    """Run one mutation's service call with the request's `Caller`, in a savepoint; a
+    `UserError` it raises becomes payload errors. Every mutation goes through here.
+
+    The savepoint is why: a change refused with a user error leaves nothing behind (DESIGN.md,
+    invariant 5), also one that changed rows before the refusal, or one refused at its flush (a
+    restricted client, service/audit/writes.py), whose rows would otherwise still be pending
+    when the request commits. Afterwards the request's loaders start afresh: what they held
+    from before the change may be stale."""
+    caller = info.context.caller(expected_version)
     try:
-        return await work, []
+        async with caller.session.begin_nested():
+            return await change(caller), []
     except UserErrorFault as error:
         return None, [
             UserError(
@@ -39,32 +62,5 @@ async def attempt(work: Awaitable[T]) -> tuple[T | None, list[UserError]]:
                 message_de=error.message_de,
             )
         ]
-
-
-async def attempt_call(
-    info: Any, change: Callable[..., Awaitable[T]], **arguments: Any
-) -> tuple[T | None, list[UserError]]:
-    """`attempt` a domain service function with the request's session, actor, policy and
-    instant — what every mutation of consents, referrals and clients passes the same way.
-
-    In a savepoint, as the case mutations are: a change refused with a user error leaves
-    nothing behind, also one refused at its flush (a restricted client, service/audit/writes.py)
-    whose rows would otherwise still be pending when the request commits."""
-    context = info.context
-    return await attempt(
-        _in_savepoint(
-            context.session,
-            change(
-                context.session,
-                actor=context.actor,
-                authorizer=context.authorizer,
-                now=context.now,
-                **arguments,
-            ),
-        )
-    )
-
-
-async def _in_savepoint(session: AsyncSession, work: Awaitable[T]) -> T:
-    async with session.begin_nested():
-        return await work
+    finally:
+        info.context.clear_loaders()

@@ -18,9 +18,9 @@ from service.access_report.document import parse_day, period_of_days, render_htm
 from service.access_report.report import access_report
 from service.errors import ServiceError, ValidationFailed
 from service.identity.tokens import TokenRejected
+from service.ids import parse_id
 from service.policy.categories import DataCategory
 from service.runtime import Runtime
-from service.schema.ids import parse_id
 from service.web.graphql_endpoint import UNAVAILABLE_ERRORS
 from service.web.responses import error_response, unauthenticated
 from service.web.trusted_documents import occasion_labels

@@ -334,7 +334,7 @@ async def test_more_than_100_per_page_is_refused(world):
     body = await world.as_(world.team_lead, CASES, first=101)
 
     assert graphql_error(body) == (("cases",), "VALIDATION")
-    assert body["errors"][0]["message"] == "between 1 and 100"
+    assert body["errors"][0]["message"] == "page size must be between 1 and 100"
 
 
 async def test_a_list_of_cases_costs_a_constant_number_of_queries(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from service.cases.caller import add_months
+from service.moments import add_months
 from tests.cases.conftest import graphql_error, only_error, payload_errors
 from tests.graphql_errors import forbidden_paths
 from tests.referral_factories import consent, referral, referral_setting

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from service.cases.caller import JOBCENTER_TIMEZONE
 from service.identity.roles import Role
+from service.moments import JOBCENTER_TIMEZONE
 from service.policy.categories import CATEGORIES
 from tests.graphql import post_graphql
 from tests.graphql_errors import errors_by_path

@@ -6,10 +6,10 @@ from typing import Annotated
 import strawberry
 
 from service.access_report.report import access_report
+from service.ids import parse_id
+from service.paging import page_size
 from service.schema.access_report.types import AccessReportNode, access_report_node
 from service.schema.context import Info
-from service.schema.ids import parse_id
-from service.schema.pagination import page_size
 from service.web.trusted_documents import occasion_labels
 
 
@@ -46,4 +46,4 @@ class AccessReportQuery:
                 context.request.app.state.runtime.settings.trusted_documents_file
             ),
         )
-        return access_report_node(report, tag)
+        return access_report_node(report, tag, after=after)

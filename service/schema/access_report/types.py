@@ -151,7 +151,9 @@ class AccessReportNode:
     page_info: PageInfo = strawberry.field(description="Pages over occasions, newest first.")
 
 
-def access_report_node(report: AccessReport, tag: GuardTag) -> AccessReportNode:
+def access_report_node(
+    report: AccessReport, tag: GuardTag, *, after: str | None
+) -> AccessReportNode:
     return AccessReportNode(
         guard=tag,
         client_name=report.client_name,
@@ -164,7 +166,13 @@ def access_report_node(report: AccessReport, tag: GuardTag) -> AccessReportNode:
         readers=[_reader(tag, reader) for reader in report.readers],
         consents=[_consent(tag, consent) for consent in report.consents],
         referrals=[_referral(tag, referral) for referral in report.referrals],
-        page_info=PageInfo(has_next_page=report.has_next_page, end_cursor=report.end_cursor),
+        # The report has no edges (its occasions are grouped by reader): no start cursor.
+        page_info=PageInfo(
+            has_next_page=report.has_next_page,
+            has_previous_page=after is not None,
+            start_cursor=None,
+            end_cursor=report.end_cursor,
+        ),
     )
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 import strawberry
 
 from service.admin import directory
+from service.ids import parse_optional_id
+from service.paging import page_size
 from service.schema.cases.common import StaffMember, staff_member
-from service.schema.cases.resolving import caller_of, optional_uuid
 from service.schema.clients.types import ClientNode, client_node
 from service.schema.context import Info
-from service.schema.pagination import Connection, connection, page_size
+from service.schema.pagination import Connection, connection
 
 
 @strawberry.type
@@ -24,11 +25,12 @@ class AdminQuery:
     ) -> Connection[ClientNode]:
         size = page_size(first)
         rows, access = await directory.search_clients(
-            caller_of(info), text=text, size=size, after=after
+            info.context.caller(), text=text, size=size, after=after
         )
         return connection(
             rows,
             size,
+            after=after,
             key=lambda row: (row.created_at, row.id),
             node=lambda row: client_node(row, access),
         )
@@ -38,6 +40,6 @@ class AdminQuery:
         self, info: Info, team_id: strawberry.ID | None = None
     ) -> list[StaffMember]:
         rows = await directory.case_managers(
-            caller_of(info), team_id=optional_uuid(team_id, "team")
+            info.context.caller(), team_id=parse_optional_id(team_id, "team")
         )
         return [staff_member(row) for row in rows]

@@ -12,7 +12,7 @@ from service.policy.categories import DataCategory
 from service.policy.guard import ROW_CATEGORY, GuardTag, personal_field, personal_type
 from service.schema.cases import enums
 from service.schema.cases.common import tag
-from service.schema.cases.dataloaders import case_loaders
+from service.schema.cases.dataloaders import AssessmentEntriesByCaseLoader
 from service.schema.context import Info
 
 
@@ -67,7 +67,7 @@ def entry_node(case: Case, node_guard: GuardTag, row: AssessmentEntry) -> Assess
 async def _entries(
     node: AssessmentNode, info: Info, category: DataCategory, include_history: bool
 ) -> list[AssessmentEntryNode]:
-    rows = await case_loaders(info).assessment_entries_by_case.load(node.case.id)
+    rows = await info.context.loader(AssessmentEntriesByCaseLoader).load(node.case.id)
     return [
         entry_node(node.case, node.guard, row)
         for row in rows

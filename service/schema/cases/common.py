@@ -7,8 +7,8 @@ from datetime import date
 
 import strawberry
 
-from service.cases.caller import JOBCENTER_TIMEZONE
 from service.cases.models import Case
+from service.moments import JOBCENTER_TIMEZONE
 from service.policy.categories import DataCategory
 from service.policy.facts import Access
 from service.policy.guard import GuardTag, public_type

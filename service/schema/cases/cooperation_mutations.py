@@ -6,10 +6,11 @@ from __future__ import annotations
 import strawberry
 
 from service.cases import cooperation
+from service.ids import parse_id, parse_optional_id
 from service.schema.cases import cooperation_inputs as inputs
-from service.schema.cases.mutations import CasePayload, ExpectedVersion, _run
-from service.schema.cases.resolving import caller_of, optional_uuid, uuid_of
+from service.schema.cases.mutations import CasePayload, _run
 from service.schema.context import Info
+from service.schema.payloads import ExpectedVersion
 
 
 @strawberry.type
@@ -23,15 +24,16 @@ class CooperationMutation:
     ) -> CasePayload:
         return await _run(
             info,
-            lambda: cooperation.record_potential_analysis(
-                caller_of(info, expected_version),
-                case_id=uuid_of(input.case_id, "case"),
+            lambda caller: cooperation.record_potential_analysis(
+                caller,
+                case_id=parse_id(input.case_id, "case"),
                 conducted_on=input.conducted_on,
                 items=[
                     cooperation.PotentialItemInput(item.kind, item.subcategory, item.text)
                     for item in input.items
                 ],
             ),
+            expected_version,
         )
 
     @strawberry.mutation(description="Draw up a new version of the Kooperationsplan.")
@@ -43,13 +45,14 @@ class CooperationMutation:
     ) -> CasePayload:
         return await _run(
             info,
-            lambda: cooperation.draw_up_plan(
-                caller_of(info, expected_version),
-                case_id=uuid_of(input.case_id, "case"),
-                potential_analysis_id=uuid_of(input.potential_analysis_id, "analysis"),
+            lambda caller: cooperation.draw_up_plan(
+                caller,
+                case_id=parse_id(input.case_id, "case"),
+                potential_analysis_id=parse_id(input.potential_analysis_id, "analysis"),
                 valid_from=input.valid_from,
                 plain_text=input.plain_text,
             ),
+            expected_version,
         )
 
     @strawberry.mutation(description="The client's agreement to a version, or disagreement.")
@@ -61,12 +64,13 @@ class CooperationMutation:
     ) -> CasePayload:
         return await _run(
             info,
-            lambda: cooperation.record_client_position(
-                caller_of(info, expected_version),
-                plan_id=uuid_of(input.plan_id, "plan"),
+            lambda caller: cooperation.record_client_position(
+                caller,
+                plan_id=parse_id(input.plan_id, "plan"),
                 position=input.position,
                 note=input.note,
             ),
+            expected_version,
         )
 
     @strawberry.mutation(description="The joint review of the version in effect.")
@@ -78,13 +82,14 @@ class CooperationMutation:
     ) -> CasePayload:
         return await _run(
             info,
-            lambda: cooperation.review_plan(
-                caller_of(info, expected_version),
-                plan_id=uuid_of(input.plan_id, "plan"),
+            lambda caller: cooperation.review_plan(
+                caller,
+                plan_id=parse_id(input.plan_id, "plan"),
                 with_client=input.with_client,
                 notes=input.notes,
                 next_review_due=input.next_review_due,
             ),
+            expected_version,
         )
 
     @strawberry.mutation(description="Schlichtungsverfahren (§ 15a SGB II) on a disagreement.")
@@ -96,12 +101,13 @@ class CooperationMutation:
     ) -> CasePayload:
         return await _run(
             info,
-            lambda: cooperation.start_conciliation(
-                caller_of(info, expected_version),
-                plan_id=uuid_of(input.plan_id, "plan"),
+            lambda caller: cooperation.start_conciliation(
+                caller,
+                plan_id=parse_id(input.plan_id, "plan"),
                 requested_by=input.requested_by,
                 subject=input.subject,
             ),
+            expected_version,
         )
 
     @strawberry.mutation(description="End a Schlichtung with its outcome.")
@@ -113,12 +119,13 @@ class CooperationMutation:
     ) -> CasePayload:
         return await _run(
             info,
-            lambda: cooperation.end_conciliation(
-                caller_of(info, expected_version),
-                conciliation_id=uuid_of(input.conciliation_id, "conciliation"),
+            lambda caller: cooperation.end_conciliation(
+                caller,
+                conciliation_id=parse_id(input.conciliation_id, "conciliation"),
                 status=input.status,
                 outcome=input.outcome,
             ),
+            expected_version,
         )
 
     @strawberry.mutation(description="A request to act with advice on legal consequences.")
@@ -130,12 +137,13 @@ class CooperationMutation:
     ) -> CasePayload:
         return await _run(
             info,
-            lambda: cooperation.issue_request(
-                caller_of(info, expected_version),
-                case_id=uuid_of(input.case_id, "case"),
+            lambda caller: cooperation.issue_request(
+                caller,
+                case_id=parse_id(input.case_id, "case"),
                 action=input.action,
                 due_on=input.due_on,
                 legal_consequences=input.legal_consequences,
-                plan_id=optional_uuid(input.plan_id, "plan"),
+                plan_id=parse_optional_id(input.plan_id, "plan"),
             ),
+            expected_version,
         )

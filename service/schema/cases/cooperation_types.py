@@ -25,8 +25,9 @@ from service.policy.categories import DataCategory
 from service.policy.guard import ROW_CATEGORY, GuardTag, personal_field, personal_type
 from service.schema.cases import enums
 from service.schema.cases.common import StaffMember, staff_member, tag, today
-from service.schema.cases.dataloaders import case_loaders
+from service.schema.cases.dataloaders import PlanReviewsByCaseLoader, PotentialItemsByCaseLoader
 from service.schema.context import Info
+from service.schema.dataloaders import StaffByIdLoader
 
 PLAN = DataCategory.INTEGRATION_PLAN
 
@@ -102,11 +103,13 @@ class PotentialAnalysisNode:
 
     @personal_field(PLAN)
     async def conducted_by(self, info: Info) -> StaffMember | None:
-        return staff_member(await case_loaders(info).staff_by_id.load(self.row.conducted_by_id))
+        return staff_member(
+            await info.context.loader(StaffByIdLoader).load(self.row.conducted_by_id)
+        )
 
     @personal_field(PLAN, description="Stärken, erschwerende Umstände und die eigene Sicht.")
     async def items(self, info: Info) -> list[PotentialItemNode] | None:
-        rows = await case_loaders(info).potential_items_by_case.load(self.case.id)
+        rows = await info.context.loader(PotentialItemsByCaseLoader).load(self.case.id)
         return [
             PotentialItemNode(
                 guard=tag(
@@ -250,7 +253,7 @@ class CooperationPlanNode:
 
     @personal_field(PLAN, description="Gemeinsame Überprüfungen dieser Fassung, älteste zuerst.")
     async def reviews(self, info: Info) -> list[PlanReviewNode] | None:
-        rows = await case_loaders(info).plan_reviews_by_case.load(self.row.case_id)
+        rows = await info.context.loader(PlanReviewsByCaseLoader).load(self.row.case_id)
         return [
             PlanReviewNode(guard=_child_tag(self.guard, "cooperation_plan_review", row.id), row=row)
             for row in rows
@@ -343,4 +346,4 @@ class CooperationRequestNode:
 
     @personal_field(PLAN)
     async def issued_by(self, info: Info) -> StaffMember | None:
-        return staff_member(await case_loaders(info).staff_by_id.load(self.row.issued_by_id))
+        return staff_member(await info.context.loader(StaffByIdLoader).load(self.row.issued_by_id))

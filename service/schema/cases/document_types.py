@@ -20,8 +20,9 @@ from service.policy.facts import Access, ObjectFlag
 from service.policy.guard import ROW_CATEGORY, GuardTag, personal_field, personal_type
 from service.schema.cases import enums
 from service.schema.cases.common import StaffMember, staff_member, tag, today
-from service.schema.cases.dataloaders import case_loaders
+from service.schema.cases.dataloaders import DocumentContentByIdLoader
 from service.schema.context import Info
+from service.schema.dataloaders import StaffByIdLoader
 
 DOCS = ROW_CATEGORY  # the document's own category, set when it was added (data map)
 
@@ -37,7 +38,7 @@ class DocumentContentNode:
 
     @personal_field(DOCS, description="The content, base64-encoded.")
     async def base64(self, info: Info) -> str | None:
-        content = await case_loaders(info).document_content_by_id.load(self.row.id)
+        content = await info.context.loader(DocumentContentByIdLoader).load(self.row.id)
         return None if content is None else base64.b64encode(content).decode()
 
 
@@ -61,7 +62,7 @@ class DocumentNode:
 
     @personal_field(DOCS, description="Ersteller/in.")
     async def author(self, info: Info) -> StaffMember | None:
-        return staff_member(await case_loaders(info).staff_by_id.load(self.row.author_id))
+        return staff_member(await info.context.loader(StaffByIdLoader).load(self.row.author_id))
 
     @personal_field(DOCS, description="Erstellt am.")
     def created_at(self) -> datetime | None:

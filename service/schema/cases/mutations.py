@@ -8,28 +8,19 @@ changed something before the refusal (DESIGN.md, invariant 5).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from service.caller import Caller
 from service.cases import documents, service, work
 from service.cases.service import OnCase
+from service.ids import parse_id, parse_optional_id
 from service.policy.guard import public_type
 from service.schema.cases import inputs
-from service.schema.cases.dataloaders import reset_case_loaders
-from service.schema.cases.resolving import caller_of, optional_uuid, uuid_of
 from service.schema.cases.types import CaseNode, case_node
 from service.schema.context import Info
-from service.schema.payloads import UserError, attempt
-
-ExpectedVersion = Annotated[
-    int | None,
-    strawberry.argument(
-        description="The case version the change is based on (Case.version); if the case has "
-        "changed since, nothing is changed and the error code is CONFLICT."
-    ),
-]
+from service.schema.payloads import ExpectedVersion, UserError, run_change
 
 
 @public_type("wrapper around a Case, which is guarded itself", name="CasePayload")
@@ -41,14 +32,12 @@ class CasePayload:
     errors: list[UserError]
 
 
-async def _in_savepoint(session: AsyncSession, step: Awaitable[OnCase[Any]]) -> OnCase[Any]:
-    async with session.begin_nested():
-        return await step
-
-
-async def _run(info: Info, step: Callable[[], Awaitable[OnCase[Any]]]) -> CasePayload:
-    result, errors = await attempt(_in_savepoint(info.context.session, step()))
-    reset_case_loaders(info)
+async def _run(
+    info: Info,
+    step: Callable[[Caller], Awaitable[OnCase[Any]]],
+    expected_version: int | None = None,
+) -> CasePayload:
+    result, errors = await run_change(info, step, expected_version)
     if result is None:
         return CasePayload(case=None, changed_id=None, errors=errors)
     return CasePayload(
@@ -66,17 +55,18 @@ class CasesMutation:
     ) -> CasePayload:
         return await _run(
             info,
-            lambda: service.propose_case(
-                caller_of(info, expected_version),
-                client_id=uuid_of(input.client_id, "client"),
+            lambda caller: service.propose_case(
+                caller,
+                client_id=parse_id(input.client_id, "client"),
                 profile=input.profile,
                 profiling_items=[
                     service.ProfilingInput(item.category, item.detail, item.subcategory)
                     for item in input.profiling_items
                 ],
                 intake_reasoning=input.intake_reasoning,
-                case_manager_id=optional_uuid(input.case_manager_id, "staff member"),
+                case_manager_id=parse_optional_id(input.case_manager_id, "staff member"),
             ),
+            expected_version,
         )
 
     @strawberry.mutation(description="Übergabe: admit into case management, or decline.")
@@ -85,13 +75,14 @@ class CasesMutation:
     ) -> CasePayload:
         return await _run(
             info,
-            lambda: service.decide_intake(
-                caller_of(info, expected_version),
-                case_id=uuid_of(input.case_id, "case"),
+            lambda caller: service.decide_intake(
+                caller,
+                case_id=parse_id(input.case_id, "case"),
                 admit=input.admit,
                 reasoning=input.reasoning,
                 care_variant=input.care_variant,
             ),
+            expected_version,
         )
 
     @strawberry.mutation(description="Add an assessment entry.")
@@ -103,14 +94,15 @@ class CasesMutation:
     ) -> CasePayload:
         return await _run(
             info,
-            lambda: work.add_assessment_entry(
-                caller_of(info, expected_version),
-                case_id=uuid_of(input.case_id, "case"),
+            lambda caller: work.add_assessment_entry(
+                caller,
+                case_id=parse_id(input.case_id, "case"),
                 kind=input.kind,
                 subcategory=input.subcategory,
                 subject=input.subject,
                 detail=input.detail,
             ),
+            expected_version,
         )
 
     @strawberry.mutation(description="Re-assess an entry; the old one stays as history.")
@@ -119,13 +111,14 @@ class CasesMutation:
     ) -> CasePayload:
         return await _run(
             info,
-            lambda: work.reassess_entry(
-                caller_of(info, expected_version),
-                entry_id=uuid_of(input.entry_id, "assessment entry"),
+            lambda caller: work.reassess_entry(
+                caller,
+                entry_id=parse_id(input.entry_id, "assessment entry"),
                 kind=input.kind,
                 subject=input.subject,
                 detail=input.detail,
             ),
+            expected_version,
         )
 
     @strawberry.mutation(description="Add a goal to the integration plan.")
@@ -134,12 +127,13 @@ class CasesMutation:
     ) -> CasePayload:
         return await _run(
             info,
-            lambda: work.add_goal(
-                caller_of(info, expected_version),
-                case_id=uuid_of(input.case_id, "case"),
+            lambda caller: work.add_goal(
+                caller,
+                case_id=parse_id(input.case_id, "case"),
                 title=input.title,
                 resources=input.resources,
             ),
+            expected_version,
         )
 
     @strawberry.mutation(description="Add a sub-goal with its target date to a goal.")
@@ -148,12 +142,13 @@ class CasesMutation:
     ) -> CasePayload:
         return await _run(
             info,
-            lambda: work.add_sub_goal(
-                caller_of(info, expected_version),
-                goal_id=uuid_of(input.goal_id, "plan item"),
+            lambda caller: work.add_sub_goal(
+                caller,
+                goal_id=parse_id(input.goal_id, "plan item"),
                 title=input.title,
                 target_date=input.target_date,
             ),
+            expected_version,
         )
 
     @strawberry.mutation(description="Add an activity to a goal or sub-goal.")
@@ -162,16 +157,17 @@ class CasesMutation:
     ) -> CasePayload:
         return await _run(
             info,
-            lambda: work.add_activity(
-                caller_of(info, expected_version),
-                parent_id=uuid_of(input.parent_id, "plan item"),
+            lambda caller: work.add_activity(
+                caller,
+                parent_id=parse_id(input.parent_id, "plan item"),
                 title=input.title,
                 responsible=input.responsible,
                 target_date=input.target_date,
-                partner_organisation_id=optional_uuid(
+                partner_organisation_id=parse_optional_id(
                     input.partner_organisation_id, "partner organisation"
                 ),
             ),
+            expected_version,
         )
 
     @strawberry.mutation(description="Fallsteuerung: record the outcome of a plan item.")
@@ -180,13 +176,14 @@ class CasesMutation:
     ) -> CasePayload:
         return await _run(
             info,
-            lambda: work.record_outcome(
-                caller_of(info, expected_version),
-                item_id=uuid_of(input.item_id, "plan item"),
+            lambda caller: work.record_outcome(
+                caller,
+                item_id=parse_id(input.item_id, "plan item"),
                 outcome=input.outcome,
                 on=input.on,
                 reason=input.reason,
             ),
+            expected_version,
         )
 
     @strawberry.mutation(description="Conclude a new version of the integration agreement.")
@@ -198,12 +195,13 @@ class CasesMutation:
     ) -> CasePayload:
         return await _run(
             info,
-            lambda: work.conclude_agreement(
-                caller_of(info, expected_version),
-                case_id=uuid_of(input.case_id, "case"),
+            lambda caller: work.conclude_agreement(
+                caller,
+                case_id=parse_id(input.case_id, "case"),
                 valid_from=input.valid_from,
                 valid_until=input.valid_until,
             ),
+            expected_version,
         )
 
     @strawberry.mutation(description="Record the six-monthly review.")
@@ -212,13 +210,14 @@ class CasesMutation:
     ) -> CasePayload:
         return await _run(
             info,
-            lambda: service.record_review(
-                caller_of(info, expected_version),
-                case_id=uuid_of(input.case_id, "case"),
+            lambda caller: service.record_review(
+                caller,
+                case_id=parse_id(input.case_id, "case"),
                 reasoning=input.reasoning,
                 prognosis=input.prognosis,
                 profile=input.profile,
             ),
+            expected_version,
         )
 
     @strawberry.mutation(description="Fallabgang: close the case.")
@@ -227,13 +226,14 @@ class CasesMutation:
     ) -> CasePayload:
         return await _run(
             info,
-            lambda: service.close_case(
-                caller_of(info, expected_version),
-                case_id=uuid_of(input.case_id, "case"),
+            lambda caller: service.close_case(
+                caller,
+                case_id=parse_id(input.case_id, "case"),
                 reason=input.reason,
                 reasoning=input.reasoning,
                 aftercare_until=input.aftercare_until,
             ),
+            expected_version,
         )
 
     @strawberry.mutation(description="Add an after-care note to a closed case in after-care.")
@@ -245,11 +245,12 @@ class CasesMutation:
     ) -> CasePayload:
         return await _run(
             info,
-            lambda: service.add_aftercare_note(
-                caller_of(info, expected_version),
-                case_id=uuid_of(input.case_id, "case"),
+            lambda caller: service.add_aftercare_note(
+                caller,
+                case_id=parse_id(input.case_id, "case"),
                 note=input.note,
             ),
+            expected_version,
         )
 
     @strawberry.mutation(description="Team leads: (re)assign the responsible case manager.")
@@ -261,11 +262,12 @@ class CasesMutation:
     ) -> CasePayload:
         return await _run(
             info,
-            lambda: service.assign_case_manager(
-                caller_of(info, expected_version),
-                case_id=uuid_of(input.case_id, "case"),
-                case_manager_id=uuid_of(input.case_manager_id, "staff member"),
+            lambda caller: service.assign_case_manager(
+                caller,
+                case_id=parse_id(input.case_id, "case"),
+                case_manager_id=parse_id(input.case_manager_id, "staff member"),
             ),
+            expected_version,
         )
 
     @strawberry.mutation(description="Register (or remove) the deputy of a case.")
@@ -277,11 +279,12 @@ class CasesMutation:
     ) -> CasePayload:
         return await _run(
             info,
-            lambda: service.register_deputy(
-                caller_of(info, expected_version),
-                case_id=uuid_of(input.case_id, "case"),
-                deputy_id=optional_uuid(input.deputy_id, "staff member"),
+            lambda caller: service.register_deputy(
+                caller,
+                case_id=parse_id(input.case_id, "case"),
+                deputy_id=parse_optional_id(input.deputy_id, "staff member"),
             ),
+            expected_version,
         )
 
     @strawberry.mutation(description="Add a document to the case file.")
@@ -290,9 +293,9 @@ class CasesMutation:
     ) -> CasePayload:
         return await _run(
             info,
-            lambda: documents.add_document(
-                caller_of(info, expected_version),
-                case_id=uuid_of(input.case_id, "case"),
+            lambda caller: documents.add_document(
+                caller,
+                case_id=parse_id(input.case_id, "case"),
                 title=input.title,
                 area=input.area,
                 media_type=input.media_type,
@@ -301,4 +304,5 @@ class CasesMutation:
                 visible_to_client=input.visible_to_client,
                 data_category=input.data_category,
             ),
+            expected_version,
         )

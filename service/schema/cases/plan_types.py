@@ -17,8 +17,8 @@ from service.policy.categories import DataCategory
 from service.policy.guard import GuardTag, personal_field, personal_type
 from service.schema.cases import enums
 from service.schema.cases.common import StaffMember, staff_member, tag
-from service.schema.cases.dataloaders import case_loaders
 from service.schema.context import Info
+from service.schema.dataloaders import StaffByIdLoader
 
 PLAN = DataCategory.INTEGRATION_PLAN
 NOTES = DataCategory.CASE_NOTES  # the case manager's reasoning, not the plan shared with the client
@@ -254,4 +254,4 @@ class AftercareNoteNode:
 
     @personal_field(PLAN)
     async def author(self, info: Info) -> StaffMember | None:
-        return staff_member(await case_loaders(info).staff_by_id.load(self.row.author_id))
+        return staff_member(await info.context.loader(StaffByIdLoader).load(self.row.author_id))

@@ -11,13 +11,13 @@ from datetime import date, datetime
 
 import strawberry
 
-from service.cases.caller import add_months
 from service.cases.models import Case, CaseStatus, ProfilingItem
 from service.cases.vocabulary import (
     CASE_DURATION_LIMIT_MONTHS,
     NEED_CATEGORIES,
     RULE_OF_THUMB_NEEDS,
 )
+from service.moments import add_months
 from service.policy.categories import DataCategory
 from service.policy.facts import Access
 from service.policy.guard import ROW_CATEGORY, GuardTag, personal_field, personal_type
@@ -30,7 +30,18 @@ from service.schema.cases.cooperation_types import (
     CooperationRequestNode,
     PotentialAnalysisNode,
 )
-from service.schema.cases.dataloaders import case_loaders, loaded
+from service.schema.cases.dataloaders import (
+    AftercareNotesByCaseLoader,
+    AgreementsByCaseLoader,
+    CaseReviewsByCaseLoader,
+    ConciliationsByCaseLoader,
+    CooperationPlansByCaseLoader,
+    CooperationRequestsByCaseLoader,
+    DocumentsByCaseLoader,
+    PlanItemsByCaseLoader,
+    PotentialAnalysesByCaseLoader,
+    ProfilingItemsByCaseLoader,
+)
 from service.schema.cases.document_types import DocumentNode, document_node
 from service.schema.cases.plan_types import (
     AftercareNoteNode,
@@ -41,6 +52,7 @@ from service.schema.cases.plan_types import (
 )
 from service.schema.clients.types import ClientNode, client_node
 from service.schema.context import Info
+from service.schema.dataloaders import ClientByIdLoader, StaffByIdLoader, loaded
 
 STATUS = DataCategory.CASE_STATUS
 INTAKE = DataCategory.INTAKE
@@ -94,7 +106,7 @@ class IntakeNode:
 
     @personal_field(INTAKE)
     async def profiling_items(self, info: Info) -> list[ProfilingItemNode] | None:
-        rows = await case_loaders(info).profiling_items_by_case.load(self.case.id)
+        rows = await info.context.loader(ProfilingItemsByCaseLoader).load(self.case.id)
         return [profiling_item_node(self.case, self.guard.access, row) for row in rows]
 
     @personal_field(
@@ -113,7 +125,7 @@ class IntakeNode:
         return await self._needs(info) >= RULE_OF_THUMB_NEEDS
 
     async def _needs(self, info: Info) -> int:
-        rows = await case_loaders(info).profiling_items_by_case.load(self.case.id)
+        rows = await info.context.loader(ProfilingItemsByCaseLoader).load(self.case.id)
         return sum(1 for row in rows if row.category in NEED_CATEGORIES)
 
     @personal_field(INTAKE, description="Zugangsbegründung (höchstens 1500 Zeichen).")
@@ -140,7 +152,7 @@ class IntakeNode:
 def _staff(info: Info, staff_id) -> StaffMember | Awaitable[StaffMember | None] | None:
     if staff_id is None:
         return None
-    return loaded(case_loaders(info).staff_by_id, staff_id, staff_member)
+    return loaded(info.context.loader(StaffByIdLoader), staff_id, staff_member)
 
 
 @personal_type(name="Case", description="Ein Fall im beschäftigungsorientierten Fallmanagement.")
@@ -156,7 +168,7 @@ class CaseNode:
     def client(self, info: Info) -> ClientNode:
         access = self.guard.access
         return loaded(
-            case_loaders(info).client_by_id,
+            info.context.loader(ClientByIdLoader),
             self.row.client_id,
             lambda row: client_node(row, access),
         )
@@ -235,17 +247,17 @@ class CaseNode:
 
     @personal_field(PLAN, description="Integrationsplan: Ziele mit Teilzielen und Aktivitäten.")
     async def goals(self, info: Info) -> list[GoalNode] | None:
-        items = await case_loaders(info).plan_items_by_case.load(self.row.id)
+        items = await info.context.loader(PlanItemsByCaseLoader).load(self.row.id)
         return goal_nodes(self.row, self.guard, items)
 
     @personal_field(PLAN, description="Eingliederungsvereinbarungen, älteste zuerst.")
     async def agreements(self, info: Info) -> list[AgreementNode] | None:
-        rows = await case_loaders(info).agreements_by_case.load(self.row.id)
+        rows = await info.context.loader(AgreementsByCaseLoader).load(self.row.id)
         return [self._child(AgreementNode, "integration_agreement", row) for row in rows]
 
     @personal_field(PLAN, description="Potenzialanalysen (§ 15 Abs. 1 SGB II), älteste zuerst.")
     async def potential_analyses(self, info: Info) -> list[PotentialAnalysisNode] | None:
-        rows = await case_loaders(info).potential_analyses_by_case.load(self.row.id)
+        rows = await info.context.loader(PotentialAnalysesByCaseLoader).load(self.row.id)
         return [
             PotentialAnalysisNode(
                 guard=tag(self.row, self.guard.access, "potential_analysis", row.id),
@@ -261,32 +273,32 @@ class CaseNode:
         "Eingliederungsvereinbarungen), älteste zuerst; sie überschneiden sich nie.",
     )
     async def cooperation_plans(self, info: Info) -> list[CooperationPlanNode] | None:
-        rows = await case_loaders(info).cooperation_plans_by_case.load(self.row.id)
+        rows = await info.context.loader(CooperationPlansByCaseLoader).load(self.row.id)
         return [self._child(CooperationPlanNode, "cooperation_plan", row) for row in rows]
 
     @personal_field(PLAN, description="Schlichtungsverfahren (§ 15a SGB II).")
     async def conciliations(self, info: Info) -> list[ConciliationNode] | None:
-        rows = await case_loaders(info).conciliations_by_case.load(self.row.id)
+        rows = await info.context.loader(ConciliationsByCaseLoader).load(self.row.id)
         return [self._child(ConciliationNode, "conciliation", row) for row in rows]
 
     @personal_field(PLAN, description="Aufforderungen mit Rechtsfolgenbelehrung.")
     async def cooperation_requests(self, info: Info) -> list[CooperationRequestNode] | None:
-        rows = await case_loaders(info).cooperation_requests_by_case.load(self.row.id)
+        rows = await info.context.loader(CooperationRequestsByCaseLoader).load(self.row.id)
         return [self._child(CooperationRequestNode, "cooperation_request", row) for row in rows]
 
     @personal_field(PLAN, description="Überprüfungen, älteste zuerst.")
     async def reviews(self, info: Info) -> list[ReviewNode] | None:
-        rows = await case_loaders(info).reviews_by_case.load(self.row.id)
+        rows = await info.context.loader(CaseReviewsByCaseLoader).load(self.row.id)
         return [self._child(ReviewNode, "case_review", row) for row in rows]
 
     @personal_field(PLAN, description="Vermerke der Nachbetreuung.")
     async def aftercare_notes(self, info: Info) -> list[AftercareNoteNode] | None:
-        rows = await case_loaders(info).aftercare_notes_by_case.load(self.row.id)
+        rows = await info.context.loader(AftercareNotesByCaseLoader).load(self.row.id)
         return [self._child(AftercareNoteNode, "aftercare_note", row) for row in rows]
 
     @personal_field(DataCategory.DOCUMENTS, description="Dokumentenverwaltung.")
     async def documents(self, info: Info) -> list[DocumentNode] | None:
-        rows = await case_loaders(info).documents_by_case.load(self.row.id)
+        rows = await info.context.loader(DocumentsByCaseLoader).load(self.row.id)
         return [document_node(self.row, self.guard.access, row) for row in rows]
 
     def _child(self, node_type, object_type: str, row):

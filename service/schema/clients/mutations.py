@@ -7,10 +7,10 @@ import strawberry
 from service.audit.object_types import object_type_of_table
 from service.audit.writes import camel
 from service.clients import privacy
+from service.ids import parse_id
 from service.policy.guard import public_type
 from service.schema.context import Info
-from service.schema.ids import parse_id
-from service.schema.payloads import UserError, attempt_call
+from service.schema.payloads import UserError, run_change
 
 
 @public_type("the outcome of a data-protection officer's action: an id and two flags")
@@ -30,11 +30,13 @@ class ClientPrivacyMutation:
     async def restrict_client(
         self, info: Info, client_id: strawberry.ID, reason: str
     ) -> PrivacyPayload:
-        done, errors = await attempt_call(
+        done, errors = await run_change(
             info,
-            privacy.restrict,
-            client_id=parse_id(client_id, "client"),
-            reason=reason,
+            lambda caller: privacy.restrict(
+                caller,
+                client_id=parse_id(client_id, "client"),
+                reason=reason,
+            ),
         )
         if done is None:
             return PrivacyPayload(client_id=None, restricted=None, erased=None, errors=errors)
@@ -44,10 +46,12 @@ class ClientPrivacyMutation:
         description="Lift a restriction: reads and changes are allowed again by policy."
     )
     async def lift_restriction(self, info: Info, client_id: strawberry.ID) -> PrivacyPayload:
-        done, errors = await attempt_call(
+        done, errors = await run_change(
             info,
-            privacy.lift_restriction,
-            client_id=parse_id(client_id, "client"),
+            lambda caller: privacy.lift_restriction(
+                caller,
+                client_id=parse_id(client_id, "client"),
+            ),
         )
         if done is None:
             return PrivacyPayload(client_id=None, restricted=None, erased=None, errors=errors)
@@ -58,10 +62,12 @@ class ClientPrivacyMutation:
         "while a case is open. Keys stay; the audit records that data was erased, not what."
     )
     async def erase_client(self, info: Info, client_id: strawberry.ID) -> PrivacyPayload:
-        done, errors = await attempt_call(
+        done, errors = await run_change(
             info,
-            privacy.erase,
-            client_id=parse_id(client_id, "client"),
+            lambda caller: privacy.erase(
+                caller,
+                client_id=parse_id(client_id, "client"),
+            ),
         )
         if done is None:
             return PrivacyPayload(client_id=None, restricted=None, erased=None, errors=errors)

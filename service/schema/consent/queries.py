@@ -3,6 +3,7 @@ from __future__ import annotations
 import strawberry
 
 from service.consent.service import list_consents
+from service.ids import parse_id
 from service.schema.consent.types import (
     ConsentNode,
     DataCategoryInfo,
@@ -10,7 +11,6 @@ from service.schema.consent.types import (
     data_categories,
 )
 from service.schema.context import Info
-from service.schema.ids import parse_id
 
 
 @strawberry.type
@@ -26,12 +26,5 @@ class ConsentQuery:
         "caller may see the client."
     )
     async def consents(self, info: Info, client_id: strawberry.ID) -> list[ConsentNode]:
-        context = info.context
-        views = await list_consents(
-            context.session,
-            actor=context.actor,
-            authorizer=context.authorizer,
-            client_id=parse_id(client_id, "client"),
-            now=context.now,
-        )
+        views = await list_consents(info.context.caller(), client_id=parse_id(client_id, "client"))
         return [consent_node(view) for view in views]

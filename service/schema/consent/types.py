@@ -11,8 +11,8 @@ from service.policy.facts import ConsentDirection as ConsentDirectionEnum
 from service.policy.facts import ConsentPurpose as ConsentPurposeEnum
 from service.policy.guard import GuardTag, personal_field, personal_type, public_type
 from service.schema.cases.common import StaffMember, staff_member
-from service.schema.cases.dataloaders import case_loaders, loaded
 from service.schema.context import Info
+from service.schema.dataloaders import StaffByIdLoader, loaded
 from service.schema.partners.types import NetworkPartner, network_partner_of
 
 ConsentPurpose = strawberry.enum(
@@ -100,7 +100,7 @@ class ConsentNode:
         deputy_id = self.view.row.deputy_id
         if deputy_id is None:
             return None
-        return loaded(case_loaders(info).staff_by_id, deputy_id, staff_member)
+        return loaded(info.context.loader(StaffByIdLoader), deputy_id, staff_member)
 
     @personal_field(DataCategory.CONSENTS)
     def direction(self) -> ConsentDirection | None:

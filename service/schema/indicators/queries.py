@@ -7,8 +7,8 @@ from typing import Annotated
 
 import strawberry
 
+from service.ids import parse_optional_id
 from service.indicators import service
-from service.schema.cases.resolving import caller_of, optional_uuid
 from service.schema.context import Info
 from service.schema.indicators.types import IndicatorsNode, TeamNode, indicators_node, team_node
 
@@ -21,7 +21,7 @@ def _min_group_size(info: Info) -> int:
 class IndicatorsQuery:
     @strawberry.field(description="The jobcenter's teams, to ask for their indicators.")
     async def teams(self, info: Info) -> list[TeamNode]:
-        return [team_node(team) for team in await service.teams(caller_of(info))]
+        return [team_node(team) for team in await service.teams(info.context.caller())]
 
     @strawberry.field(
         description="Kennzahlen für ganze Kalendermonate (from: Monatserster, to: Monatsletzter), "
@@ -35,10 +35,10 @@ class IndicatorsQuery:
         team_id: strawberry.ID | None = None,
     ) -> IndicatorsNode:
         result = await service.indicators(
-            caller_of(info),
+            info.context.caller(),
             period_from=from_,
             period_to=to,
-            team_id=optional_uuid(team_id, "team"),
+            team_id=parse_optional_id(team_id, "team"),
             min_group_size=_min_group_size(info),
         )
         return indicators_node(result)

@@ -4,7 +4,6 @@ a consent names: a client's page of referrals and consents costs one query for t
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,12 +16,16 @@ from service.tenants.models import Tenant
 NetworkKey = tuple[uuid.UUID, uuid.UUID]  # (jobcenter, partner organisation)
 
 
-def network_entries_by_key(session: AsyncSession) -> DataLoader[NetworkKey, NetworkEntry | None]:
+class NetworkEntryByKeyLoader(DataLoader[NetworkKey, NetworkEntry | None]):
     """The organisation as a network partner of the jobcenter; None where row-level security
     shows no such membership (it is the request's jobcenter's, or the partner's own)."""
 
-    async def load(keys: Sequence[NetworkKey]) -> list[NetworkEntry | None]:
-        rows = await session.execute(
+    def __init__(self, session: AsyncSession) -> None:
+        super().__init__(load_fn=self._load)
+        self._session = session
+
+    async def _load(self, keys: list[NetworkKey]) -> list[NetworkEntry | None]:
+        rows = await self._session.execute(
             select(NetworkMembership, PartnerOrganisation, Tenant)
             .join(
                 PartnerOrganisation,
@@ -42,5 +45,3 @@ def network_entries_by_key(session: AsyncSession) -> DataLoader[NetworkKey, Netw
             for membership, organisation, tenant in rows
         }
         return [found.get(key) for key in keys]
-
-    return DataLoader(load_fn=load)

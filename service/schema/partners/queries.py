@@ -16,10 +16,5 @@ class PartnersQuery:
     async def network_partners(
         self, info: Info, service_category: ServiceCategory | None = None
     ) -> list[NetworkPartner]:
-        entries = await list_network(
-            info.context.session,
-            actor=info.context.actor,
-            authorizer=info.context.authorizer,
-            service_category=service_category,
-        )
+        entries = await list_network(info.context.caller(), service_category=service_category)
         return [network_partner(entry) for entry in entries]

@@ -10,7 +10,7 @@ from service.partners.service import NetworkEntry
 from service.policy.guard import public_type
 from service.schema.context import Info
 from service.schema.identity.types import Jobcenter, PartnerOrganisation
-from service.schema.partners.dataloaders import network_entries_by_key
+from service.schema.partners.dataloaders import NetworkEntryByKeyLoader
 
 ServiceCategory = strawberry.enum(
     ServiceCategoryEnum,
@@ -57,6 +57,6 @@ async def network_partner_of(
     (`networkPartners` stays staff's and partners')."""
     if organisation_id is None:
         return None
-    loader = info.context.loader(network_entries_by_key)
+    loader = info.context.loader(NetworkEntryByKeyLoader)
     entry = await loader.load((tenant_id, organisation_id))
     return None if entry is None else network_partner(entry)

@@ -1,28 +1,20 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
 
 import strawberry
 
+from service.caller import Caller
+from service.ids import parse_id
 from service.policy.guard import public_type
 from service.referrals import service
 from service.referrals.models import Attendance as AttendanceEnum
 from service.referrals.models import ReferralStatus as ReferralStatusEnum
 from service.referrals.service import ReferralView
 from service.schema.context import Info
-from service.schema.ids import parse_id
-from service.schema.payloads import UserError, attempt_call
+from service.schema.payloads import ExpectedVersion, UserError, run_change
 from service.schema.referrals.inputs import CreateReferralInput, ReportProgressInput
 from service.schema.referrals.types import ReferralNode, ReferralStatus, referral_node
-
-ExpectedVersion = Annotated[
-    int | None,
-    strawberry.argument(
-        description="The referral version the change is based on (Referral.version); if it has "
-        "changed since, nothing is changed and the error code is CONFLICT."
-    ),
-]
 
 
 @public_type("a wrapper; the referral is classified on its own")
@@ -32,9 +24,11 @@ class ReferralPayload:
 
 
 async def _run(
-    info: Info, change: Callable[..., Awaitable[ReferralView]], **arguments: Any
+    info: Info,
+    change: Callable[[Caller], Awaitable[ReferralView]],
+    expected_version: int | None = None,
 ) -> ReferralPayload:
-    return _payload(await attempt_call(info, change, **arguments))
+    return _payload(await run_change(info, change, expected_version))
 
 
 def _payload(result) -> ReferralPayload:
@@ -48,12 +42,14 @@ class ReferralMutation:
     async def create_referral(self, info: Info, input: CreateReferralInput) -> ReferralPayload:
         return await _run(
             info,
-            service.create_referral,
-            case_id=parse_id(input.case_id, "case"),
-            partner_organisation_id=parse_id(input.partner_organisation_id, "organisation"),
-            service_category=input.service_category,
-            purpose=input.purpose,
-            first_report_due=input.first_report_due,
+            lambda caller: service.create_referral(
+                caller,
+                case_id=parse_id(input.case_id, "case"),
+                partner_organisation_id=parse_id(input.partner_organisation_id, "organisation"),
+                service_category=input.service_category,
+                purpose=input.purpose,
+                first_report_due=input.first_report_due,
+            ),
         )
 
     @strawberry.mutation(description="The partner accepts or declines (with a reason).")
@@ -67,11 +63,13 @@ class ReferralMutation:
     ) -> ReferralPayload:
         return await _run(
             info,
-            service.respond_to_referral,
-            referral_id=parse_id(referral_id, "referral"),
-            accept=accept,
-            reason=reason,
-            expected_version=expected_version,
+            lambda caller: service.respond_to_referral(
+                caller,
+                referral_id=parse_id(referral_id, "referral"),
+                accept=accept,
+                reason=reason,
+            ),
+            expected_version,
         )
 
     @strawberry.mutation(
@@ -87,11 +85,13 @@ class ReferralMutation:
     ) -> ReferralPayload:
         return await _run(
             info,
-            service.update_referral_status,
-            referral_id=parse_id(referral_id, "referral"),
-            status=ReferralStatusEnum(status),
-            reason=reason,
-            expected_version=expected_version,
+            lambda caller: service.update_referral_status(
+                caller,
+                referral_id=parse_id(referral_id, "referral"),
+                status=ReferralStatusEnum(status),
+                reason=reason,
+            ),
+            expected_version,
         )
 
     @strawberry.mutation(description="The partner reports back (Rückmeldung).")
@@ -100,12 +100,14 @@ class ReferralMutation:
     ) -> ReferralPayload:
         return await _run(
             info,
-            service.report_progress,
-            referral_id=parse_id(input.referral_id, "referral"),
-            reported_on=input.reported_on,
-            attendance=AttendanceEnum(input.attendance),
-            text=input.text,
-            next_appointment=input.next_appointment,
-            status=ReferralStatusEnum(input.status) if input.status else None,
-            expected_version=expected_version,
+            lambda caller: service.report_progress(
+                caller,
+                referral_id=parse_id(input.referral_id, "referral"),
+                reported_on=input.reported_on,
+                attendance=AttendanceEnum(input.attendance),
+                text=input.text,
+                next_appointment=input.next_appointment,
+                status=ReferralStatusEnum(input.status) if input.status else None,
+            ),
+            expected_version,
         )

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import strawberry
 
+from service.ids import parse_id
+from service.paging import decode_cursor, page_size
 from service.referrals import service
 from service.referrals.models import ReferralStatus as ReferralStatusEnum
 from service.schema.context import Info
-from service.schema.ids import parse_id
-from service.schema.pagination import Connection, connection, decode_cursor, page_size
+from service.schema.pagination import Connection, connection
 from service.schema.referrals.types import ReferralNode, ReferralStatus, referral_node
 
 
@@ -24,13 +25,9 @@ class ReferralQuery:
         status: ReferralStatus | None = None,
         overdue: bool | None = None,
     ) -> Connection[ReferralNode]:
-        context = info.context
         size = page_size(first)
         views = await service.list_referrals(
-            context.session,
-            actor=context.actor,
-            authorizer=context.authorizer,
-            now=context.now,
+            info.context.caller(),
             status=ReferralStatusEnum(status) if status else None,
             overdue=overdue,
             after=decode_cursor(after),
@@ -39,18 +36,14 @@ class ReferralQuery:
         return connection(
             views,
             size,
+            after=after,
             key=lambda view: (view.row.created_at, view.row.id),
             node=referral_node,
         )
 
     @strawberry.field(description="One referral; NOT_FOUND if it is not the caller's to see.")
     async def referral(self, info: Info, id: strawberry.ID) -> ReferralNode:
-        context = info.context
         view = await service.get_referral(
-            context.session,
-            actor=context.actor,
-            authorizer=context.authorizer,
-            referral_id=parse_id(id, "referral"),
-            now=context.now,
+            info.context.caller(), referral_id=parse_id(id, "referral")
         )
         return referral_node(view)

@@ -16,6 +16,7 @@ from service.referrals.service import ReferralView, is_overdue
 from service.schema.cases.types import CaseNode, case_node
 from service.schema.clients.types import ClientNode, client_node
 from service.schema.context import Info
+from service.schema.dataloaders import ClientByIdLoader
 from service.schema.identity.types import Jobcenter, PartnerOrganisation
 from service.schema.partners.types import NetworkPartner, ServiceCategory, network_partner_of
 from service.schema.referrals import dataloaders
@@ -139,19 +140,19 @@ class ReferralNode:
 
     @personal_field(DataCategory.REFERRAL, description="No report yet although the first was due.")
     async def overdue(self, info: Info) -> bool | None:
-        reports = await info.context.loader(dataloaders.progress_reports_by_referral).load(
+        reports = await info.context.loader(dataloaders.ProgressReportsByReferralLoader).load(
             self.view.row.id
         )
         return is_overdue(self.view.row, reports, info.context.now.date())
 
     @strawberry.field(description="The jobcenter that made the referral.")
     async def jobcenter(self, info: Info) -> Jobcenter:
-        row = await info.context.loader(dataloaders.tenants_by_id).load(self.view.row.tenant_id)
+        row = await info.context.loader(dataloaders.TenantByIdLoader).load(self.view.row.tenant_id)
         return Jobcenter(id=strawberry.ID(str(row.id)), slug=row.slug, name=row.name)
 
     @strawberry.field(description="The network partner it went to.")
     async def partner_organisation(self, info: Info) -> PartnerOrganisation:
-        row = await info.context.loader(dataloaders.organisations_by_id).load(
+        row = await info.context.loader(dataloaders.OrganisationByIdLoader).load(
             self.view.row.partner_organisation_id
         )
         return PartnerOrganisation(id=strawberry.ID(str(row.id)), slug=row.slug, name=row.name)
@@ -167,7 +168,7 @@ class ReferralNode:
 
     @strawberry.field(description="The client; each field only as far as policy and consent allow.")
     async def client(self, info: Info) -> ClientNode | None:
-        row = await info.context.loader(dataloaders.clients_by_id).load(self.view.row.client_id)
+        row = await info.context.loader(ClientByIdLoader).load(self.view.row.client_id)
         return client_node(row, self.view.access) if row else None
 
     @strawberry.field(
@@ -175,12 +176,12 @@ class ReferralNode:
         "as the client's consent for this referral covers its category."
     )
     async def case(self, info: Info) -> CaseNode | None:
-        row = await info.context.loader(dataloaders.cases_by_id).load(self.view.row.case_id)
+        row = await info.context.loader(dataloaders.CaseByIdLoader).load(self.view.row.case_id)
         return case_node(row, self.view.access) if row else None
 
     @strawberry.field
     async def status_history(self, info: Info) -> list[StatusChangeNode]:
-        rows = await info.context.loader(dataloaders.status_changes_by_referral).load(
+        rows = await info.context.loader(dataloaders.StatusChangesByReferralLoader).load(
             self.view.row.id
         )
         return [
@@ -190,7 +191,7 @@ class ReferralNode:
 
     @strawberry.field
     async def progress_reports(self, info: Info) -> list[ProgressReportNode]:
-        rows = await info.context.loader(dataloaders.progress_reports_by_referral).load(
+        rows = await info.context.loader(dataloaders.ProgressReportsByReferralLoader).load(
             self.view.row.id
         )
         return [self._report(info, row) for row in rows]

@@ -1,0 +1,88 @@
+"""The loaders' two shapes, and the loaders every domain's types share (STYLE.md habit 6).
+
+Each loader is one class named after what it loads and by what (`ClientByIdLoader`,
+`GoalsByCaseLoader`: Saleor's style), made per request by the context
+(`info.context.loader(ClientByIdLoader)`) and never shared between requests: their caches
+hold rows read under one actor's row-level-security scope. They need no lock of their own: the
+request session queues concurrent statements (service/db/engine.py, RequestSession).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, ClassVar, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.dataloader import DataLoader
+
+from service.clients.models import Client
+from service.staff.models import StaffUser
+
+T = TypeVar("T")
+
+
+class RowByIdLoader(DataLoader[uuid.UUID, Any]):
+    """Rows of `model` by their id; None where there is none, or none visible."""
+
+    model: ClassVar[Any]
+
+    def __init__(self, session: AsyncSession) -> None:
+        super().__init__(load_fn=self._load)
+        self._session = session
+
+    async def _load(self, ids: list[uuid.UUID]) -> Sequence[Any]:
+        model = self.model
+        rows = await self._session.scalars(select(model).where(model.id.in_(ids)))
+        by_id = {row.id: row for row in rows}
+        return [by_id.get(key) for key in ids]
+
+
+class RowsByParentLoader(DataLoader[uuid.UUID, list[Any]]):
+    """Rows of `model` per parent id (the column `parent`), in `order`, then by id."""
+
+    model: ClassVar[Any]
+    parent: ClassVar[str]
+    order: ClassVar[tuple[Any, ...]]
+    options: ClassVar[tuple[Any, ...]] = ()
+
+    def __init__(self, session: AsyncSession) -> None:
+        super().__init__(load_fn=self._load)
+        self._session = session
+
+    async def _load(self, parent_ids: list[uuid.UUID]) -> Sequence[list[Any]]:
+        model, parent = self.model, getattr(self.model, self.parent)
+        rows = await self._session.scalars(
+            select(model)
+            .where(parent.in_(parent_ids))
+            .options(*self.options)
+            .order_by(*self.order, model.id)
+        )
+        grouped: dict[uuid.UUID, list[Any]] = defaultdict(list)
+        for row in rows:
+            grouped[getattr(row, self.parent)].append(row)
+        return [grouped[key] for key in parent_ids]
+
+
+class ClientByIdLoader(RowByIdLoader):
+    model = Client
+
+
+class StaffByIdLoader(RowByIdLoader):
+    model = StaffUser
+
+
+def loaded(loader: DataLoader, key: Any, build: Callable[[Any], T]) -> T | Awaitable[T]:
+    """`build(row)` at once if the loader holds the row already (a page prefetched it), else an
+    awaitable of it. graphql-core resolves a plain value in place; every awaitable costs it a
+    task and a gather per object (≈ 7 % of a 50-case list's CPU, bench/RESULTS.md, sixth run)."""
+    future = loader.cache_map.get(key)
+    if future is not None and future.done() and future.exception() is None:
+        return build(future.result())
+    return _build_later(loader.load(key), build)
+
+
+async def _build_later(row: Awaitable[Any], build: Callable[[Any], T]) -> T:
+    return build(await row)
