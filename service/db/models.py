@@ -14,12 +14,14 @@ from service.clients.models import Client
 from service.clients.privacy_models import ClientRestriction
 from service.consent.models import Consent, ConsentRevocation
 from service.db.base import Base
+from service.diary.models import Appointment, CaseNote, FollowUp
 from service.partners.models import NetworkMembership, PartnerOrganisation, PartnerUser
 from service.referrals.models import ProgressReport, Referral, ReferralStatusChange
 from service.staff.models import StaffUser
 from service.tenants.models import Tenant
 
 __all__ = [
+    "Appointment",
     "AuditBasis",
     "AuditChainHead",
     "AuditEntry",
@@ -28,11 +30,13 @@ __all__ = [
     "AuditRequest",
     "Base",
     "Case",
+    "CaseNote",
     "Client",
     "ClientRestriction",
     "Consent",
     "ConsentRevocation",
     "CooperationPlan",
+    "FollowUp",
     "NetworkMembership",
     "PartnerOrganisation",
     "PartnerUser",
