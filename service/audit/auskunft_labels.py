@@ -105,6 +105,18 @@ OBJECT_TYPES: dict[str, ObjectType] = {
         ("CooperationRequest",),
         ("cooperation_requests",),
     ),
+    "case_diary": ObjectType(
+        "Vermerke, Termine und Wiedervorlagen eines Falls", DataCategory.CASE_NOTES, ("CaseDiary",)
+    ),
+    "case_note": ObjectType(
+        "Historienvermerk", DataCategory.CASE_NOTES, ("CaseNote",), ("case_notes",)
+    ),
+    "appointment": ObjectType(
+        "Termin", DataCategory.APPOINTMENTS, ("Appointment",), ("appointments",)
+    ),
+    "follow_up": ObjectType(
+        "Wiedervorlage", DataCategory.CASE_NOTES, ("FollowUp",), ("follow_ups",)
+    ),
     "document": ObjectType("Dokument", DataCategory.DOCUMENTS, ("Document",), ("case_documents",)),
     "document_content": ObjectType("Dokumentinhalt", DataCategory.DOCUMENTS, ("DocumentContent",)),
     "referral": ObjectType(
