@@ -99,7 +99,7 @@ def _create_tables() -> None:
         sa.Column("kind", sa.String(20), nullable=False),
         sa.Column("noted_on", sa.Date(), nullable=False),
         sa.Column("subject", sa.String(200), nullable=False),
-        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("text", sa.String(4000), nullable=False),
         *_ref(
             "case_notes", "corrects_id", "case_notes", nullable=True, name="fk_case_notes_corrects"
         ),

@@ -70,7 +70,9 @@ class CaseNote(Base):
     kind: Mapped[str] = mapped_column(String(20), info=kept(NOTES, CODE))
     noted_on: Mapped[date] = mapped_column(info=kept(NOTES, DATE))
     subject: Mapped[str] = mapped_column(String(200), info=free_text(NOTES))
-    text: Mapped[str] = mapped_column(Text, info=free_text(NOTES))
+    # varchar like the subject, not text: erasure blanks both with one bound parameter, and
+    # PostgreSQL refuses to deduce it as varchar and text at once (found by the erasure test).
+    text: Mapped[str] = mapped_column(String(4000), info=free_text(NOTES))
     corrects_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     author_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     created_at: Mapped[datetime] = created_at(WRITTEN_AT)
