@@ -175,6 +175,7 @@ CATEGORY_PHRASES: dict[DataCategory, str] = {
     DataCategory.ASSESSMENT_ADDICTION: "Angaben zu Suchtfragen",
     DataCategory.INTEGRATION_PLAN: "Ihren Integrationsplan (Ziele, Aktivitäten, Vereinbarungen)",
     DataCategory.CASE_NOTES: "Begründungen und Vermerke aus Ihrem Fallmanagement",
+    DataCategory.APPOINTMENTS: "Ihre Termine (wann, wo, ob wahrgenommen)",
     DataCategory.DOCUMENTS: "Ihre Dokumente",
     DataCategory.PROTECTED_DOCUMENTS: "Dokumente des geschützten Bereichs",
     DataCategory.REFERRAL: "Angaben zu Ihrer Vermittlung an einen Netzwerkpartner",
