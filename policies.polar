@@ -293,6 +293,30 @@ allow(user: User, "indicators:read", access: Access) if
     "same_jobcenter" in access.relations;
 
 # ---------------------------------------------------------------------------------------------
+# --- The case manager's diary (service/diary/): notes (Historienvermerke), appointments
+# (Termine), follow-ups (Wiedervorlagen). Writing them is `case:work` above: the responsible
+# case manager, or a deputy under the client's active deputy consent. Notes and follow-ups are
+# case_notes, the protected area (domain/000: the case manager's working space): no team lead,
+# no placement officer, no client, a partner only under a consent that names case_notes.
+
+# The client reads their own appointments — when, where, what kind, whether held: they are the
+# one who has to come (§ 59 SGB II with § 309 SGB III, Meldepflicht), and an appointment
+# recorded as missed can have consequences for them (§ 32 SGB II). Not the internal note nor the
+# reason recorded for a missed one: those are case_notes.
+may_read(user: User, access: Access, "appointments") if
+    user.has_role("client") and
+    "data_subject" in access.relations;
+
+# The due list is a case manager's own: their follow-ups and appointments across the cases they
+# work on (each case then asked as `case:work`). Team leads steer caseloads (`caseload:read`),
+# and per-person counts of overdue follow-ups would be a measure of one employee's work, which
+# domain/002 rules out for leaders ("keine Ergebnisse ..., welche auf einzelne Mitarbeiterinnen
+# oder Mitarbeiter bezogen werden können"); they get no such list.
+allow(user: User, "due_list:read", access: Access) if
+    user.has_role("case_manager") and
+    "same_jobcenter" in access.relations;
+
+# ---------------------------------------------------------------------------------------------
 # --- Administration (Stammdatenpflege). `access` is the jobcenter's ("same_jobcenter"), or a
 # client as the jobcenter's directory shows them (flag "client_directory": the administration's
 # own views and the client search, service/admin/directory.py; nowhere else).

@@ -16,6 +16,7 @@ from service.clients import models as client_models
 from service.clients import privacy_models
 from service.consent import models as consent_models
 from service.db.base import Base
+from service.diary import models as diary_models
 from service.partners import models as partner_models
 from service.referrals import models as referral_models
 from service.staff import models as staff_models
@@ -28,6 +29,7 @@ DOMAIN_MODELS = (
     client_models,
     privacy_models,
     consent_models,
+    diary_models,
     partner_models,
     referral_models,
     staff_models,

@@ -25,6 +25,7 @@ from service.cases.vocabulary import AssessmentSubcategory, PlanItemKind
 from service.identity.roles import Role
 from service.staff.models import Team
 from tests.cases.factories import CaseFactories
+from tests.diary.conftest import diary_rows
 from tests.factories import Factories, Jobcenter, Organisation, Person
 from tests.graphql import post_graphql
 from tests.referral_factories import (
@@ -140,6 +141,30 @@ REPORT_PROGRESS = mutation(
     'attendance: ATTENDED, text: "Erstgespräch geführt" }',
     "referral { id }",
 )
+DIARY = "query Diary($id: ID!) { diary(caseId: $id) { case { id } } }"
+
+
+def diary_mutation(name: str, fields: str) -> str:
+    return mutation(name, f"input: {{ {fields} }}", "changedId")
+
+
+ADD_CASE_NOTE = diary_mutation(
+    "addCaseNote",
+    f'caseId: $id, kind: PHONE, notedOn: "{date.today().isoformat()}", subject: "Anruf", '
+    'text: "Rückruf"',
+)
+PLAN_APPOINTMENT = diary_mutation(
+    "planAppointment",
+    f'caseId: $id, kind: CONSULTATION, startsAt: "{TOMORROW}T09:00:00+01:00", '
+    f'endsAt: "{TOMORROW}T10:00:00+01:00", place: "Raum 1"',
+)
+RECORD_APPOINTMENT = diary_mutation(
+    "recordAppointmentStatus", "appointmentId: $id, status: CANCELLED"
+)
+ADD_FOLLOW_UP = diary_mutation(
+    "addFollowUp", f'caseId: $id, dueOn: "{TOMORROW}", reason: "Nachfassen"'
+)
+COMPLETE_FOLLOW_UP = mutation("completeFollowUp", "followUpId: $id", "changedId")
 ACTIVITY_WITH_PARTNER = """
 mutation Do($goal: ID!, $id: ID!, $target: Date!) {
   addActivity(input: { parentId: $goal, title: "Beratung", responsible: NETWORK_PARTNER,
@@ -166,6 +191,8 @@ class Place:
     entry_id: uuid.UUID
     team_id: uuid.UUID
     dpo: Person
+    appointment_id: uuid.UUID
+    follow_up_id: uuid.UUID
 
 
 async def _place(factories: Factories, jobcenter: Jobcenter | None = None) -> Place:
@@ -185,8 +212,9 @@ async def _place(factories: Factories, jobcenter: Jobcenter | None = None) -> Pl
         tenant_id=jobcenter.id, id=uuid.uuid4(), case_id=case_id, kind=PlanItemKind.GOAL, title="Z"
     )
     team = Team(tenant_id=jobcenter.id, id=uuid.uuid4(), name=f"Team {uuid.uuid4().hex[:6]}")
+    _, (appointment, follow_up) = _diary_rows(jobcenter, case_id, case_manager)
     async with factories._session(tenant=jobcenter.id) as session:
-        session.add_all([goal, team])
+        session.add_all([goal, team, appointment, follow_up])
     dpo = await factories.staff(jobcenter, Role.DATA_PROTECTION_OFFICER)
     return Place(
         jobcenter,
@@ -201,7 +229,16 @@ async def _place(factories: Factories, jobcenter: Jobcenter | None = None) -> Pl
         entry_id,
         team.id,
         dpo,
+        appointment.id,
+        follow_up.id,
     )
+
+
+def _diary_rows(jobcenter: Jobcenter, case_id: uuid.UUID, author: Person):
+    (note, appointment, follow_up), _ = diary_rows(jobcenter.id, case_id, author.id)
+    appointment.id, follow_up.id = uuid.uuid4(), uuid.uuid4()
+    appointment.status = "planned"
+    return note, (appointment, follow_up)
 
 
 @dataclass(frozen=True)
@@ -360,6 +397,25 @@ OPERATIONS = {
     "proposeCase": Operation(
         "proposeCase", PROPOSE, case_manager, client, within_jobcenter=False
     ),  # any client of one's own jobcenter may be proposed
+    # the case manager's diary (service/diary)
+    "diary(caseId)": Operation("diary", DIARY, case_manager, case),
+    "diary(caseId) by a client": Operation("diary", DIARY, the_client, case),
+    "addCaseNote": Operation("addCaseNote", ADD_CASE_NOTE, case_manager, case),
+    "planAppointment": Operation("planAppointment", PLAN_APPOINTMENT, case_manager, case),
+    "recordAppointmentStatus": Operation(
+        "recordAppointmentStatus",
+        RECORD_APPOINTMENT,
+        case_manager,
+        lambda place: place.appointment_id,
+    ),
+    "addFollowUp": Operation("addFollowUp", ADD_FOLLOW_UP, case_manager, case),
+    "completeFollowUp": Operation(
+        "completeFollowUp", COMPLETE_FOLLOW_UP, case_manager, lambda place: place.follow_up_id
+    ),
+    # A team lead reads the colleague's case, not its appointments: their ids are not found.
+    "recordAppointmentStatus by a team lead": Operation(
+        "recordAppointmentStatus", RECORD_APPOINTMENT, team_lead, lambda place: place.appointment_id
+    ),
     # referral mutations
     "createReferral": Operation(
         "createReferral",

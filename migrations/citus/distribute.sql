@@ -46,6 +46,9 @@ SELECT create_distributed_table('cooperation_plans', 'tenant_id', colocate_with 
 SELECT create_distributed_table('cooperation_plan_reviews', 'tenant_id', colocate_with => 'staff_users');
 SELECT create_distributed_table('conciliations', 'tenant_id', colocate_with => 'staff_users');
 SELECT create_distributed_table('cooperation_requests', 'tenant_id', colocate_with => 'staff_users');
+SELECT create_distributed_table('case_notes', 'tenant_id', colocate_with => 'staff_users');
+SELECT create_distributed_table('appointments', 'tenant_id', colocate_with => 'staff_users');
+SELECT create_distributed_table('follow_ups', 'tenant_id', colocate_with => 'staff_users');
 SELECT create_distributed_table('referrals', 'tenant_id', colocate_with => 'staff_users');
 SELECT create_distributed_table('referral_status_changes', 'tenant_id', colocate_with => 'staff_users');
 SELECT create_distributed_table('progress_reports', 'tenant_id', colocate_with => 'staff_users');

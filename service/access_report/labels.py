@@ -90,6 +90,12 @@ OBJECT_TYPES: dict[str, ObjectType] = {
         DataCategory.INTEGRATION_PLAN,
         ("CooperationRequest",),
     ),
+    "case_diary": ObjectType(
+        "Vermerke, Termine und Wiedervorlagen eines Falls", DataCategory.CASE_NOTES, ("CaseDiary",)
+    ),
+    "case_note": ObjectType("Historienvermerk", DataCategory.CASE_NOTES, ("CaseNote",)),
+    "appointment": ObjectType("Termin", DataCategory.APPOINTMENTS, ("Appointment",)),
+    "follow_up": ObjectType("Wiedervorlage", DataCategory.CASE_NOTES, ("FollowUp",)),
     "document": ObjectType("Dokument", DataCategory.DOCUMENTS, ("Document",)),
     "document_content": ObjectType("Dokumentinhalt", DataCategory.DOCUMENTS, ("DocumentContent",)),
     "referral": ObjectType("Einschaltung Dritter", DataCategory.REFERRAL, ("Referral",)),
@@ -136,6 +142,7 @@ CATEGORY_PHRASES: dict[DataCategory, str] = {
     DataCategory.ASSESSMENT_ADDICTION: "Angaben zu Suchtfragen",
     DataCategory.INTEGRATION_PLAN: "Ihren Integrationsplan (Ziele, Aktivitäten, Vereinbarungen)",
     DataCategory.CASE_NOTES: "Begründungen und Vermerke aus Ihrem Fallmanagement",
+    DataCategory.APPOINTMENTS: "Ihre Termine (wann, wo, ob wahrgenommen)",
     DataCategory.DOCUMENTS: "Ihre Dokumente",
     DataCategory.PROTECTED_DOCUMENTS: "Dokumente des geschützten Bereichs",
     DataCategory.REFERRAL: "Angaben zu Ihrer Vermittlung an einen Netzwerkpartner",

@@ -38,6 +38,10 @@ class ObjectType(StrEnum):
     PROGRESS_REPORT = "progress_report"
     CONSENT = "consent"
     CONSENT_REVOCATION = "consent_revocation"
+    CASE_DIARY = "case_diary"
+    CASE_NOTE = "case_note"
+    APPOINTMENT = "appointment"
+    FOLLOW_UP = "follow_up"
     ACCESS_REPORT = "access_report"
 
 
@@ -64,6 +68,9 @@ TABLE_OBJECT_TYPES: Final[Mapping[str, ObjectType]] = MappingProxyType(
         "progress_reports": ObjectType.PROGRESS_REPORT,
         "consents": ObjectType.CONSENT,
         "consent_revocations": ObjectType.CONSENT_REVOCATION,
+        "case_notes": ObjectType.CASE_NOTE,
+        "appointments": ObjectType.APPOINTMENT,
+        "follow_ups": ObjectType.FOLLOW_UP,
     }
 )
 """Table with a client's data → the object type its rows are recorded as."""

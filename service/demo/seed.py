@@ -17,6 +17,7 @@ from sqlalchemy.pool import NullPool
 
 from service.clients.models import Client
 from service.demo.cases_seed import seed_cases
+from service.demo.diary_seed import seed_diary
 from service.demo.referrals_seed import seed_referrals
 from service.identity.roles import Role
 from service.partners.categories import ServiceCategory
@@ -176,6 +177,7 @@ async def _seed(session: AsyncSession) -> None:
     # Referrals and consents last: they hang off the cases seeded above.
     await _bind(session, "app.tenant_id", demo_id("jc-hamburg-mitte"))
     await seed_referrals(session, demo_id)
+    await seed_diary(session, demo_id)
     await _bind(session, "app.tenant_id", None)
 
 

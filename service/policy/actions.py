@@ -30,6 +30,7 @@ class Action(StrEnum):
     CASE_ASSIGN = "case:assign"
     CASE_REGISTER_DEPUTY = "case:register_deputy"
     CASELOAD_READ = "caseload:read"
+    DUE_LIST_READ = "due_list:read"  # a case manager's follow-ups and appointments due
     INDICATORS_READ = "indicators:read"
     CLIENT_RESTRICT = "client:restrict"
     CLIENT_ERASE = "client:erase"

@@ -29,6 +29,7 @@ class DataCategory(StrEnum):
     ASSESSMENT_ADDICTION = "assessment_addiction"
     INTEGRATION_PLAN = "integration_plan"
     CASE_NOTES = "case_notes"
+    APPOINTMENTS = "appointments"
     DOCUMENTS = "documents"
     PROTECTED_DOCUMENTS = "protected_documents"
     REFERRAL = "referral"
@@ -117,7 +118,17 @@ CATEGORIES: dict[DataCategory, CategoryInfo] = {
         "Begründungen und Vermerke des Fallmanagements",
         "Case manager's reasoning and notes",
         "Begründung des Fallabgangs, Gründe und Prognose der Überprüfungen, Vermerke der "
-        "Nachbetreuung (geschützter Bereich Fallmanagement).",
+        "Nachbetreuung, Historienvermerke und Wiedervorlagen (geschützter Bereich "
+        "Fallmanagement).",
+    ),
+    # Apart from the notes because the client is the one who has to come: they read when, where
+    # and what kind, and whether it was held (the internal note and the reason recorded for a
+    # missed appointment stay case_notes).
+    DataCategory.APPOINTMENTS: CategoryInfo(
+        "Termine",
+        "Appointments",
+        "Termine mit der Kundin oder dem Kunden (auch gemeinsam mit einem Netzwerkpartner): "
+        "wann, wo, welche Art, ob wahrgenommen oder abgesagt.",
     ),
     DataCategory.DOCUMENTS: CategoryInfo(
         "Dokumente",

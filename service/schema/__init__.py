@@ -30,6 +30,8 @@ from service.schema.clients.mutations import ClientPrivacyMutation
 from service.schema.clients.queries import ClientViewQuery
 from service.schema.consent.mutations import ConsentMutation
 from service.schema.consent.queries import ConsentQuery
+from service.schema.diary.mutations import DiaryMutation
+from service.schema.diary.queries import DiaryQuery
 from service.schema.document_limits import MAX_ALIASES, MAX_COST, MAX_DEPTH, DocumentLimitsRule
 from service.schema.errors import ErrorShaping, OperationNaming
 from service.schema.identity.queries import IdentityQuery
@@ -55,6 +57,7 @@ Query = merge_types(
         AccessReportQuery,
         ClientViewQuery,
         AdminQuery,
+        DiaryQuery,
     ),
 )
 Mutation = merge_types(
@@ -66,6 +69,7 @@ Mutation = merge_types(
         ConsentMutation,
         ClientPrivacyMutation,
         AdminMutation,
+        DiaryMutation,
     ),
 )
 

@@ -35,6 +35,7 @@ from service.consent.models import Consent, ConsentRevocation
 from service.identity.roles import Role
 from service.referrals.models import ProgressReport, ReferralStatusChange
 from tests.data_map_checks import catalog_client_tables, marker_found, plant_marker
+from tests.diary.conftest import diary_rows
 from tests.graphql import post_graphql
 from tests.referral_factories import ReferralSetting, referral, referral_setting
 
@@ -154,6 +155,9 @@ async def _client_in_every_table(factories) -> ReferralSetting:
         await session.flush()
         for row in _cooperation_rows(tenant, case_id, author):
             session.add(row)
+            await session.flush()
+        for rows in diary_rows(tenant, case_id, author):
+            session.add_all(rows)
             await session.flush()
         session.add(
             ConsentRevocation(

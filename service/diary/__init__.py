@@ -1,0 +1,1 @@
+"""The case manager's diary: notes, appointments and follow-ups on a case."""
