@@ -24,9 +24,9 @@ from service.identity.tokens import (
 )
 from service.policy.authorizer import Authorizer
 from service.settings import Settings, require_token_verification
+from service.sign_in.directory import ScopeDirectory
 from service.telemetry.database import instrument_engine
 from service.telemetry.setup import configure_from_environment
-from service.tenants.directory import ScopeDirectory
 
 log = logging.getLogger(__name__)
 

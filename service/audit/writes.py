@@ -22,35 +22,23 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from functools import partial
+from functools import cache, partial
 from typing import TYPE_CHECKING
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import Table, event, inspect, select
 from sqlalchemy.orm import Session, UOWTransaction
 
 from service.audit.models import AUDIT_MODELS
-from service.audit.object_types import object_type_of_table
+from service.audit.object_types import TABLE_OBJECT_TYPES, ObjectType, object_type_of_table
 from service.audit.request_log import RequestLog
-from service.cases.models import Case
-from service.clients.models import Client
-from service.consent.models import Consent, ConsentRevocation
 from service.policy.facts import ObjectFlag
-from service.referrals.models import Referral
 
 if TYPE_CHECKING:
     from service.policy.guard import RequestGuard
 
 NOT_CLIENT_DATA = AUDIT_MODELS
-# How to find the client an object is about, for objects that do not name it themselves.
-_OWNER_OF: tuple[tuple[str, type, str], ...] = (
-    ("case_id", Case, "client_id"),
-    ("referral_id", Referral, "client_id"),
-    ("consent_id", Consent, "client_id"),
-)
-
-
 # Rows that are the withdrawal of a consent: a fact the restriction rule asks about.
-_WITHDRAWALS = (ConsentRevocation,)
+_WITHDRAWALS = frozenset({ObjectType.CONSENT_REVOCATION})
 
 
 def camel(name: str) -> str:
@@ -95,7 +83,7 @@ def _refuse_writes_under_restriction(
         if subject is not None:
             flags = (
                 frozenset({ObjectFlag.CONSENT_WITHDRAWAL})
-                if isinstance(obj, _WITHDRAWALS)
+                if TABLE_OBJECT_TYPES.get(obj.__tablename__) in _WITHDRAWALS
                 else frozenset()
             )
             guard.admit_change(subject, flags)
@@ -117,31 +105,43 @@ def _changed_fields(obj: object, is_new: bool) -> set[str]:
     return fields - {"tenant_id", "id", "version", "created_at"}
 
 
+@cache
+def _parents_naming_a_client(table: Table) -> tuple[tuple[str, Table], ...]:
+    """The columns by which a row without a `client_id` of its own belongs to a client: its
+    foreign keys to a parent that names one (a progress report's referral, a revocation's
+    consent). Read from the tables' keys, so the audit needs no domain's models."""
+    if "client_id" in table.c:
+        return ()
+    return tuple(
+        (key.parent.name, key.column.table)
+        for key in table.foreign_keys
+        if key.column.name == "id" and "client_id" in key.column.table.c
+    )
+
+
 def _owners(session: Session, objects: Iterable[object]) -> dict[tuple[str, uuid.UUID], uuid.UUID]:
     """One query per kind of parent, however many objects were written."""
-    wanted: dict[str, set[uuid.UUID]] = {}
+    wanted: dict[tuple[str, Table], set[uuid.UUID]] = {}
     for obj in objects:
-        for column, _, _ in _OWNER_OF:
-            if not hasattr(obj, "client_id") and getattr(obj, column, None) is not None:
-                wanted.setdefault(column, set()).add(getattr(obj, column))
+        for column, parent in _parents_naming_a_client(obj.__table__):
+            if getattr(obj, column, None) is not None:
+                wanted.setdefault((column, parent), set()).add(getattr(obj, column))
     found: dict[tuple[str, uuid.UUID], uuid.UUID] = {}
     connection = session.connection()
-    for column, model, owner in _OWNER_OF:
-        ids = wanted.get(column)
-        if ids:
-            rows = connection.execute(
-                select(model.id, getattr(model, owner)).where(model.id.in_(ids))
-            )
-            found.update({(column, row[0]): row[1] for row in rows})
+    for (column, parent), ids in wanted.items():
+        rows = connection.execute(
+            select(parent.c.id, parent.c.client_id).where(parent.c.id.in_(ids))
+        )
+        found.update({(column, row[0]): row[1] for row in rows})
     return found
 
 
 def _subject_of(obj: object, owners: dict[tuple[str, uuid.UUID], uuid.UUID]) -> uuid.UUID | None:
-    if isinstance(obj, Client):
+    if TABLE_OBJECT_TYPES.get(obj.__tablename__) is ObjectType.CLIENT:
         return obj.id
     if getattr(obj, "client_id", None) is not None:
         return obj.client_id
-    for column, _, _ in _OWNER_OF:
+    for column, _ in _parents_naming_a_client(obj.__table__):
         parent = getattr(obj, column, None)
         if parent is not None and (column, parent) in owners:
             return owners[(column, parent)]

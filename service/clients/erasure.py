@@ -19,10 +19,10 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.policy.data_map import Erasure, classification_of, client_tables
-from service.tables import all_tables
 
 ERASED = "[gelöscht]"
-# The switch the `erasure_only` trigger (migration 0019) looks for on tables never edited else.
+# The switch the erasure-only trigger looks for on tables never edited else
+# (migrations/sql/functions/refuse_update_outside_erasure.sql).
 ERASING = "SELECT set_config('casework.erasing', 'on', true)"
 
 
@@ -57,12 +57,15 @@ def erasure_plan(metadata: MetaData) -> tuple[ErasureStep, ...]:
     return tuple(steps)
 
 
-async def erase_client_rows(session: AsyncSession, client_id: uuid.UUID) -> list[ErasedRow]:
-    """Blank every erasable column of the client's rows; return which rows had which columns
-    erased, for the audit."""
+async def erase_client_rows(
+    session: AsyncSession, client_id: uuid.UUID, *, tables: MetaData
+) -> list[ErasedRow]:
+    """Blank every erasable column of the client's rows in `tables` (every table of the service,
+    service/tables.py, handed down: the registry sits above the domains); return which rows had
+    which columns erased, for the audit."""
     await session.execute(text(ERASING))
     erased: list[ErasedRow] = []
-    for step in erasure_plan(all_tables()):
+    for step in erasure_plan(tables):
         rows = await session.execute(text(step.statement), {"client": client_id, "erased": ERASED})
         erased += [ErasedRow(step.table, row[0], step.columns) for row in rows]
     return erased
@@ -81,7 +84,9 @@ def _erased_value(column: Column) -> str:
     if column.nullable:
         return "NULL"
     if isinstance(column.type, String | Text):
-        return ":erased"
+        # One parameter for varchar and text columns alike: typed once, or PostgreSQL deduces
+        # it twice and refuses ("inconsistent types deduced for parameter").
+        return "CAST(:erased AS text)"
     if isinstance(column.type, LargeBinary):
         return "''::bytea"
     if isinstance(column.type, JSONB):

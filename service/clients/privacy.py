@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select, update
+from sqlalchemy import MetaData, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.caller import Caller
@@ -96,9 +96,10 @@ async def erase(
     caller: Caller,
     *,
     client_id: uuid.UUID,
+    tables: MetaData,
 ) -> tuple[Client, list[ErasedRow]]:
     """Erase where the law allows: not while a case is open (the data is still needed for it).
-    Every erasable column of the data map, in every table with the client's data."""
+    Every erasable column of the data map, in every table of `tables` with the client's data."""
     client, _ = await client_for(
         caller.session,
         actor=caller.actor,
@@ -120,7 +121,7 @@ async def erase(
             "the client has an open case; erase after it is closed",
             "es besteht ein offener Fall; Löschung erst nach dem Fallabgang",
         )
-    erased = await erase_client_rows(caller.session, client.id)
+    erased = await erase_client_rows(caller.session, client.id, tables=tables)
     await caller.session.execute(
         update(Client).where(Client.id == client.id).values(active=False, erased_at=caller.now)
     )

@@ -20,9 +20,10 @@ from service.audit.recorder import append
 from service.audit.request_log import RequestLog
 from service.audit.writes import record_writes
 from service.clients.privacy import restricted_subjects
-from service.identity.actor import Actor, load_actor, scope_for
+from service.identity.actor import Actor
 from service.policy.guard import RequestGuard
 from service.runtime import Runtime
+from service.sign_in.users import load_actor, scope_for
 from service.telemetry.logging import current_request_id
 from service.web.responses import bearer_token, error_response
 

@@ -11,6 +11,7 @@ from service.ids import parse_id
 from service.policy.guard import public_type
 from service.schema.context import Info
 from service.schema.payloads import UserError, run_change
+from service.tables import all_tables
 
 
 @public_type("the outcome of a data-protection officer's action: an id and two flags")
@@ -65,8 +66,7 @@ class ClientPrivacyMutation:
         done, errors = await run_change(
             info,
             lambda caller: privacy.erase(
-                caller,
-                client_id=parse_id(client_id, "client"),
+                caller, client_id=parse_id(client_id, "client"), tables=all_tables()
             ),
         )
         if done is None:

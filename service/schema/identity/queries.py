@@ -4,11 +4,11 @@ from typing import TypeVar
 
 import strawberry
 
-from service.identity.service import describe_actor
 from service.partners.models import PartnerOrganisation as PartnerOrganisationRow
 from service.policy.actions import Action
 from service.schema.context import Info
 from service.schema.identity.types import Jobcenter, Me, PartnerOrganisation
+from service.sign_in.description import describe_actor
 from service.tenants.models import Tenant
 
 

@@ -1,0 +1,81 @@
+"""Who a token's user is here: the data scope the token names, and the user's own record.
+
+A valid signature proves who the identity provider says the user is; our own records decide
+whether that user may act here at all. The roles that count are those both sides grant (the
+token's, the user record's, and those that fit the kind of actor): least privilege when the two
+disagree, and a user disabled here is refused at once, whatever their token says. Above the
+domains, since the records are theirs (staff, partners, clients).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from service.clients.models import Client
+from service.identity.actor import Actor
+from service.identity.roles import ROLES_BY_KIND, ActorKind, Role
+from service.identity.tokens import Claims, TokenRejected
+from service.partners.models import PartnerUser
+from service.sign_in.directory import ScopeDirectory
+from service.staff.models import StaffUser
+from service.tenants.scope import Scope
+
+UNKNOWN_USER = TokenRejected("unknown_user", "user is unknown or disabled in this service")
+
+
+async def scope_for(claims: Claims, directory: ScopeDirectory) -> Scope:
+    """The data scope a token names; unknown jobcenters and organisations are refused."""
+    if claims.kind is ActorKind.PARTNER:
+        organisation_id = await directory.organisation_id(claims.organisation_slug or "")
+        if organisation_id is None:
+            raise TokenRejected("unknown_organisation", "token names an unknown organisation")
+        return Scope.partner_organisation(organisation_id)
+    tenant_id = await directory.tenant_id(claims.tenant_slug or "")
+    if tenant_id is None:
+        raise TokenRejected("unknown_tenant", "token names an unknown jobcenter")
+    return Scope.tenant(tenant_id)
+
+
+async def load_actor(session: AsyncSession, claims: Claims, scope: Scope) -> Actor:
+    """Find the user in `session` (already bound to `scope`, so RLS confines the lookup)."""
+    match claims.kind:
+        case ActorKind.STAFF:
+            user = await session.scalar(
+                select(StaffUser).where(StaffUser.subject == claims.subject, StaffUser.active)
+            )
+            if user is None:
+                raise UNKNOWN_USER
+            return _actor(claims, user.id, user.display_name, user.roles, scope)
+        case ActorKind.PARTNER:
+            partner = await session.scalar(
+                select(PartnerUser).where(PartnerUser.subject == claims.subject, PartnerUser.active)
+            )
+            if partner is None:
+                raise UNKNOWN_USER
+            return _actor(claims, partner.id, partner.display_name, partner.roles, scope)
+        case ActorKind.CLIENT:
+            client = await session.scalar(
+                select(Client).where(Client.login_subject == claims.subject, Client.active)
+            )
+            if client is None:
+                raise UNKNOWN_USER
+            name = f"{client.given_name} {client.family_name}"
+            return _actor(claims, client.id, name, [Role.CLIENT], scope)
+
+
+def _actor(
+    claims: Claims, user_id: uuid.UUID, name: str, recorded_roles: list[str], scope: Scope
+) -> Actor:
+    granted = claims.roles & set(recorded_roles) & ROLES_BY_KIND[claims.kind]
+    return Actor(
+        kind=claims.kind,
+        user_id=user_id,
+        subject=claims.subject,
+        display_name=name,
+        roles=frozenset(Role(role) for role in granted),
+        tenant_id=scope.tenant_id,
+        organisation_id=scope.partner_organisation_id,
+    )
