@@ -32,6 +32,7 @@ from service.access_report.readers import (
     reader_of,
     staff_roles_in_log,
 )
+from service.caller import Caller
 from service.cases.models import AssessmentEntry, Case, CaseDocument, ProfilingItem
 from service.clients.access import client_for
 from service.clients.models import Client
@@ -189,14 +190,8 @@ async def access_report(
     the report as the guard sees it. What the actor is to the client is asked once, of the
     client as they see it (service/clients/access.py): a client they may not see is NOT_FOUND
     like an unknown id, and the same answer is what the guard admits the report's fields on."""
-    _, access = await client_for(
-        session,
-        actor=actor,
-        authorizer=authorizer,
-        client_id=client_id,
-        action=Action.ACCESS_REPORT_READ,
-        now=now,
-    )
+    caller = Caller(session=session, actor=actor, authorizer=authorizer, now=now)
+    _, access = await client_for(caller, client_id=client_id, action=Action.ACCESS_REPORT_READ)
     report = await build_report(
         session,
         client_id=client_id,

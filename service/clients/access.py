@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service.caller import Caller
 from service.cases.access import JOBCENTER_ACCESS, case_relations
 from service.cases.models import Case
 from service.clients.models import Client
@@ -20,7 +21,6 @@ from service.errors import NotFound, found
 from service.identity.actor import Actor
 from service.identity.roles import ActorKind
 from service.policy.actions import Action
-from service.policy.authorizer import Authorizer
 from service.policy.facts import NO_ACCESS, Access, Relation
 
 SUBJECT_ACCESS = Access(frozenset({Relation.DATA_SUBJECT}))
@@ -71,19 +71,16 @@ async def own_client_record(session: AsyncSession, actor: Actor) -> tuple[Client
 
 
 async def client_for(
-    session: AsyncSession,
+    caller: Caller,
     *,
-    actor: Actor,
-    authorizer: Authorizer,
     client_id: uuid.UUID,
     action: Action,
-    now: datetime,
     seen: Action = Action.CLIENT_READ,
 ) -> tuple[Client, Access]:
     """The client named by an id, if the actor may do `action`, and what the actor is to them:
     NOT_FOUND unless the client exists for them (`seen`: another jobcenter's client to a
     data-protection officer, another case manager's to a case manager), FORBIDDEN only if it
     does but the action is not theirs."""
-    client, access = await client_access(session, actor, client_id, now)
-    authorizer.authorize_seen(actor, action, access, seen=seen)
+    client, access = await client_access(caller.session, caller.actor, client_id, caller.now)
+    caller.authorizer.authorize_seen(caller.actor, action, access, seen=seen)
     return client, access

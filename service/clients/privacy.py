@@ -37,14 +37,7 @@ async def restrict(
     client_id: uuid.UUID,
     reason: str,
 ) -> ClientRestriction:
-    client, _ = await client_for(
-        caller.session,
-        actor=caller.actor,
-        authorizer=caller.authorizer,
-        client_id=client_id,
-        action=Action.CLIENT_RESTRICT,
-        now=caller.now,
-    )
+    client, _ = await client_for(caller, client_id=client_id, action=Action.CLIENT_RESTRICT)
     if not reason.strip():
         raise required("reason")
     if len(reason) > REASON_LIMIT:
@@ -68,14 +61,7 @@ async def lift_restriction(
     *,
     client_id: uuid.UUID,
 ) -> ClientRestriction:
-    client, _ = await client_for(
-        caller.session,
-        actor=caller.actor,
-        authorizer=caller.authorizer,
-        client_id=client_id,
-        action=Action.CLIENT_RESTRICT,
-        now=caller.now,
-    )
+    client, _ = await client_for(caller, client_id=client_id, action=Action.CLIENT_RESTRICT)
     restriction = await _active_restriction(caller.session, client.id)
     if restriction is None:
         raise InvalidTransition("not restricted", "nicht gesperrt")
@@ -100,14 +86,7 @@ async def erase(
 ) -> tuple[Client, list[ErasedRow]]:
     """Erase where the law allows: not while a case is open (the data is still needed for it).
     Every erasable column of the data map, in every table of `tables` with the client's data."""
-    client, _ = await client_for(
-        caller.session,
-        actor=caller.actor,
-        authorizer=caller.authorizer,
-        client_id=client_id,
-        action=Action.CLIENT_ERASE,
-        now=caller.now,
-    )
+    client, _ = await client_for(caller, client_id=client_id, action=Action.CLIENT_ERASE)
     if client.erased_at is not None:
         raise InvalidTransition("already erased", "bereits gelöscht")
     open_case = await caller.session.scalar(

@@ -86,14 +86,7 @@ async def list_consents(
 ) -> list[ConsentView]:
     """All consents of a client, newest first, with their revocations. The fields come through
     the guard under the category `consents`, so nobody else reads them."""
-    _, access = await client_for(
-        caller.session,
-        actor=caller.actor,
-        authorizer=caller.authorizer,
-        client_id=client_id,
-        action=Action.CONSENT_READ,
-        now=caller.now,
-    )
+    _, access = await client_for(caller, client_id=client_id, action=Action.CONSENT_READ)
     rows = await caller.session.execute(
         select(Consent, ConsentRevocation)
         .outerjoin(
@@ -130,14 +123,7 @@ async def record_consent(
     evidence_reference: str | None,
     informed: InformedConsent,
 ) -> ConsentView:
-    client, access = await client_for(
-        caller.session,
-        actor=caller.actor,
-        authorizer=caller.authorizer,
-        client_id=client_id,
-        action=RECORD_ACTIONS[purpose],
-        now=caller.now,
-    )
+    client, access = await client_for(caller, client_id=client_id, action=RECORD_ACTIONS[purpose])
     scope = _scope(purpose, categories, explicit_special_categories)
     start = _start(_with_offset("validFrom", valid_from), caller.now)
     _check_period(purpose, start, _with_offset("validUntil", valid_until), caller.now)
@@ -366,12 +352,9 @@ async def revoke_consent(
     # A consent exists for whoever reads the client's consents; a team lead, who sees the
     # client but not their consents, gets NOT_FOUND as for any other id they cannot read.
     _, access = await client_for(
-        caller.session,
-        actor=caller.actor,
-        authorizer=caller.authorizer,
+        caller,
         client_id=consent.client_id,
         action=REVOKE_ACTIONS[ConsentPurpose(consent.purpose)],
-        now=caller.now,
         seen=Action.CONSENT_READ,
     )
     already = await caller.session.scalar(
