@@ -479,10 +479,16 @@ def _import_clients(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _register_documents(settings: Settings, args: argparse.Namespace) -> int:
+    from service.web.manifests import ManifestError
     from service.web.trusted_documents import register
 
     manifest = args.manifest or settings.trusted_documents_file or Path("trusted-documents.json")
-    for document, path in register(manifest, args.files):
+    try:
+        added = register(manifest, args.files)
+    except ManifestError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    for document, path in added:
         print(f"{document}  {path}")
     print(f"manifest: {manifest}", file=sys.stderr)
     return 0
