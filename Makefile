@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-all test-citus lint schema clean-data
+.PHONY: run test test-all test-citus lint schema lock clean-data
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or 3.12 is needed (Oso has no wheels for 3.13)"; exit 1; }
@@ -49,6 +49,14 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# The runtime dependencies pinned with their hashes, for the image (deploy/Dockerfile installs
+# from it with --require-hashes). Rerun after changing pyproject.toml's dependencies; neither
+# `make run` nor `make test` needs it. uv resolves for the image's Python (3.12) on every platform.
+lock: $(STAMP)
+	$(BIN)/pip install --quiet 'uv>=0.9'
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.12 --generate-hashes \
+		--quiet --custom-compile-command 'make lock' -o deploy/requirements.lock
 
 schema: $(STAMP)
 	$(BIN)/service export-schema

@@ -157,7 +157,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     # readable text). The request middleware writes the access lines, without client addresses.
     require_database(settings)  # clear messages now, not a failed lifespan
     require_token_verification(settings)
-    configure_json_logging()
+    configure_json_logging(settings.log_level)
     try:
         Anchoring.configured(settings)  # a bad anchor key: say so now, not as a traceback
     except AnchorKeyError as error:
@@ -172,7 +172,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         create_app(settings),
         host=settings.host,
         port=settings.port,
-        log_level="info",
+        log_level=settings.log_level,
         log_config=None,
         access_log=False,
     )
@@ -482,10 +482,16 @@ def _import_clients(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _register_documents(settings: Settings, args: argparse.Namespace) -> int:
+    from service.web.manifests import ManifestError
     from service.web.trusted_documents import register
 
     manifest = args.manifest or settings.trusted_documents_file or Path("trusted-documents.json")
-    for document, path in register(manifest, args.files):
+    try:
+        added = register(manifest, args.files)
+    except ManifestError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    for document, path in added:
         print(f"{document}  {path}")
     print(f"manifest: {manifest}", file=sys.stderr)
     return 0

@@ -53,7 +53,7 @@ async def start_runtime(settings: Settings) -> Runtime:
     In development mode an empty database is migrated and seeded first, so `service serve` on a
     fresh data folder is a working demo. Outside it, migrations are a deploy step of their own.
     """
-    configure_from_environment()  # OTEL_* variables; without an endpoint, nothing
+    configure_from_environment(prometheus=settings.prometheus)  # OTEL_*; without one, nothing
     urls = await resolve_database(settings)
     if settings.development:
         await upgrade_to_head(urls.owner, app_password=settings.database_app_password)

@@ -6,6 +6,7 @@ setting that would weaken authentication, rather than falling back to a developm
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from dataclasses import dataclass, field
@@ -20,6 +21,14 @@ DEFAULT_AUDIENCE = "casework-api"
 
 class SettingsError(ValueError):
     """A setting is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True, slots=True)
+class PrometheusEndpoint:
+    """Where the metrics are served for scraping: a port of their own, never the API's."""
+
+    host: str
+    port: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +69,11 @@ class Settings:
     audit_anchor_interval_seconds: int = 600
     cors_allowed_origins: tuple[str, ...] = ()
     """Browser origins (portals) allowed to call the API; none by default."""
+    log_level: int = logging.INFO
+    """The root level of `service serve`'s JSON logs (LOG_LEVEL); the database drivers' loggers
+    stay at WARNING whatever it is (service/telemetry/logging.py)."""
+    prometheus: PrometheusEndpoint | None = None
+    """The Prometheus pull endpoint (OTEL_METRICS_EXPORTER=prometheus); None: off."""
 
     @property
     def embedded_database(self) -> bool:
@@ -166,8 +180,42 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         indicators_min_group_size=_min_group_size(env),
         cors_allowed_origins=_origins(env),
         auskunft_dpo_contact=(env.get("AUSKUNFT_DPO_CONTACT") or "").strip(),
+        log_level=_log_level(env),
+        prometheus=_prometheus(env),
         **_anchoring(env, development, data_dir),
     )
+
+
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+
+
+def _log_level(env: dict[str, str]) -> int:
+    name = _choice(env, "LOG_LEVEL", LOG_LEVELS, "info")
+    return logging.getLevelNamesMapping()[name.upper()]
+
+
+METRICS_EXPORTERS = ("otlp", "prometheus", "none")
+
+
+def _prometheus(env: dict[str, str]) -> PrometheusEndpoint | None:
+    # The standard OpenTelemetry variables, so an operations team's usual settings work; the
+    # SDK's own reading of them would not refuse a typo, and a typo here means no metrics.
+    raw = env.get("OTEL_METRICS_EXPORTER") or "otlp"
+    exporters = {word.strip().lower() for word in raw.split(",") if word.strip()}
+    if not exporters or not exporters <= set(METRICS_EXPORTERS):
+        raise SettingsError(
+            f"OTEL_METRICS_EXPORTER takes a list of {', '.join(METRICS_EXPORTERS)}, not {raw!r}"
+        )
+    if "prometheus" not in exporters:
+        return None
+    port = _int(env, "OTEL_EXPORTER_PROMETHEUS_PORT", 9464)
+    if not 0 < port < 65536:
+        raise SettingsError(f"OTEL_EXPORTER_PROMETHEUS_PORT must be 1–65535, not {port}")
+    if port == _int(env, "SERVICE_PORT", 8000):
+        # Metrics name operations, routes and counts of the whole service: not for the portals.
+        raise SettingsError("OTEL_EXPORTER_PROMETHEUS_PORT must differ from SERVICE_PORT")
+    host = (env.get("OTEL_EXPORTER_PROMETHEUS_HOST") or "localhost").strip()
+    return PrometheusEndpoint(host=host, port=port)
 
 
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")

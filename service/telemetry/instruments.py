@@ -66,7 +66,10 @@ def build(tracer_provider: TracerProvider, meter_provider: MeterProvider, *, ena
             names.METRIC_HTTP_REQUESTS, unit="{request}", description="HTTP requests answered"
         ),
         http_duration=meter.create_histogram(
-            names.METRIC_HTTP_DURATION, unit="s", description="HTTP request duration"
+            names.METRIC_HTTP_DURATION,
+            unit="s",
+            description="HTTP request duration",
+            explicit_bucket_boundaries_advisory=names.DURATION_BUCKETS_SECONDS,
         ),
         operations=meter.create_counter(
             names.METRIC_GRAPHQL_OPERATIONS,
@@ -74,7 +77,10 @@ def build(tracer_provider: TracerProvider, meter_provider: MeterProvider, *, ena
             description="GraphQL operations by name, type and outcome",
         ),
         operation_duration=meter.create_histogram(
-            names.METRIC_GRAPHQL_DURATION, unit="s", description="GraphQL operation duration"
+            names.METRIC_GRAPHQL_DURATION,
+            unit="s",
+            description="GraphQL operation duration",
+            explicit_bucket_boundaries_advisory=names.DURATION_BUCKETS_SECONDS,
         ),
         policy_decisions=meter.create_counter(
             names.METRIC_POLICY_DECISIONS,

@@ -32,8 +32,12 @@ METRIC_AUDIT_PARTITION_MONTHS: Final = "casework.audit.partition_months_ahead"
 
 # --- attribute keys (OpenTelemetry semantic conventions where one exists)
 HTTP_METHOD: Final = "http.request.method"
+HTTP_METHOD_ORIGINAL: Final = "http.request.method_original"  # when the method is _OTHER
 HTTP_ROUTE: Final = "http.route"
 HTTP_STATUS: Final = "http.response.status_code"
+URL_SCHEME: Final = "url.scheme"
+URL_PATH: Final = "url.path"  # spans only (ids in paths); never the query string
+NETWORK_PROTOCOL_VERSION: Final = "network.protocol.version"
 REQUEST_ID: Final = "casework.request.id"
 
 GRAPHQL_OPERATION_NAME: Final = "graphql.operation.name"
@@ -71,7 +75,15 @@ DB_POOL_NAME: Final = "db.client.connection.pool.name"
 DB_CONNECTION_STATE: Final = "db.client.connection.state"  # used | idle
 ERROR_TYPE: Final = "error.type"
 
+# --- histogram buckets, in seconds: the semantic conventions' advice for
+# http.server.request.duration. The SDK's default buckets (0, 5, 10 … 10000) are meant for
+# milliseconds: every duration recorded in seconds fell into the first one (FIELD-NOTES.md).
+DURATION_BUCKETS_SECONDS: Final = (
+    0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
+)  # fmt: skip
+
 # --- values
+OTHER_METHOD: Final = "_OTHER"
 ALLOWED: Final = "allowed"
 DENIED: Final = "denied"
 OUTCOME_OK: Final = "ok"

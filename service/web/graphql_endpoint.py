@@ -28,6 +28,7 @@ from service.runtime import Runtime
 from service.schema.context import Context
 from service.schema.errors import INTERNAL_MESSAGE, document_error_code
 from service.web.limits import BodyTooLarge, read_body, replay
+from service.web.media_types import GRAPHQL_RESPONSE, JSON, negotiate
 from service.web.request_body import BodyRefused, checked_body
 from service.web.responses import error_response, unauthenticated
 from service.web.trusted_documents import DocumentNotTrusted, TrustedDocuments, TrustMode
@@ -85,6 +86,22 @@ class GraphQLEndpoint(GraphQL):
             and "text/html" in request.headers.get("accept", "")
         ):
             return await self.render_graphql_ide(request)  # the page holds no data
+        # Only POST answers with GraphQL responses (queries via GET are off): negotiate there.
+        media_type = negotiate(request.headers.get("accept")) if request.method == "POST" else JSON
+        if media_type is None:
+            return error_response(
+                406,
+                "NOT_ACCEPTABLE",
+                f"accept {GRAPHQL_RESPONSE} or {JSON}",
+                messageDe=f"Antwort nur als {GRAPHQL_RESPONSE} oder {JSON}",
+            )
+        request.state.media_type = media_type
+        response = await self._answer(request)
+        if media_type == GRAPHQL_RESPONSE:
+            response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
+        return response
+
+    async def _answer(self, request: Request) -> Response:
         try:
             return await self._execute(request)
         except TokenRejected as rejection:
@@ -120,6 +137,8 @@ class GraphQLEndpoint(GraphQL):
                 request = await self._with_trusted_document(request)
             request.state.work = work
             response = await self.run(request)
+            if media_type_of(request) == GRAPHQL_RESPONSE and request_error_of(request):
+                response.status_code = 400  # the document did not parse or validate
             context: Context = request.state.context
             if context.fault_ids:
                 await work.session.rollback()
@@ -149,6 +168,14 @@ class GraphQLEndpoint(GraphQL):
         """Errors raised before execution (a document too large to parse) bypass the schema's
         extensions; give them their code here, so every error a portal sees has one."""
         data = await super().process_result(request, result)
+        # A request error: nothing was executed (errors without a path, no data). With
+        # application/graphql-response+json it is answered 4xx (GraphQL over HTTP).
+        errors = result.errors or ()
+        request.state.request_error = (
+            bool(errors)
+            and result.data is None
+            and all(getattr(error, "path", None) is None for error in errors)
+        )
         for error in data.get("errors") or ():
             extensions = error.setdefault("extensions", {})
             extensions.setdefault("code", document_error_code(GraphQLError(error["message"])))
@@ -170,6 +197,14 @@ class GraphQLEndpoint(GraphQL):
         )
         request.state.context = context
         return context
+
+
+def media_type_of(request: Request) -> str:
+    return getattr(request.state, "media_type", JSON)
+
+
+def request_error_of(request: Request) -> bool:
+    return getattr(request.state, "request_error", False)
 
 
 def _refused_body(refused: BodyRefused) -> Response:

@@ -12,11 +12,14 @@ portal's German name for the occasion ("Fallübersicht"), which the Auskunft sho
 instead of the operation name a caller chooses. `register` takes it from a first line
 `# Anlass: Fallübersicht` of the document file. Requests running a registered document are
 recorded in the audit by the document's id, in every mode.
+
+The manifest may also be Apollo's persisted-query manifest or GraphQL Codegen's
+`persisted-documents.json` (service/web/manifests.py): their documents run by the ids those
+manifests give them, and by the service's own id, so the audit names them alike.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from enum import StrEnum
 from functools import cache
@@ -25,6 +28,7 @@ from typing import Any
 
 from service.identity.actor import Actor
 from service.identity.roles import ActorKind
+from service.web.manifests import ManifestError, Registered, document_id, read_manifest
 
 
 class TrustMode(StrEnum):
@@ -39,19 +43,7 @@ class DocumentNotTrusted(Exception):
         self.message = message
 
 
-def document_id(text: str) -> str:
-    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
-
-
 LABEL_LINE = "# Anlass:"
-
-
-def _entries(manifest: Path | None) -> dict[str, str | dict[str, str]]:
-    return json.loads(manifest.read_text()) if manifest and manifest.exists() else {}
-
-
-def _text(entry: str | dict[str, str]) -> str:
-    return entry if isinstance(entry, str) else entry["text"]
 
 
 def occasion_labels(manifest: Path | None) -> dict[str, str]:
@@ -65,9 +57,9 @@ def occasion_labels(manifest: Path | None) -> dict[str, str]:
 @cache
 def _labels(manifest: Path, _version: int) -> dict[str, str]:
     return {
-        key: entry["label"]
-        for key, entry in _entries(manifest).items()
-        if isinstance(entry, dict) and entry.get("label")
+        document_id(document.text): document.label
+        for document in read_manifest(manifest).documents.values()
+        if document.label
     }
 
 
@@ -78,7 +70,10 @@ class TrustedDocuments:
 
     @classmethod
     def load(cls, mode: TrustMode, manifest: Path | None) -> TrustedDocuments:
-        documents = {key: _text(entry) for key, entry in _entries(manifest).items()}
+        documents: dict[str, str] = {}
+        for key, document in read_manifest(manifest).documents.items():
+            documents[key] = document.text
+            documents[document_id(document.text)] = document.text
         if mode is not TrustMode.OFF and not documents:
             raise ValueError("trusted-documents mode needs a manifest with registered documents")
         return cls(mode, documents)
@@ -97,36 +92,49 @@ class TrustedDocuments:
 
     def resolve(self, body: dict[str, Any]) -> dict[str, Any]:
         """The request body with the registered document as its query, or DocumentNotTrusted."""
-        wanted = _requested_id(body)
-        if wanted is None:
+        wanted = _requested_ids(body)
+        if not wanted:
             query = body.get("query")
             if not isinstance(query, str):
                 raise DocumentNotTrusted("send a registered document (query or documentId)")
-            wanted = document_id(query)
-        text = self._documents.get(wanted)
+            wanted = (document_id(query),)
+        text = next((self._documents[key] for key in wanted if key in self._documents), None)
         if text is None:
             raise DocumentNotTrusted("only registered documents are accepted in this mode")
         return {**body, "query": text}
 
 
-def _requested_id(body: dict[str, Any]) -> str | None:
+def _requested_ids(body: dict[str, Any]) -> tuple[str, ...]:
+    """The ids a request names its document by: as sent, and for Apollo's hash also in the
+    service's own form."""
     if isinstance(body.get("documentId"), str):
-        return body["documentId"]
-    persisted = (body.get("extensions") or {}).get("persistedQuery") or {}
-    if isinstance(persisted.get("sha256Hash"), str):
-        return "sha256:" + persisted["sha256Hash"]
-    return None
+        return (body["documentId"],)
+    extensions = body.get("extensions")
+    persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None
+    if isinstance(persisted, dict) and isinstance(persisted.get("sha256Hash"), str):
+        return (persisted["sha256Hash"], "sha256:" + persisted["sha256Hash"])
+    return ()
 
 
 def register(manifest: Path, documents: list[Path]) -> list[tuple[str, Path]]:
     """Add documents to the manifest; return (id, file) for each, for the deploy log."""
-    known = _entries(manifest)
+    read = read_manifest(manifest)
+    if read.apollo:
+        raise ManifestError(
+            f"{manifest} is an Apollo persisted-query manifest: regenerate it with the "
+            "portal's tooling; `register` writes the service's own form"
+        )
+    registered = dict(read.documents)
     added = []
     for path in documents:
         text = path.read_text()
         first = text.lstrip().splitlines()[0] if text.strip() else ""
         label = first.removeprefix(LABEL_LINE).strip() if first.startswith(LABEL_LINE) else ""
-        known[document_id(text)] = {"text": text, "label": label} if label else text
+        registered[document_id(text)] = Registered(text, label)
         added.append((document_id(text), path))
+    known = {
+        key: {"text": entry.text, "label": entry.label} if entry.label else entry.text
+        for key, entry in registered.items()
+    }
     manifest.write_text(json.dumps(known, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     return added
