@@ -17,7 +17,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Development mode is never inferred (a deployment without a database URL fails instead).
+# GraphiQL's scripts are fetched once from the npm registry and served from this origin, so the
+# page works in a closed network too; without the registry the page says so (not fatal).
 run: $(STAMP)
+	-SERVICE_DEV_MODE=true $(BIN)/service graphiql-assets
 	SERVICE_DEV_MODE=true $(BIN)/service serve
 
 test: $(STAMP)

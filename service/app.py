@@ -10,6 +10,8 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
@@ -22,6 +24,7 @@ from service.settings import Settings
 from service.telemetry.http import RequestTelemetry
 from service.telemetry.resolvers import request_is_sampled
 from service.web.access_report import access_report_document
+from service.web.graphiql import ASSET_ROUTE, asset_response
 from service.web.graphql_endpoint import GraphQLEndpoint
 from service.web.health import healthz, readyz
 
@@ -57,6 +60,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
             Route("/readyz", readyz),
             Route("/graphql", _GraphQLOfApp(), methods=["GET", "POST"]),
             Route("/auskunft/{client_id}", access_report_document, methods=["GET"]),
+            *_graphiql_assets(settings),
         ],
         lifespan=lifespan,
         middleware=[*_cors(settings), Middleware(RequestTelemetry)],
@@ -64,6 +68,18 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     if runtime is not None:
         _attach(app, runtime)
     return app
+
+
+def _graphiql_assets(settings: Settings) -> list[Route]:
+    """GraphiQL's own scripts, from this origin (service/web/graphiql.py); development only, as
+    GraphiQL itself."""
+    if not settings.development:
+        return []
+
+    async def asset(request: Request) -> Response:
+        return asset_response(settings.graphiql_dir, request)
+
+    return [Route(f"{ASSET_ROUTE}/{{path:path}}", asset, methods=["GET"])]
 
 
 def _cors(settings: Settings) -> list[Middleware]:

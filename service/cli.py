@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -139,10 +140,31 @@ def _parser() -> argparse.ArgumentParser:
     )
     register.set_defaults(command=_register_documents)
 
+    graphiql = commands.add_parser(
+        "graphiql-assets",
+        help="development: fetch GraphiQL's scripts from the npm registry, to serve them offline",
+    )
+    graphiql.set_defaults(command=_graphiql_assets)
     export = commands.add_parser("export-schema", help="write the GraphQL SDL to schema.graphql")
     export.add_argument("--check", action="store_true", help="fail if schema.graphql is stale")
     export.set_defaults(command=_export_schema)
     return parser
+
+
+def _graphiql_assets(settings: Settings, args: argparse.Namespace) -> int:
+    import httpx
+
+    from service.web.graphiql import DEFAULT_REGISTRY, fetch_assets
+
+    # npm's own variable, so a jobcenter's registry mirror serves this as it serves npm.
+    registry = os.environ.get("NPM_CONFIG_REGISTRY", DEFAULT_REGISTRY).rstrip("/")
+    try:
+        written = fetch_assets(settings.graphiql_dir, registry)
+    except (httpx.HTTPError, ValueError, KeyError) as failed:
+        print(f"GraphiQL's files not fetched from {registry}: {failed}", file=sys.stderr)
+        return 1
+    print(f"GraphiQL's files in {settings.graphiql_dir} ({written} fetched now)")
+    return 0
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:

@@ -91,6 +91,11 @@ class Settings:
     def embedded_pgdata(self) -> Path:
         return self.data_dir / "pg"
 
+    @property
+    def graphiql_dir(self) -> Path:
+        """GraphiQL's scripts, fetched once from the npm registry (service/web/graphiql.py)."""
+        return self.data_dir / "graphiql"
+
 
 def require_database(settings: Settings) -> None:
     """Outside development mode there is no embedded PostgreSQL to fall back on. Checked where a

@@ -17,7 +17,7 @@ from cross_web import HTTPException  # what strawberry's view raises for a malfo
 from graphql import GraphQLError
 from sqlalchemy import exc as sa_exc
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.types import ExecutionResult
@@ -27,6 +27,7 @@ from service.identity.tokens import TokenRejected
 from service.runtime import Runtime
 from service.schema.context import Context
 from service.schema.errors import INTERNAL_MESSAGE, document_error_code
+from service.web.graphiql import offline_page
 from service.web.limits import BodyTooLarge, read_body, replay
 from service.web.media_types import GRAPHQL_RESPONSE, JSON, negotiate
 from service.web.request_body import BodyRefused, checked_body
@@ -55,6 +56,10 @@ class GraphQLEndpoint(GraphQL):
         self.trusted = TrustedDocuments.load(
             TrustMode(runtime.settings.trusted_documents), runtime.settings.trusted_documents_file
         )
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # Development mode only (graphql_ide is None otherwise): the page from this origin.
+        return HTMLResponse(offline_page(self.runtime.settings.graphiql_dir))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
