@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, and_, any_, case, func, select, true
+from sqlalchemy import ColumnElement, and_, any_, case, func, or_, select, true
 
 from service.caller import Caller
 from service.cases.access import jobcenter_access
@@ -33,6 +33,12 @@ MAX_MONTHS = 60
 
 
 @dataclass(frozen=True, slots=True)
+class MonthFigure:
+    month: date  # its first day
+    figure: Figure
+
+
+@dataclass(frozen=True, slots=True)
 class Indicators:
     period_from: date
     period_to: date
@@ -47,6 +53,11 @@ class Indicators:
     goals_achieved: Figure
     goals_not_achieved: Figure
     referrals_completed: Figure
+    # The denominators (issue 18): cases in care on at least one day of the period, and of
+    # each month; activities of the plan completed (measures taken part in to the end).
+    cases_in_care: Figure
+    cases_in_care_by_month: tuple[MonthFigure, ...]
+    activities_completed: Figure
 
 
 async def teams(caller: Caller) -> list[Team]:
@@ -76,7 +87,9 @@ async def indicators(
     counts = _Counts(caller, in_scope, period_from, period_to)
     closures = await counts.closures_by_reason()
     closures_total, by_reason = disclosure.breakdown(closures, minimum=min_group_size)
-    goals = await counts.goal_outcomes()
+    goals = await counts.outcomes(PlanItemKind.GOAL)
+    activities = await counts.outcomes(PlanItemKind.ACTIVITY)
+    in_care = await counts.cases_in_care()
 
     def shown(count: int) -> Figure:
         return disclosure.figure(count, minimum=min_group_size)
@@ -95,8 +108,31 @@ async def indicators(
         goals_achieved=shown(goals[Outcome.ACHIEVED]),
         goals_not_achieved=shown(goals[Outcome.NOT_ACHIEVED]),
         referrals_completed=shown(await counts.referrals_completed()),
+        cases_in_care=shown(len(in_care)),
+        cases_in_care_by_month=tuple(
+            MonthFigure(month, shown(_in_care_during(in_care, month, _month_end(month))))
+            for month in _months(period_from, period_to)
+        ),
+        activities_completed=shown(activities[Outcome.ACHIEVED]),
     )
     return _withheld(result) if hidden else result
+
+
+def _months(period_from: date, period_to: date) -> list[date]:
+    months, month = [], period_from
+    while month <= period_to:
+        months.append(month)
+        month = _month_end(month) + timedelta(days=1)
+    return months
+
+
+def _month_end(month: date) -> date:
+    following = month.replace(day=28) + timedelta(days=4)
+    return following - timedelta(days=following.day)
+
+
+def _in_care_during(spans: list[tuple[date, date | None]], start: date, end: date) -> int:
+    return sum(1 for admitted, closed in spans if admitted <= end and (closed or end) >= start)
 
 
 def _check_period(period_from: date, period_to: date) -> None:
@@ -133,6 +169,11 @@ def _withheld(result: Indicators) -> Indicators:
         goals_achieved=SUPPRESSED,
         goals_not_achieved=SUPPRESSED,
         referrals_completed=SUPPRESSED,
+        cases_in_care=SUPPRESSED,
+        cases_in_care_by_month=tuple(
+            MonthFigure(month.month, SUPPRESSED) for month in result.cases_in_care_by_month
+        ),
+        activities_completed=SUPPRESSED,
     )
 
 
@@ -211,13 +252,25 @@ class _Counts:
             )
         )
 
-    async def goal_outcomes(self) -> dict[Outcome, int]:
+    async def cases_in_care(self) -> list[tuple[date, date | None]]:
+        """Admission and closing day of each case in care on a day of the period: one row a
+        case (a jobcenter's few thousand), counted per month in Python."""
+        rows = await self.session.execute(
+            select(Case.admitted_on, Case.closed_on).where(
+                self.in_scope,
+                Case.admitted_on <= self.period_to,
+                or_(Case.closed_on.is_(None), Case.closed_on >= self.period_from),
+            )
+        )
+        return [(admitted, closed) for admitted, closed in rows]
+
+    async def outcomes(self, kind: PlanItemKind) -> dict[Outcome, int]:
         rows = await self.session.execute(
             select(PlanItem.outcome, func.count())
             .join(Case, Case.id == PlanItem.case_id)
             .where(
                 self.in_scope,
-                PlanItem.kind == PlanItemKind.GOAL,
+                PlanItem.kind == kind,
                 self._during(PlanItem.outcome_on),
             )
             .group_by(PlanItem.outcome)

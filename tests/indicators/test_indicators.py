@@ -27,6 +27,9 @@ query Indicators($from: Date!, $to: Date!, $teamId: ID) {{
     goalsAchieved {FIGURE}
     goalsNotAchieved {FIGURE}
     referralsCompleted {FIGURE}
+    casesInCare {FIGURE}
+    casesInCareByMonth {{ month figure {FIGURE} }}
+    activitiesCompleted {FIGURE}
   }}
 }}
 """
@@ -71,6 +74,10 @@ async def _known_quarter(factories) -> tuple[History, Person]:
         history.goal(case_id, "achieved", IN_Q1)
         history.goal(case_id, "achieved", IN_Q1, kind="sub_goal")  # not a goal
     history.goal(admitted[0], "not_achieved", IN_Q1)
+    for case_id in admitted[:6]:
+        history.goal(case_id, "achieved", IN_Q1, kind="activity")
+    history.goal(admitted[6], "achieved", BEFORE_Q1, kind="activity")  # outside
+    history.goal(admitted[7], "not_achieved", IN_Q1, kind="activity")  # not completed
     for case_id in admitted[:5]:
         history.referral(case_id, partner.id, "completed", IN_Q1)
     history.referral(admitted[5], partner.id, "completed", BEFORE_Q1)
@@ -96,6 +103,15 @@ async def test_controlling_gets_the_counts_of_a_known_quarter_for_the_jobcenter(
     assert result["goalsAchieved"] == shown(5)
     assert result["goalsNotAchieved"] == HIDDEN  # one goal: a group of one
     assert result["referralsCompleted"] == shown(5)
+    # In care on a day of the quarter: 11 admitted in it, 1 before it and still open, 14 closed
+    # in it; not the one closed before it.
+    assert result["casesInCare"] == shown(26)
+    assert result["casesInCareByMonth"] == [
+        {"month": "2025-01-01", "figure": shown(15)},  # the open one, and the 14 closed in Feb
+        {"month": "2025-02-01", "figure": shown(26)},
+        {"month": "2025-03-01", "figure": shown(12)},  # the 14 closed on 14 Feb are gone
+    ]
+    assert result["activitiesCompleted"] == shown(6)
 
 
 async def test_small_closing_reasons_are_suppressed_and_cannot_be_subtracted_out(factories, api):
@@ -163,6 +179,10 @@ async def test_a_team_is_withheld_when_the_rest_of_the_jobcenter_is_one_employee
 
     assert team["data"]["indicators"]["scopeSuppressed"] is True
     assert team["data"]["indicators"]["admissions"] == HIDDEN
+    assert team["data"]["indicators"]["casesInCare"] == HIDDEN
+    assert [month["figure"] for month in team["data"]["indicators"]["casesInCareByMonth"]] == [
+        HIDDEN
+    ] * 3
     assert jobcenter["data"]["indicators"]["admissions"] == shown(8)
 
 
@@ -171,7 +191,7 @@ def test_the_api_offers_no_figure_per_employee():
     reachable = _types_below(query.fields["indicators"].type)
 
     assert set(query.fields["indicators"].args) == {"from", "to", "teamId"}
-    assert reachable == {"Indicators", "IndicatorFigure", "ClosureFigure", "Team"}
+    assert reachable == {"Indicators", "IndicatorFigure", "ClosureFigure", "MonthFigure", "Team"}
     assert all(
         not field.args
         for name in reachable

@@ -9,7 +9,7 @@ from datetime import date
 import strawberry
 
 from service.indicators.disclosure import Figure
-from service.indicators.service import Indicators
+from service.indicators.service import Indicators, MonthFigure
 from service.policy.guard import public_type
 from service.schema.cases.enums import ClosingReason
 from service.staff.models import Team
@@ -41,6 +41,12 @@ class IndicatorFigure:
 @public_type("a count over at least the minimum group size, or nothing", name="ClosureFigure")
 class ClosureFigure:
     reason: ClosingReason
+    figure: IndicatorFigure
+
+
+@public_type("a count over at least the minimum group size, or nothing", name="MonthFigure")
+class MonthFigureNode:
+    month: date = strawberry.field(description="The month's first day.")
     figure: IndicatorFigure
 
 
@@ -80,6 +86,18 @@ class IndicatorsNode:
     referrals_completed: IndicatorFigure = strawberry.field(
         description="Abgeschlossene Einschaltungen von Netzwerkpartnern."
     )
+    cases_in_care: IndicatorFigure = strawberry.field(
+        description="Fälle in Betreuung an mindestens einem Tag des Zeitraums: die Bezugsgröße "
+        "der anderen Kennzahlen."
+    )
+    cases_in_care_by_month: list[MonthFigureNode] = strawberry.field(
+        description="Fälle in Betreuung je Kalendermonat des Zeitraums (an mindestens einem Tag "
+        "des Monats)."
+    )
+    activities_completed: IndicatorFigure = strawberry.field(
+        description="Aktivitäten des Integrationsplans, erfolgreich abgeschlossen (Maßnahmen bis "
+        "zum Ende wahrgenommen)."
+    )
 
 
 def team_node(team: Team) -> TeamNode:
@@ -108,4 +126,11 @@ def indicators_node(result: Indicators) -> IndicatorsNode:
         goals_achieved=_figure(result.goals_achieved),
         goals_not_achieved=_figure(result.goals_not_achieved),
         referrals_completed=_figure(result.referrals_completed),
+        cases_in_care=_figure(result.cases_in_care),
+        cases_in_care_by_month=[_month(month) for month in result.cases_in_care_by_month],
+        activities_completed=_figure(result.activities_completed),
     )
+
+
+def _month(month: MonthFigure) -> MonthFigureNode:
+    return MonthFigureNode(month=month.month, figure=_figure(month.figure))
