@@ -61,6 +61,7 @@ ENTRIES = (
     " WHERE case_id = ANY($1) ORDER BY updated_at, id"
 )
 APPEND = "SELECT audit_append($1::jsonb)"
+FINAL_REFERRAL = frozenset({"declined", "completed", "aborted", "no_show"})
 BIND = "SELECT set_config('app.tenant_id', $1, true), set_config('app.partner_organisation_id', $2, true)"
 
 CASE_FIELDS = [
@@ -232,7 +233,10 @@ class Floor:
                 r["id"]: r
                 for r in await conn.fetch(CLIENTS, list({r["client_id"] for r in referrals}))
             }
-            await conn.fetch(CASES_BY_ID, list({r["case_id"] for r in referrals}))
+            case_status = {
+                r["id"]: r["status"]
+                for r in await conn.fetch(CASES_BY_ID, list({r["case_id"] for r in referrals}))
+            }
             entries = await conn.fetch(ENTRIES, list({r["case_id"] for r in referrals}))
             # the field rule: an active TO_PARTNER consent for this referral and organisation
             scope: dict[uuid.UUID, tuple[uuid.UUID, frozenset[str]]] = {}
@@ -257,6 +261,8 @@ class Floor:
                 if ref["client_id"] in restricted:
                     continue
                 consent_id, categories = scope.get(ref["id"], (None, frozenset()))
+                if ref["status"] in FINAL_REFERRAL or case_status[ref["case_id"]] == "closed":
+                    categories = frozenset()  # the purpose has ended (policies.polar)
                 basis = f"consent:{consent_id}"
                 client = clients[ref["client_id"]]
                 node = {
