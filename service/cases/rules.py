@@ -44,12 +44,3 @@ OPEN_CASE_EXISTS = UserError(
     "the client already has an open case in this jobcenter",
     "für die Kundin / den Kunden besteht in diesem Jobcenter bereits ein offener Fall",
 )
-
-
-def not_a_case_manager(field: str) -> UserError:
-    return UserError(
-        field,
-        "NOT_A_CASE_MANAGER",
-        "not an active case manager of this jobcenter",
-        "keine aktive Fachkraft im Fallmanagement dieses Jobcenters",
-    )

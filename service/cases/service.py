@@ -22,7 +22,6 @@ from service.cases.access import jobcenter_access, staff_access
 from service.cases.models import AftercareNote, Case, CaseReview, CaseStatus, ProfilingItem
 from service.cases.rules import (
     OPEN_CASE_EXISTS,
-    not_a_case_manager,
     require_admitted,
     required_text,
 )
@@ -56,6 +55,7 @@ from service.policy.categories import DataCategory
 from service.policy.facts import Access
 from service.referrals.service import abort_open_referrals
 from service.staff.models import StaffUser
+from service.staff.service import active_case_manager
 
 T = TypeVar("T")
 
@@ -96,15 +96,6 @@ async def case_for(
 
 def touched(case: Case) -> None:
     case.version += 1
-
-
-async def active_case_manager(caller: Caller, staff_id: uuid.UUID, *, field: str) -> StaffUser:
-    staff = await caller.session.scalar(
-        select(StaffUser).where(StaffUser.id == staff_id, StaffUser.active)
-    )
-    if staff is None or str(Role.CASE_MANAGER) not in staff.roles:
-        raise not_a_case_manager(field)
-    return staff
 
 
 # --- intake (Fallzugang, Übergabe)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import any_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.caller import Caller
@@ -19,7 +19,7 @@ from service.consent.facts import fact_of
 from service.consent.models import Consent, ConsentRevocation
 from service.errors import InvalidTransition, ValidationFailed, found, required, too_long
 from service.identity.actor import Actor
-from service.identity.roles import ActorKind, Role
+from service.identity.roles import ActorKind
 from service.moments import JOBCENTER_TIMEZONE
 from service.partners.models import NetworkMembership
 from service.policy.actions import Action
@@ -27,7 +27,7 @@ from service.policy.authorizer import CASE_CATEGORIES
 from service.policy.categories import CONSENTABLE_CATEGORIES, SPECIAL_CATEGORIES, DataCategory
 from service.policy.facts import Access, ConsentDirection, ConsentPurpose
 from service.referrals.models import Referral
-from service.staff.models import StaffUser
+from service.staff.service import active_case_manager
 
 EVIDENCE_LIMIT = 200
 NOTE_LIMIT = 1000
@@ -133,7 +133,7 @@ async def record_consent(
         await _check_referral(caller.session, client, referral_id, grantee_organisation_id)
     else:
         grantee_organisation_id, referral_id = None, None
-    await _check_deputy(caller.session, client, purpose, deputy_id)
+    await _check_deputy(caller, purpose, deputy_id)
     consent = Consent(
         tenant_id=client.tenant_id,
         id=uuid.uuid4(),
@@ -311,7 +311,7 @@ async def _check_referral(
 
 
 async def _check_deputy(
-    session: AsyncSession, client: Client, purpose: ConsentPurpose, deputy_id: uuid.UUID | None
+    caller: Caller, purpose: ConsentPurpose, deputy_id: uuid.UUID | None
 ) -> None:
     """A deputy consent names its deputy, an active case manager of the client's jobcenter; no
     other consent names one."""
@@ -325,20 +325,7 @@ async def _check_deputy(
         return
     if deputy_id is None:
         raise required("deputyId")
-    deputy = await session.scalar(
-        select(StaffUser.id).where(
-            StaffUser.tenant_id == client.tenant_id,
-            StaffUser.id == deputy_id,
-            StaffUser.active,
-            any_(StaffUser.roles) == str(Role.CASE_MANAGER),
-        )
-    )
-    if deputy is None:
-        raise ValidationFailed(
-            "deputyId",
-            "not an active case manager of this jobcenter",
-            "keine aktive Fachkraft im Fallmanagement dieses Jobcenters",
-        )
+    await active_case_manager(caller, deputy_id, field="deputyId")
 
 
 async def revoke_consent(
