@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from service.db.embedded import exit_cleanly_on_termination
+from service.resources import SCHEMA_FILE
 from service.settings import (
     Settings,
     SettingsError,
@@ -23,8 +24,6 @@ from service.settings import (
     require_database,
     require_token_verification,
 )
-
-SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schema.graphql"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

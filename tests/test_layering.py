@@ -17,7 +17,7 @@ SERVICE = Path(__file__).resolve().parents[1] / "service"
 # and what spans the domains (the Auskunft, signing in, the registry of tables) sits above them.
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset(
-        {"errors", "ids", "moments", "paging", "settings", "text_policy", "caller"}
+        {"errors", "ids", "moments", "paging", "settings", "text_policy", "caller", "resources"}
         | {"db", "tenants", "identity", "telemetry", "policy", "audit"}
     ),
     frozenset(

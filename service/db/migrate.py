@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
@@ -13,8 +12,7 @@ from sqlalchemy.engine import URL, Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from service.db.urls import APP_ROLE
-
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+from service.resources import MIGRATIONS_DIR
 
 
 def alembic_config() -> Config:

@@ -8,7 +8,7 @@ dollar-quoted body.
 
 from __future__ import annotations
 
-from service.db.migrate import MIGRATIONS_DIR
+from service.resources import MIGRATIONS_DIR
 
 SQL_DIR = MIGRATIONS_DIR / "sql"
 DOLLAR_QUOTE = "$$"

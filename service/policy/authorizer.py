@@ -21,10 +21,9 @@ from service.policy.categories import (
     DataCategory,
 )
 from service.policy.facts import Access, ConsentFact
+from service.resources import POLICY_FILE
 from service.telemetry import names
 from service.telemetry.decisions import Decision, policy_decision
-
-POLICY_FILE = Path(__file__).resolve().parents[2] / "policies.polar"
 
 # Everything of a case a case manager works with; partners' report texts need a consent first.
 # The Auskunft is no case content: only the client and the data-protection officer read it.

@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from service.app import create_app
 from service.db.admin import drop_database, ensure_database
 from service.db.engine import Database
-from service.db.migrate import MIGRATIONS_DIR, alembic_config, head_revisions, upgrade_to_head
+from service.db.migrate import alembic_config, head_revisions, upgrade_to_head
+from service.resources import MIGRATIONS_DIR
 from service.runtime import start_runtime
 from tests.factories import Factories
 from tests.graphql import post_graphql
