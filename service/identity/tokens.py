@@ -18,6 +18,8 @@ import asyncio
 import hashlib
 import os
 import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -134,14 +136,51 @@ _REJECTIONS: tuple[tuple[type[Exception], str, str], ...] = (
 )
 
 
+# A token verified once is the same claims until it expires: checking its signature again costs
+# about a tenth of a small request (RS256 ≈ 0.1 ms; FIELD-NOTES.md, "what a fast path reached").
+# Whether its user is still active here is asked on every request all the same
+# (service/sign_in/users.py). An entry is kept at most CACHE_SECONDS, as long as the identity
+# provider's keys are cached (RemoteKeys), so a key withdrawn there stops working here as soon.
+CACHE_SECONDS = 300.0
+CACHE_ENTRIES = 4096
+
+
 class TokenVerifier:
-    def __init__(self, *, issuer: str, audience: str, keys: KeySource, leeway: int) -> None:
+    def __init__(
+        self,
+        *,
+        issuer: str,
+        audience: str,
+        keys: KeySource,
+        leeway: int,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self._issuer = issuer
         self._audience = audience
         self._keys = keys
         self._leeway = leeway
+        self._clock = clock
+        self._verified: OrderedDict[str, tuple[Claims, float, float]] = OrderedDict()
 
     async def verify(self, token: str) -> Claims:
+        now = self._clock()
+        cached = self._verified.get(token)
+        if cached is not None:
+            claims, expires_at, kept_until = cached
+            if now < min(expires_at, kept_until):
+                self._verified.move_to_end(token)
+                return claims
+            del self._verified[token]
+            if now >= expires_at:
+                raise TokenRejected("token_expired", "token has expired")
+        claims, expires_at = await self._verify_signed(token)
+        self._verified[token] = (claims, expires_at, now + CACHE_SECONDS)
+        if len(self._verified) > CACHE_ENTRIES:
+            self._verified.popitem(last=False)  # the least recently used
+        return claims
+
+    async def _verify_signed(self, token: str) -> tuple[Claims, float]:
+        """The claims and the moment they stop being accepted (`exp` plus the leeway)."""
         try:
             header = jwt.get_unverified_header(token)
         except jwt.InvalidTokenError:
@@ -162,7 +201,7 @@ class TokenVerifier:
         except jwt.InvalidTokenError as error:
             reason, message = _rejection_for(error)
             raise TokenRejected(reason, message) from None
-        return claims_from(payload)
+        return claims_from(payload), float(payload["exp"]) + self._leeway
 
 
 def _rejection_for(error: Exception) -> tuple[str, str]:
