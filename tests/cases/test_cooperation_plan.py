@@ -6,9 +6,9 @@ category of what they say."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 
-from service.moments import add_months
+from service.moments import JOBCENTER_TIMEZONE, add_months
 from tests.cases.conftest import graphql_error, only_error, payload_errors
 from tests.graphql_errors import forbidden_paths
 from tests.referral_factories import consent, referral, referral_setting
@@ -70,7 +70,9 @@ ITEMS = [
     {"kind": "NEED", "subcategory": "ADDICTION", "text": "Alkohol, Behandlung begonnen."},
     {"kind": "CLIENT_VIEW", "subcategory": "HOUSING", "text": "Erst die Wohnung, dann Arbeit."},
 ]
-TODAY = date.today()
+# The jobcenter's day, as the service counts it: between 23:00 and 24:00 UTC (winter) Berlin
+# is a day ahead of the UTC date, and a plan "valid from" the UTC date would lie in the past.
+TODAY = datetime.now(JOBCENTER_TIMEZONE).date()
 
 
 async def _ok(world, document, mutation, **input):

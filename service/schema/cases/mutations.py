@@ -132,6 +132,7 @@ class CasesMutation:
                 case_id=parse_id(input.case_id, "case"),
                 title=input.title,
                 resources=input.resources,
+                target_date=input.target_date,
             ),
             expected_version,
         )
