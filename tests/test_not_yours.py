@@ -91,7 +91,11 @@ CORRECT_OUTCOME = case_mutation(
     "correctOutcome",
     f'itemId: $id, outcome: ACHIEVED, on: "{date.today().isoformat()}", reason: "Irrtum"',
 )
-CLOSE_CASE = case_mutation("closeCase", 'caseId: $id, reason: NO_PROSPECT, reasoning: "kein"')
+CLOSE_CASE = case_mutation(
+    "closeCase",
+    'caseId: $id, reason: NO_PROSPECT, reasoning: "kein", retrospective: "r", prospective: "p", '
+    "clientTookPart: true",
+)
 REGISTER_DEPUTY = case_mutation("registerDeputy", "caseId: $id, deputyId: null")
 ADD_DOCUMENT = case_mutation(
     "addDocument",

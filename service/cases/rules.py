@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from service.cases.models import Case, CaseStatus
 from service.errors import InvalidTransition, UserError, required, too_long
 
@@ -38,6 +40,15 @@ def require_admitted(case: Case) -> None:
         )
 
 
+def in_aftercare(case: Case, today: date) -> bool:
+    """Closed, and its after-care has not ended: the case still takes notes and referrals."""
+    return (
+        case.status == CaseStatus.CLOSED
+        and case.aftercare_until is not None
+        and case.aftercare_until >= today
+    )
+
+
 OPEN_CASE_EXISTS = UserError(
     "clientId",
     "OPEN_CASE_EXISTS",
@@ -52,4 +63,13 @@ def not_a_case_manager(field: str) -> UserError:
         "NOT_A_CASE_MANAGER",
         "not an active case manager of this jobcenter",
         "keine aktive Fachkraft im Fallmanagement dieses Jobcenters",
+    )
+
+
+def not_a_placement_officer(field: str) -> UserError:
+    return UserError(
+        field,
+        "NOT_A_PLACEMENT_OFFICER",
+        "not an active placement officer of this jobcenter",
+        "keine aktive Fachkraft der Arbeitsvermittlung dieses Jobcenters",
     )

@@ -5,10 +5,11 @@ closed — with both versions, their legal basis and the review readable at the 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
+from service.moments import JOBCENTER_TIMEZONE
 from tests.cases.conftest import World, make_world, payload_errors
 from tests.cases.test_case_work import ADD_GOAL, CLOSE
 from tests.cases.test_cooperation_plan import ANALYSIS, DRAW_UP, ITEMS, PLANS, POSITION, REVIEW
@@ -21,7 +22,7 @@ async def world(factories, client, tokens) -> World:
 
 
 async def test_a_kooperationsplan_from_intake_to_closure(world):
-    today = date.today()
+    today = datetime.now(JOBCENTER_TIMEZONE).date()  # the service's day (Berlin), not UTC's
 
     async def step(person, query, mutation, **input):
         body = await world.as_(person, query, input=input)
@@ -104,6 +105,9 @@ async def test_a_kooperationsplan_from_intake_to_closure(world):
         caseId=case_id,
         reason="LASTING_INTEGRATION",
         reasoning="Arbeitsaufnahme im Einzelhandel",
+        retrospective="Ziele erreicht",
+        prospective="Probezeit begleiten",
+        clientTookPart=True,
     )
 
     body = await world.as_(cm, PLANS, id=case_id)

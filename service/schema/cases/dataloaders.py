@@ -141,6 +141,8 @@ async def prefetch_for_cases(info: Info, cases: Sequence[Case]) -> None:
 _STAFF_FIELDS = {
     "responsibleCaseManager": "responsible_case_manager_id",
     "deputyCaseManager": "deputy_case_manager_id",
+    "handedOverTo": "handed_over_to_id",
+    "handedOverBy": "handed_over_by_id",
 }
 
 

@@ -174,7 +174,20 @@ class CloseCaseInput:
     case_id: strawberry.ID
     reason: enums.ClosingReason
     reasoning: str
+    retrospective: str = strawberry.field(
+        description="Retrospektive Bewertung im Abschlussgespräch (domain/004), höchstens 4000."
+    )
+    prospective: str = strawberry.field(
+        description="Prospektive Bewertung: wie es weitergeht, höchstens 4000."
+    )
+    client_took_part: bool = strawberry.field(
+        description="Ob die Kundin / der Kunde am Abschlussgespräch teilgenommen hat."
+    )
     aftercare_until: datetime.date | None = None
+    handover_to_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Rückgabe an die Arbeitsvermittlung: eine aktive Fachkraft der AV.",
+    )
 
 
 @strawberry.input
