@@ -104,9 +104,10 @@ may_read(user: User, access: Access, "progress_reports") if
 # organisation and this referral, covers in the direction jobcenter → partner. Health and
 # addiction only where the client consented to them explicitly. And only while the referral is
 # open: the consent serves its purpose, and with a final status (declined, completed, aborted,
-# no-show; closing the case aborts open referrals) the purpose has ended (§ 78 SGB X,
-# domain/000 Zweckbindungsprinzip). The referral record and the partner's own reports stay
-# readable above.
+# no-show; closing the case aborts open referrals) or once the case is finally closed (a
+# referral made in after-care ends with the after-care: service/referrals/access.py) the
+# purpose has ended (§ 78 SGB X, domain/000 Zweckbindungsprinzip). The referral record and
+# the partner's own reports stay readable above.
 may_read(user: User, access: Access, category: String) if
     user.has_role("partner_counsellor") and
     "referral_recipient" in access.relations and

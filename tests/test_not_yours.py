@@ -82,7 +82,20 @@ ADD_ACTIVITY = case_mutation(
 RECORD_OUTCOME = case_mutation(
     "recordOutcome", f'itemId: $id, outcome: ACHIEVED, on: "{date.today().isoformat()}"'
 )
-CLOSE_CASE = case_mutation("closeCase", 'caseId: $id, reason: NO_PROSPECT, reasoning: "kein"')
+EDIT_PLAN_ITEM = case_mutation("editPlanItem", 'itemId: $id, title: "Neu", reason: "präzisiert"')
+REDATE_PLAN_ITEM = case_mutation(
+    "redatePlanItem", f'itemId: $id, targetDate: "{TOMORROW}", reason: "später"'
+)
+WITHDRAW_PLAN_ITEM = case_mutation("withdrawPlanItem", 'itemId: $id, reason: "erledigt"')
+CORRECT_OUTCOME = case_mutation(
+    "correctOutcome",
+    f'itemId: $id, outcome: ACHIEVED, on: "{date.today().isoformat()}", reason: "Irrtum"',
+)
+CLOSE_CASE = case_mutation(
+    "closeCase",
+    'caseId: $id, reason: NO_PROSPECT, reasoning: "kein", retrospective: "r", prospective: "p", '
+    "clientTookPart: true",
+)
 REGISTER_DEPUTY = case_mutation("registerDeputy", "caseId: $id, deputyId: null")
 ADD_DOCUMENT = case_mutation(
     "addDocument",
@@ -380,6 +393,10 @@ OPERATIONS = {
     "addSubGoal": Operation("addSubGoal", ADD_SUB_GOAL, case_manager, goal),
     "addActivity": Operation("addActivity", ADD_ACTIVITY, case_manager, goal),
     "recordOutcome": Operation("recordOutcome", RECORD_OUTCOME, case_manager, goal),
+    "editPlanItem": Operation("editPlanItem", EDIT_PLAN_ITEM, case_manager, goal),
+    "redatePlanItem": Operation("redatePlanItem", REDATE_PLAN_ITEM, case_manager, goal),
+    "withdrawPlanItem": Operation("withdrawPlanItem", WITHDRAW_PLAN_ITEM, case_manager, goal),
+    "correctOutcome": Operation("correctOutcome", CORRECT_OUTCOME, case_manager, goal),
     "closeCase": Operation("closeCase", CLOSE_CASE, case_manager, case),
     "registerDeputy": Operation("registerDeputy", REGISTER_DEPUTY, case_manager, case),
     "addDocument": Operation("addDocument", ADD_DOCUMENT, case_manager, case),

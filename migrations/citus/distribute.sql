@@ -36,6 +36,7 @@ SELECT create_distributed_table('cases', 'tenant_id', colocate_with => 'staff_us
 SELECT create_distributed_table('case_profiling_items', 'tenant_id', colocate_with => 'staff_users');
 SELECT create_distributed_table('assessment_entries', 'tenant_id', colocate_with => 'staff_users');
 SELECT create_distributed_table('plan_items', 'tenant_id', colocate_with => 'staff_users');
+SELECT create_distributed_table('plan_item_revisions', 'tenant_id', colocate_with => 'staff_users');
 SELECT create_distributed_table('integration_agreements', 'tenant_id', colocate_with => 'staff_users');
 SELECT create_distributed_table('case_reviews', 'tenant_id', colocate_with => 'staff_users');
 SELECT create_distributed_table('aftercare_notes', 'tenant_id', colocate_with => 'staff_users');

@@ -49,6 +49,11 @@ OBJECT_TYPES: dict[str, ObjectType] = {
         DataCategory.INTEGRATION_PLAN,
         ("Goal", "SubGoal", "Activity", "StepOutcome"),
     ),
+    "plan_item_revision": ObjectType(
+        "frühere Fassung eines Planschritts",
+        DataCategory.INTEGRATION_PLAN,
+        ("PlanItemRevision",),
+    ),
     "integration_agreement": ObjectType(
         "Eingliederungsvereinbarung",
         DataCategory.INTEGRATION_PLAN,

@@ -22,6 +22,7 @@ class ObjectType(StrEnum):
     PROFILING_ITEM = "profiling_item"
     ASSESSMENT_ENTRY = "assessment_entry"
     PLAN_ITEM = "plan_item"
+    PLAN_ITEM_REVISION = "plan_item_revision"
     INTEGRATION_AGREEMENT = "integration_agreement"
     CASE_REVIEW = "case_review"
     AFTERCARE_NOTE = "aftercare_note"
@@ -53,6 +54,7 @@ TABLE_OBJECT_TYPES: Final[Mapping[str, ObjectType]] = MappingProxyType(
         "case_profiling_items": ObjectType.PROFILING_ITEM,
         "assessment_entries": ObjectType.ASSESSMENT_ENTRY,
         "plan_items": ObjectType.PLAN_ITEM,
+        "plan_item_revisions": ObjectType.PLAN_ITEM_REVISION,
         "integration_agreements": ObjectType.INTEGRATION_AGREEMENT,
         "case_reviews": ObjectType.CASE_REVIEW,
         "aftercare_notes": ObjectType.AFTERCARE_NOTE,

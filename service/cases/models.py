@@ -71,6 +71,8 @@ class Case(Base):
         _staff_fk("deputy_case_manager_id"),
         _staff_fk("proposed_by_id"),
         _staff_fk("decided_by_id"),
+        _staff_fk("handed_over_to_id"),
+        _staff_fk("handed_over_by_id"),
         CheckConstraint(
             "status IN ('proposed', 'declined', 'admitted', 'closed')", name="status_known"
         ),
@@ -128,6 +130,22 @@ class Case(Base):
         Text, info=free_text(DataCategory.CASE_NOTES)
     )
     aftercare_until: Mapped[date | None] = mapped_column(info=kept(DataCategory.CASE_STATUS, DATE))
+    # The closing talk (domain/004): looking back and ahead, with the client or without them.
+    closing_retrospective: Mapped[str | None] = mapped_column(
+        Text, info=free_text(DataCategory.CASE_NOTES)
+    )
+    closing_prospective: Mapped[str | None] = mapped_column(
+        Text, info=free_text(DataCategory.CASE_NOTES)
+    )
+    client_took_part_in_closure: Mapped[bool | None] = mapped_column(
+        info=kept(DataCategory.CASE_NOTES, CODE)
+    )
+    # Handover back to the placement officer (domain/001: Fallabgang, Rückgabe an die AV).
+    handed_over_to_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    handed_over_by_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    handed_over_at: Mapped[datetime | None] = mapped_column(
+        info=kept(DataCategory.CASE_STATUS, DATE)
+    )
 
 
 class ProfilingItem(Base):
@@ -215,7 +233,60 @@ class PlanItem(Base):
     outcome_reason: Mapped[str | None] = mapped_column(
         Text, info=free_text(DataCategory.INTEGRATION_PLAN)
     )
+    withdrawn_on: Mapped[date | None] = mapped_column(
+        info=kept(DataCategory.INTEGRATION_PLAN, DATE)
+    )
     created_at: Mapped[datetime] = created_at(WRITTEN_AT)
+
+
+class PlanItemRevision(Base):
+    """A plan item as it stood before one change (Fortschreibung, domain/004: the plan "muss sich
+    im Zeitverlauf an Veränderungen der Gegebenheiten anpassen"), and why it changed. The item
+    carries what holds now; these rows keep every earlier text, date and outcome. Insert-only:
+    the service's role may UPDATE only the texts erasure blanks."""
+
+    __tablename__ = "plan_item_revisions"
+    __table_args__ = (
+        _case_fk(),
+        ForeignKeyConstraint(
+            ["tenant_id", "plan_item_id"], ["plan_items.tenant_id", "plan_items.id"]
+        ),
+        _staff_fk("changed_by_id"),
+        _case_index("plan_item_revisions"),
+        Index("ix_plan_item_revisions_plan_item_id", "plan_item_id"),
+        CheckConstraint(
+            "change IN ('edited', 'redated', 'withdrawn', 'outcome_corrected')",
+            name="change_known",
+        ),
+    )
+
+    tenant_id: Mapped[uuid.UUID] = tenant_key()
+    id: Mapped[uuid.UUID] = uuid_pk()
+    case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    plan_item_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    change: Mapped[str] = mapped_column(String(20), info=kept(DataCategory.INTEGRATION_PLAN, CODE))
+    reason: Mapped[str] = mapped_column(Text, info=free_text(DataCategory.INTEGRATION_PLAN))
+    # The item before the change.
+    title: Mapped[str] = mapped_column(String(300), info=free_text(DataCategory.INTEGRATION_PLAN))
+    resources: Mapped[str | None] = mapped_column(
+        Text, info=free_text(DataCategory.INTEGRATION_PLAN)
+    )
+    target_date: Mapped[date | None] = mapped_column(info=kept(DataCategory.INTEGRATION_PLAN, DATE))
+    responsible: Mapped[str | None] = mapped_column(
+        String(20), info=kept(DataCategory.INTEGRATION_PLAN, CODE)
+    )
+    partner_organisation_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("partner_organisations.id")
+    )
+    outcome: Mapped[str | None] = mapped_column(
+        String(20), info=kept(DataCategory.INTEGRATION_PLAN, CODE)
+    )
+    outcome_on: Mapped[date | None] = mapped_column(info=kept(DataCategory.INTEGRATION_PLAN, DATE))
+    outcome_reason: Mapped[str | None] = mapped_column(
+        Text, info=free_text(DataCategory.INTEGRATION_PLAN)
+    )
+    changed_by_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    changed_at: Mapped[datetime] = created_at(WRITTEN_AT)
 
 
 class IntegrationAgreement(Base):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from service.cases.models import Case, CaseStatus
 from service.errors import InvalidTransition, UserError, required, too_long
 
@@ -36,6 +38,15 @@ def require_admitted(case: Case) -> None:
             "the client has not been admitted to case management",
             "die Kundin / der Kunde ist nicht ins Fallmanagement aufgenommen",
         )
+
+
+def in_aftercare(case: Case, today: date) -> bool:
+    """Closed, and its after-care has not ended: the case still takes notes and referrals."""
+    return (
+        case.status == CaseStatus.CLOSED
+        and case.aftercare_until is not None
+        and case.aftercare_until >= today
+    )
 
 
 OPEN_CASE_EXISTS = UserError(

@@ -1,5 +1,6 @@
-"""How a case goes: intake, reads, reviews, closure and responsibility. The work inside a case
-(assessment, plan, documents) is in the sibling modules and re-exported here.
+"""How a case goes: intake, reads, reviews and responsibility. The work inside a case
+(assessment, plan, its changes, documents) and closure with after-care are in the sibling
+modules (work.py, plan_changes.py, documents.py, closure.py).
 
 Every function takes a `Caller` and keyword arguments, checks the policy through the authorizer
 (policies.polar decides, service/cases/access.py supplies the facts), applies the business rules
@@ -11,7 +12,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Generic, TypeVar
 
 from sqlalchemy import any_, func, select
@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from service.caller import Caller
 from service.cases.access import jobcenter_access, staff_access
-from service.cases.models import AftercareNote, Case, CaseReview, CaseStatus, ProfilingItem
+from service.cases.models import Case, CaseReview, CaseStatus, ProfilingItem
 from service.cases.rules import (
     OPEN_CASE_EXISTS,
     require_admitted,
@@ -35,7 +35,6 @@ from service.cases.vocabulary import (
     REVIEW_INTERVAL_MONTHS,
     AssessmentSubcategory,
     CareVariant,
-    ClosingReason,
     Profile,
     ProfilingCategory,
     profiling_data_category,
@@ -53,7 +52,6 @@ from service.moments import add_months
 from service.policy.actions import Action
 from service.policy.categories import DataCategory
 from service.policy.facts import Access
-from service.referrals.service import abort_open_referrals
 from service.staff.models import StaffUser
 from service.staff.service import active_case_manager
 
@@ -252,7 +250,7 @@ async def get_case(caller: Caller, *, case_id: uuid.UUID) -> tuple[Case, Access]
     return await case_for(caller, case_id, Action.CASE_READ)
 
 
-# --- reviews, closure, after-care
+# --- reviews (closure and after-care: closure.py)
 
 
 async def record_review(
@@ -284,62 +282,6 @@ async def record_review(
     touched(case)
     await caller.session.flush()
     return OnCase(case, access, review)
-
-
-async def close_case(
-    caller: Caller,
-    *,
-    case_id: uuid.UUID,
-    reason: ClosingReason,
-    reasoning: str,
-    aftercare_until: date | None = None,
-) -> OnCase[Case]:
-    """Fallabgang: a closing reason of domain/001 and its reasoning; optionally after-care.
-    The case's open referrals end with it (aborted, see abort_open_referrals)."""
-    case, access = await case_for(caller, case_id, Action.CASE_WORK)
-    if case.status == CaseStatus.CLOSED:
-        raise InvalidTransition("the case is already closed", "der Fall ist bereits abgeschlossen")
-    require_admitted(case)
-    closing_reasoning = required_text(reasoning, field="reasoning", limit=LONG_TEXT_LIMIT)
-    if aftercare_until is not None and aftercare_until < caller.today:
-        raise ValidationFailed(
-            "aftercareUntil", "must not lie in the past", "darf nicht in der Vergangenheit liegen"
-        )
-    case.status = CaseStatus.CLOSED
-    case.closed_on = caller.today
-    case.closing_reason = reason
-    case.closing_reasoning = closing_reasoning
-    case.aftercare_until = aftercare_until
-    case.next_review_due = None
-    touched(case)
-    await abort_open_referrals(caller, case_id=case.id)
-    await caller.session.flush()
-    return OnCase(case, access, case)
-
-
-async def add_aftercare_note(
-    caller: Caller, *, case_id: uuid.UUID, note: str
-) -> OnCase[AftercareNote]:
-    """The one thing a closed case still takes, and only until its after-care ends."""
-    case, access = await case_for(caller, case_id, Action.CASE_WORK)
-    if (
-        case.status != CaseStatus.CLOSED
-        or case.aftercare_until is None
-        or case.aftercare_until < caller.today
-    ):
-        raise InvalidTransition(
-            "the case is not in after-care", "der Fall ist nicht in der Nachbetreuung"
-        )
-    row = AftercareNote(
-        tenant_id=case.tenant_id,
-        case_id=case.id,
-        text=required_text(note, field="note", limit=LONG_TEXT_LIMIT),
-        author_id=caller.actor.user_id,
-    )
-    caller.session.add(row)
-    touched(case)
-    await caller.session.flush()
-    return OnCase(case, access, row)
 
 
 # --- responsibility

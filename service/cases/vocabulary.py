@@ -18,6 +18,7 @@ DECLINE_REASON_LIMIT = 1000
 SUBJECT_LIMIT = 200
 TITLE_LIMIT = 300
 LONG_TEXT_LIMIT = 4000
+CHANGE_REASON_LIMIT = 1000  # why a plan item changed: a sentence or two, like a decline reason
 MAX_PROFILING_ITEMS = 30
 DOCUMENT_TITLE_LIMIT = 200
 DOCUMENT_SIZE_LIMIT = 5 * 1024 * 1024  # bytes of content, stored in PostgreSQL (bytea)
@@ -107,6 +108,15 @@ class PlanItemKind(StrEnum):
     GOAL = "goal"
     SUB_GOAL = "sub_goal"
     ACTIVITY = "activity"
+
+
+class PlanChange(StrEnum):
+    """How a plan item changed (Fortschreibung); the revision keeps it as it was before."""
+
+    EDITED = "edited"
+    REDATED = "redated"
+    WITHDRAWN = "withdrawn"
+    OUTCOME_CORRECTED = "outcome_corrected"
 
 
 class ResponsibleParty(StrEnum):

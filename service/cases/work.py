@@ -106,8 +106,15 @@ async def reassess_entry(
 
 
 async def add_goal(
-    caller: Caller, *, case_id: uuid.UUID, title: str, resources: str | None = None
+    caller: Caller,
+    *,
+    case_id: uuid.UUID,
+    title: str,
+    resources: str | None = None,
+    target_date: date | None = None,
 ) -> OnCase[PlanItem]:
+    """A goal, with the date by which it is to be reached where one is set (domain/004: goals
+    "zeitlich überprüfbar"); optional, so goals set before it stay as they are."""
     case, access = await case_for(caller, case_id, Action.CASE_WORK)
     require_admitted(case)
     goal = PlanItem(
@@ -117,6 +124,7 @@ async def add_goal(
         kind=PlanItemKind.GOAL,
         title=required_text(title, field="title", limit=TITLE_LIMIT),
         resources=text(resources, field="resources", limit=LONG_TEXT_LIMIT, optional=True),
+        target_date=target_date,
     )
     return await _added(caller, case, access, goal)
 
@@ -124,10 +132,11 @@ async def add_goal(
 async def add_sub_goal(
     caller: Caller, *, goal_id: uuid.UUID, title: str, target_date: date
 ) -> OnCase[PlanItem]:
-    goal, case, access = await _plan_item(
+    goal, case, access = await plan_item_for(
         caller, goal_id, field="goalId", kinds={PlanItemKind.GOAL}
     )
     require_admitted(case)
+    require_current(goal)
     sub_goal = PlanItem(
         tenant_id=case.tenant_id,
         id=uuid.uuid4(),
@@ -150,10 +159,11 @@ async def add_activity(
     partner_organisation_id: uuid.UUID | None = None,
 ) -> OnCase[PlanItem]:
     """An activity under a goal or a sub-goal; a network partner as responsible party is named."""
-    parent, case, access = await _plan_item(
+    parent, case, access = await plan_item_for(
         caller, parent_id, field="parentId", kinds={PlanItemKind.GOAL, PlanItemKind.SUB_GOAL}
     )
     require_admitted(case)
+    require_current(parent)
     if (responsible is ResponsibleParty.NETWORK_PARTNER) != (partner_organisation_id is not None):
         raise ValidationFailed(
             "partnerOrganisationId",
@@ -187,11 +197,15 @@ async def record_outcome(
     reason: str | None = None,
 ) -> OnCase[PlanItem]:
     """Fallsteuerung: achieved or not, when, and why. Why is required when not achieved."""
-    item, case, access = await _plan_item(caller, item_id, field="itemId", kinds=set(PlanItemKind))
+    item, case, access = await plan_item_for(
+        caller, item_id, field="itemId", kinds=set(PlanItemKind)
+    )
     require_admitted(case)
+    require_current(item)
     if item.outcome is not None:
         raise InvalidTransition(
-            "an outcome has already been recorded", "ein Ergebnis ist bereits erfasst"
+            "an outcome has already been recorded; correct it with a reason",
+            "ein Ergebnis ist bereits erfasst; es kann mit Begründung berichtigt werden",
         )
     if on > caller.today:
         raise ValidationFailed(
@@ -210,7 +224,7 @@ async def record_outcome(
     return OnCase(case, access, item)
 
 
-async def _plan_item(
+async def plan_item_for(
     caller: Caller, item_id: uuid.UUID, *, field: str, kinds: set[PlanItemKind]
 ) -> tuple[PlanItem, Case, Access]:
     """The plan item and its case, for work on it. Its case is asked first: what kind of item an
@@ -224,6 +238,14 @@ async def _plan_item(
             "verweist auf die falsche Art von Eintrag",
         )
     return item, case, access
+
+
+def require_current(item: PlanItem) -> None:
+    """A withdrawn item stays in the plan as history; nothing is added to it or steered on it."""
+    if item.withdrawn_on is not None:
+        raise InvalidTransition(
+            "the plan item has been withdrawn", "der Eintrag wurde zurückgenommen"
+        )
 
 
 async def _added(caller: Caller, case: Case, access: Access, item: PlanItem) -> OnCase[PlanItem]:
@@ -273,7 +295,9 @@ async def conclude_agreement(
 
 
 def plan_snapshot(items: list[PlanItem]) -> list[dict]:
-    """Goals with their sub-goals and activities, as plain data that later edits cannot change."""
+    """Goals with their sub-goals and activities, as plain data that later edits cannot change.
+    Withdrawn items are no longer part of the plan agreed (their history stays with them)."""
+    items = [item for item in items if item.withdrawn_on is None]
 
     def entry(item: PlanItem) -> dict:
         fields = {

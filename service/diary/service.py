@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from service.caller import Caller
 from service.cases import rules
 from service.cases.models import Case, CaseStatus
-from service.cases.rules import required_text
+from service.cases.rules import in_aftercare, required_text
 from service.cases.service import OnCase, case_for, touched
 from service.diary.models import Appointment, CaseNote, FollowUp
 from service.diary.vocabulary import (
@@ -53,10 +53,7 @@ ALREADY_CORRECTED = UserError(
 
 
 def diary_open(case: Case, today: date) -> bool:
-    if case.status == CaseStatus.ADMITTED:
-        return True
-    in_aftercare = case.aftercare_until is not None and case.aftercare_until >= today
-    return case.status == CaseStatus.CLOSED and in_aftercare
+    return case.status == CaseStatus.ADMITTED or in_aftercare(case, today)
 
 
 def require_diary_open(case: Case, today: date) -> None:

@@ -8,16 +8,18 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.cases.access import staff_access
-from service.cases.models import Case
+from service.cases.models import Case, CaseStatus
+from service.cases.rules import in_aftercare
 from service.consent.facts import consent_records
 from service.identity.actor import Actor
 from service.identity.roles import ActorKind
+from service.moments import JOBCENTER_TIMEZONE
 from service.policy.facts import Access, ConsentPurpose, ObjectFlag, Relation
 from service.referrals.models import OPEN_STATUSES, ProgressReport, Referral, ReferralStatus
 
@@ -29,7 +31,8 @@ async def referral_access(
 
     A partner stands to a referral as its recipient; staff stand to it as they stand to its case
     (service/cases/access.py). Either way the referral's own consents come on top, and the flag
-    whether the referral is still open (the purpose those consents serve, § 78 SGB X).
+    whether the referral is still open (the purpose those consents serve, § 78 SGB X): not in a
+    final status, and its case not finally closed (closed, and any after-care over).
     """
     if not referrals:
         return {}
@@ -42,32 +45,48 @@ async def referral_access(
     by_referral: dict[uuid.UUID, list] = defaultdict(list)
     for record in records:
         by_referral[record.referral_id].append(record.fact)
+    cases = list(
+        await session.scalars(
+            select(Case).where(Case.id.in_({referral.case_id for referral in referrals}))
+        )
+    )
+    today = now.astimezone(JOBCENTER_TIMEZONE).date()
+    ended = {case.id for case in cases if _finally_closed(case, today)}
+
+    def flags(referral: Referral) -> frozenset[ObjectFlag]:
+        return frozenset() if referral.case_id in ended else _flags(referral)
+
     if actor.kind is ActorKind.PARTNER:
         relations = frozenset({Relation.REFERRAL_RECIPIENT})
         return {
-            referral.id: Access(relations, tuple(by_referral[referral.id]), _flags(referral))
+            referral.id: Access(relations, tuple(by_referral[referral.id]), flags(referral))
             for referral in referrals
         }
-    cases = await session.scalars(
-        select(Case).where(Case.id.in_({referral.case_id for referral in referrals}))
-    )
-    by_case = await staff_access(session, actor, list(cases), now=now)
+    by_case = await staff_access(session, actor, cases, now=now)
     no_standing = Access(frozenset())
     return {
         referral.id: Access(
             by_case.get(referral.case_id, no_standing).relations,
             (*by_case.get(referral.case_id, no_standing).consents, *by_referral[referral.id]),
-            _flags(referral),
+            flags(referral),
         )
         for referral in referrals
     }
 
 
+def _finally_closed(case: Case, today: date) -> bool:
+    """Closed without after-care, or its after-care over: a referral made in after-care
+    serves it no longer (the ones open at closure were aborted then)."""
+    return case.status == CaseStatus.CLOSED and not in_aftercare(case, today)
+
+
 def with_current_status(access: Access, referral: Referral) -> Access:
     """The access again after the referral's status changed within the request: a step to a
-    final status ends the partner's reading at once, in the same response."""
-    flags = access.flags - {ObjectFlag.REFERRAL_OPEN}
-    return Access(access.relations, access.consents, flags | _flags(referral))
+    final status ends the partner's reading at once, in the same response. (A final status is
+    final: no step reopens a referral, nor one whose case has finally closed.)"""
+    if ReferralStatus(referral.status) in OPEN_STATUSES:
+        return access
+    return Access(access.relations, access.consents, access.flags - {ObjectFlag.REFERRAL_OPEN})
 
 
 def progress_report_access(access: Access, actor: Actor, report: ProgressReport) -> Access:

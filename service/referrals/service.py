@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from service.caller import Caller
 from service.cases.access import staff_access
 from service.cases.models import Case, CaseStatus
+from service.cases.rules import in_aftercare
 from service.errors import (
     Conflict,
     InvalidTransition,
@@ -183,10 +184,12 @@ async def create_referral(
     caller.authorizer.authorize_seen(
         caller.actor, Action.REFERRAL_CREATE, access, seen=Action.CASE_READ
     )
-    if case.status != CaseStatus.ADMITTED:
+    # After-care may use the network too (domain/001: "z.B. durch Krisenintervention,
+    # Netzwerknutzung"); its end ends the referral's purpose (referrals/access.py).
+    if case.status != CaseStatus.ADMITTED and not in_aftercare(case, caller.today):
         raise InvalidTransition(
-            "only clients in case management (admitted cases) can be referred",
-            "nur Fälle im Fallmanagement (aufgenommen) können vermittelt werden",
+            "only clients in case management or in its after-care can be referred",
+            "nur Fälle im Fallmanagement oder in der Nachbetreuung können vermittelt werden",
         )
     _check_purpose(purpose)
     if first_report_due <= caller.now.date():

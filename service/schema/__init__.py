@@ -25,6 +25,7 @@ from service.schema.admin.queries import AdminQuery
 from service.schema.audit.queries import AuditQuery
 from service.schema.cases.cooperation_mutations import CooperationMutation
 from service.schema.cases.mutations import CasesMutation
+from service.schema.cases.plan_mutations import PlanChangesMutation
 from service.schema.cases.queries import CasesQuery
 from service.schema.clients.mutations import ClientPrivacyMutation
 from service.schema.clients.queries import ClientViewQuery
@@ -65,6 +66,7 @@ Mutation = merge_types(
     (
         CasesMutation,
         CooperationMutation,
+        PlanChangesMutation,
         ReferralMutation,
         ConsentMutation,
         ClientPrivacyMutation,

@@ -291,7 +291,14 @@ async def test_team_lead_filtering_by_one_case_manager_sees_no_closing_reasons(
     """domain/002: no results relatable to single employees, and leaders take no part in the
     evaluation; the list by one case manager would be that person's outcomes."""
     case_id = await case_factories.case(world.jobcenter, world.client, case_manager=world.colleague)
-    closing = {"caseId": str(case_id), "reason": "NO_PROSPECT", "reasoning": "kein Fortschritt"}
+    closing = {
+        "caseId": str(case_id),
+        "reason": "NO_PROSPECT",
+        "reasoning": "kein Fortschritt",
+        "retrospective": "kein Fortschritt",
+        "prospective": "zurück in die Vermittlung",
+        "clientTookPart": False,
+    }
     closed = await world.as_(world.colleague, CLOSE, input=closing)
     assert closed["data"]["closeCase"]["errors"] == [], closed
     by_colleague = {"responsibleCaseManagerId": str(world.colleague.id)}

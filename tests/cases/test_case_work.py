@@ -114,6 +114,12 @@ query Documents($id: ID!) {
   }
 }
 """
+# The closing talk every closure records (domain/004; tests/cases/test_closure.py).
+TALK = {
+    "retrospective": "Ziele erreicht",
+    "prospective": "Probezeit begleiten",
+    "clientTookPart": True,
+}
 CASELOAD = "{ caseload { caseManager { id } openCases guideline overGuideline } }"
 
 
@@ -452,12 +458,13 @@ async def test_closing_a_case_then_only_aftercare_notes(world, case_factories):
         reason="LASTING_INTEGRATION",
         reasoning="Arbeitsvertrag unbefristet",
         aftercareUntil=aftercare_until,
+        **TALK,
     )
 
     again = await world.as_(
         world.case_manager,
         CLOSE,
-        input={"caseId": case_id, "reason": "NO_PROSPECT", "reasoning": "noch einmal"},
+        input={"caseId": case_id, "reason": "NO_PROSPECT", "reasoning": "noch einmal", **TALK},
     )
     goal = await world.as_(
         world.case_manager, ADD_GOAL, input={"caseId": case_id, "title": "nachträglich"}
@@ -489,7 +496,7 @@ async def test_closing_needs_a_reasoning(world, case_factories):
     body = await world.as_(
         world.case_manager,
         CLOSE,
-        input={"caseId": case_id, "reason": "NOT_ECONOMICAL", "reasoning": ""},
+        input={"caseId": case_id, "reason": "NOT_ECONOMICAL", "reasoning": "", **TALK},
     )
 
     assert only_error(body, "closeCase")["field"] == "reasoning"
@@ -508,6 +515,7 @@ async def test_aftercare_notes_need_aftercare(world, case_factories):
         caseId=case_id,
         reason="NO_PROSPECT",
         reasoning="keine Verbesserung erkennbar",
+        **TALK,
     )
 
     body = await world.as_(world.case_manager, AFTERCARE, input={"caseId": case_id, "note": "x"})

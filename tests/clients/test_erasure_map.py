@@ -28,6 +28,7 @@ from service.cases.models import (
     CaseStatus,
     IntegrationAgreement,
     PlanItem,
+    PlanItemRevision,
     ProfilingItem,
 )
 from service.clients.privacy_models import ClientRestriction
@@ -72,6 +73,18 @@ async def _client_in_every_table(factories) -> ReferralSetting:
             recorded_by_id=author,
         ),
         goal,
+        PlanItemRevision(
+            tenant_id=tenant,
+            case_id=case_id,
+            plan_item_id=goal.id,
+            change="edited",
+            reason="Fortschreibung",
+            title="Ziel vorher",
+            resources="Ressourcen vorher",
+            outcome="achieved",
+            outcome_reason="Ergebnis vorher",
+            changed_by_id=author,
+        ),
         IntegrationAgreement(
             tenant_id=tenant,
             case_id=case_id,

@@ -112,8 +112,13 @@ async def test_erasure_removes_the_personal_data_and_the_audit_keeps_working(
     dpo = await factories.staff(setting.jobcenter, Role.DATA_PROTECTION_OFFICER)
     engine = create_async_engine(owner_url, poolclass=pool.NullPool)
     async with engine.begin() as conn:
+        # Closed, in after-care: the referral's purpose lasts, so the partner still reads
+        # (the placeholders, once erased).
         await conn.execute(
-            text("UPDATE cases SET status = :closed WHERE id = :id"),
+            text(
+                "UPDATE cases SET status = :closed, aftercare_until = current_date + 30"
+                " WHERE id = :id"
+            ),
             {"closed": str(CaseStatus.CLOSED), "id": setting.case_id},
         )
 

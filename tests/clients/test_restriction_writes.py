@@ -201,6 +201,9 @@ async def test_an_aftercare_note_waits_for_the_lifting_of_the_restriction(
             "caseId": str(setting.case_id),
             "reason": "LASTING_INTEGRATION",
             "reasoning": "Arbeitsvertrag unbefristet",
+            "retrospective": "Ziele erreicht",
+            "prospective": "Probezeit begleiten",
+            "clientTookPart": True,
             "aftercareUntil": (date.today() + timedelta(days=90)).isoformat(),
         },
     )

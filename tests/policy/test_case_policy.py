@@ -137,6 +137,8 @@ READ_TABLE = [
     (CONTROLLING, JOBCENTER, "case_closure", False),
     (CASE_MANAGER, RESPONSIBLE, "case_notes", True),
     (TEAM_LEAD, JOBCENTER, "case_notes", False),
+    # The closing talk's assessments are case_notes: not for whom the client goes back to.
+    (PLACEMENT_OFFICER, PROPOSER, "case_notes", False),
     # --- the client, on their own case: status, plan, closure, referrals; not the protected area
     (CLIENT, OWN_CASE, "case_status", True),
     (CLIENT, OWN_CASE, "integration_plan", True),

@@ -186,6 +186,9 @@ async def test_closing_the_case_aborts_its_open_referrals_and_ends_partner_acces
             "caseId": str(setting.case_id),
             "reason": "LASTING_INTEGRATION",
             "reasoning": "Arbeitsvertrag unbefristet",
+            "retrospective": "Ziele erreicht",
+            "prospective": "Probezeit begleiten",
+            "clientTookPart": True,
             "aftercareUntil": (date.today() + timedelta(days=30)).isoformat(),
         },
     )

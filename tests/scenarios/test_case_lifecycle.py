@@ -119,6 +119,9 @@ async def test_michaels_case_from_intake_to_closure(world):
         caseId=case_id,
         reason="LASTING_INTEGRATION",
         reasoning="unbefristete Beschäftigung",
+        retrospective="Ziele erreicht",
+        prospective="Probezeit begleiten",
+        clientTookPart=True,
     )
     proposer_view = await world.as_(world.placement_officer, AS_PLACEMENT_OFFICER, id=case_id)
     assert proposer_view == {

@@ -105,6 +105,9 @@ async def test_a_kooperationsplan_from_intake_to_closure(world):
         caseId=case_id,
         reason="LASTING_INTEGRATION",
         reasoning="Arbeitsaufnahme im Einzelhandel",
+        retrospective="Ziele erreicht",
+        prospective="Probezeit begleiten",
+        clientTookPart=True,
     )
 
     body = await world.as_(cm, PLANS, id=case_id)

@@ -29,6 +29,7 @@ from service.cases.models import (
     CaseReview,
     IntegrationAgreement,
     PlanItem,
+    PlanItemRevision,
     ProfilingItem,
 )
 from service.schema.context import Info
@@ -49,6 +50,13 @@ class AssessmentEntriesByCaseLoader(_ByCaseLoader):
 
 class PlanItemsByCaseLoader(_ByCaseLoader):
     model, order = PlanItem, (PlanItem.created_at,)
+
+
+class RevisionsByPlanItemLoader(RowsByParentLoader):
+    """A plan item's earlier versions, oldest first (its own index: ix_…_plan_item_id)."""
+
+    parent = "plan_item_id"
+    model, order = PlanItemRevision, (PlanItemRevision.changed_at,)
 
 
 class AgreementsByCaseLoader(_ByCaseLoader):
@@ -133,6 +141,8 @@ async def prefetch_for_cases(info: Info, cases: Sequence[Case]) -> None:
 _STAFF_FIELDS = {
     "responsibleCaseManager": "responsible_case_manager_id",
     "deputyCaseManager": "deputy_case_manager_id",
+    "handedOverTo": "handed_over_to_id",
+    "handedOverBy": "handed_over_by_id",
 }
 
 

@@ -56,6 +56,13 @@ ResponsibleParty = strawberry.enum(
     name="ResponsibleParty",
     description="Verantwortlich: Kunde, Fallmanager/in oder ein Netzwerkpartner.",
 )
+PlanChange = strawberry.enum(
+    vocabulary.PlanChange,
+    name="PlanChange",
+    description="Fortschreibung eines Planschritts: EDITED geändert (Titel, Ressourcen, "
+    "Verantwortlich); REDATED neuer Zieltermin; WITHDRAWN zurückgenommen; OUTCOME_CORRECTED "
+    "Ergebnis berichtigt.",
+)
 Outcome = strawberry.enum(
     vocabulary.Outcome,
     name="Outcome",

@@ -79,6 +79,9 @@ class AddGoalInput:
     resources: str | None = strawberry.field(
         default=None, description="Ressourcen / Einschränkungen."
     )
+    target_date: datetime.date | None = strawberry.field(
+        default=None, description="Zieltermin: bis wann das Ziel erreicht sein soll."
+    )
 
 
 @strawberry.input
@@ -107,6 +110,48 @@ class RecordOutcomeInput:
     )
 
 
+@strawberry.input(description="Fortschreibung: was weggelassen wird, bleibt.")
+class EditPlanItemInput:
+    item_id: strawberry.ID = strawberry.field(description="A goal, sub-goal or activity.")
+    reason: str = strawberry.field(description="Grund der Änderung, höchstens 1000 Zeichen.")
+    title: str | None = None
+    resources: str | None = strawberry.field(
+        default=None, description="Goals only; an empty text clears them."
+    )
+    responsible: enums.ResponsibleParty | None = strawberry.field(
+        default=None, description="Activities only."
+    )
+    partner_organisation_id: strawberry.ID | None = strawberry.field(
+        default=None, description="With responsible NETWORK_PARTNER, and only then."
+    )
+
+
+@strawberry.input
+class RedatePlanItemInput:
+    item_id: strawberry.ID
+    target_date: datetime.date = strawberry.field(description="Today or later.")
+    reason: str = strawberry.field(description="Grund der Änderung, höchstens 1000 Zeichen.")
+
+
+@strawberry.input
+class WithdrawPlanItemInput:
+    item_id: strawberry.ID = strawberry.field(
+        description="A goal or sub-goal withdraws the open items under it too."
+    )
+    reason: str = strawberry.field(description="Grund der Rücknahme, höchstens 1000 Zeichen.")
+
+
+@strawberry.input
+class CorrectOutcomeInput:
+    item_id: strawberry.ID
+    outcome: enums.Outcome
+    on: datetime.date
+    reason: str = strawberry.field(description="Grund der Berichtigung, höchstens 1000 Zeichen.")
+    outcome_reason: str | None = strawberry.field(
+        default=None, description="Begründung des Ergebnisses; required when not achieved."
+    )
+
+
 @strawberry.input
 class ConcludeAgreementInput:
     case_id: strawberry.ID
@@ -129,7 +174,20 @@ class CloseCaseInput:
     case_id: strawberry.ID
     reason: enums.ClosingReason
     reasoning: str
+    retrospective: str = strawberry.field(
+        description="Retrospektive Bewertung im Abschlussgespräch (domain/004), höchstens 4000."
+    )
+    prospective: str = strawberry.field(
+        description="Prospektive Bewertung: wie es weitergeht, höchstens 4000."
+    )
+    client_took_part: bool = strawberry.field(
+        description="Ob die Kundin / der Kunde am Abschlussgespräch teilgenommen hat."
+    )
     aftercare_until: datetime.date | None = None
+    handover_to_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Rückgabe an die Arbeitsvermittlung: eine aktive Fachkraft der AV.",
+    )
 
 
 @strawberry.input

@@ -13,7 +13,7 @@ from typing import Any
 import strawberry
 
 from service.caller import Caller
-from service.cases import documents, service, work
+from service.cases import closure, documents, service, work
 from service.cases.service import OnCase
 from service.ids import parse_id, parse_optional_id
 from service.policy.guard import public_type
@@ -132,6 +132,7 @@ class CasesMutation:
                 case_id=parse_id(input.case_id, "case"),
                 title=input.title,
                 resources=input.resources,
+                target_date=input.target_date,
             ),
             expected_version,
         )
@@ -220,18 +221,24 @@ class CasesMutation:
             expected_version,
         )
 
-    @strawberry.mutation(description="Fallabgang: close the case.")
+    @strawberry.mutation(
+        description="Fallabgang: close the case, with the closing talk and the handover."
+    )
     async def close_case(
         self, info: Info, input: inputs.CloseCaseInput, expected_version: ExpectedVersion = None
     ) -> CasePayload:
         return await _run(
             info,
-            lambda caller: service.close_case(
+            lambda caller: closure.close_case(
                 caller,
                 case_id=parse_id(input.case_id, "case"),
                 reason=input.reason,
                 reasoning=input.reasoning,
+                talk=closure.ClosingTalk(
+                    input.retrospective, input.prospective, input.client_took_part
+                ),
                 aftercare_until=input.aftercare_until,
+                handover_to_id=parse_optional_id(input.handover_to_id, "staff member"),
             ),
             expected_version,
         )
@@ -245,7 +252,7 @@ class CasesMutation:
     ) -> CasePayload:
         return await _run(
             info,
-            lambda caller: service.add_aftercare_note(
+            lambda caller: closure.add_aftercare_note(
                 caller,
                 case_id=parse_id(input.case_id, "case"),
                 note=input.note,

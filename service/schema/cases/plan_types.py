@@ -6,17 +6,26 @@ notes), which is CASE_NOTES: the plan is shared with the client, those texts are
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 import strawberry
 from strawberry.scalars import JSON
 
-from service.cases.models import AftercareNote, Case, CaseReview, IntegrationAgreement, PlanItem
+from service.cases.models import (
+    AftercareNote,
+    Case,
+    CaseReview,
+    IntegrationAgreement,
+    PlanItem,
+    PlanItemRevision,
+)
 from service.cases.vocabulary import PlanItemKind
 from service.policy.categories import DataCategory
 from service.policy.guard import GuardTag, personal_field, personal_type
 from service.schema.cases import enums
 from service.schema.cases.common import StaffMember, staff_member, tag
+from service.schema.cases.dataloaders import RevisionsByPlanItemLoader
 from service.schema.context import Info
 from service.schema.dataloaders import StaffByIdLoader
 
@@ -46,6 +55,84 @@ def _outcome(guard: GuardTag, row: PlanItem) -> OutcomeNode | None:
     return None if row.outcome is None else OutcomeNode(guard=guard, row=row)
 
 
+@personal_type(
+    name="PlanItemRevision",
+    description="Frühere Fassung eines Planschritts (Fortschreibung): wie er vor der Änderung "
+    "stand, und warum er geändert wurde.",
+)
+class RevisionNode:
+    guard: strawberry.Private[GuardTag]
+    row: strawberry.Private[PlanItemRevision]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.id))
+
+    @personal_field(PLAN, description="Was geändert wurde.")
+    def change(self) -> enums.PlanChange | None:
+        return enums.PlanChange(self.row.change)
+
+    @personal_field(PLAN, description="Grund der Änderung.")
+    def reason(self) -> str | None:
+        return self.row.reason
+
+    @personal_field(PLAN)
+    def changed_at(self) -> datetime | None:
+        return self.row.changed_at
+
+    @personal_field(PLAN)
+    async def changed_by(self, info: Info) -> StaffMember | None:
+        return staff_member(await info.context.loader(StaffByIdLoader).load(self.row.changed_by_id))
+
+    @personal_field(PLAN, description="Titel vor der Änderung.")
+    def title(self) -> str | None:
+        return self.row.title
+
+    @personal_field(PLAN, description="Ressourcen vor der Änderung (Ziele).")
+    def resources(self) -> str | None:
+        return self.row.resources
+
+    @personal_field(PLAN, description="Zieltermin vor der Änderung.")
+    def target_date(self) -> date | None:
+        return self.row.target_date
+
+    @personal_field(PLAN, description="Verantwortlich vor der Änderung (Aktivitäten).")
+    def responsible(self) -> enums.ResponsibleParty | None:
+        value = self.row.responsible
+        return None if value is None else enums.ResponsibleParty(value)
+
+    @personal_field(PLAN, description="Netzwerkpartner vor der Änderung, falls einer.")
+    def partner_organisation_id(self) -> strawberry.ID | None:
+        partner = self.row.partner_organisation_id
+        return None if partner is None else strawberry.ID(str(partner))
+
+    @personal_field(PLAN, description="Ergebnis vor der Änderung.")
+    def outcome(self) -> enums.Outcome | None:
+        return None if self.row.outcome is None else enums.Outcome(self.row.outcome)
+
+    @personal_field(PLAN, description="Ergebnis erreicht / beendet am, vor der Änderung.")
+    def outcome_on(self) -> date | None:
+        return self.row.outcome_on
+
+    @personal_field(PLAN, description="Begründung des Ergebnisses vor der Änderung.")
+    def outcome_reason(self) -> str | None:
+        return self.row.outcome_reason
+
+
+async def _history(info: Info, guard: GuardTag, item: PlanItem) -> list[RevisionNode]:
+    rows = await info.context.loader(RevisionsByPlanItemLoader).load(item.id)
+    return [
+        RevisionNode(
+            guard=replace(guard, object_type="plan_item_revision", object_id=row.id), row=row
+        )
+        for row in rows
+    ]
+
+
+WITHDRAWN = "Zurückgenommen am (Fortschreibung); sonst leer."
+HISTORY = "Frühere Fassungen mit dem Grund der Änderung, älteste zuerst."
+
+
 @personal_type(name="Activity", description="Aktivität mit Verantwortlichem und Zieltermin.")
 class ActivityNode:
     guard: strawberry.Private[GuardTag]
@@ -72,6 +159,14 @@ class ActivityNode:
     def target_date(self) -> date | None:
         return self.row.target_date
 
+    @personal_field(PLAN, description=WITHDRAWN)
+    def withdrawn_on(self) -> date | None:
+        return self.row.withdrawn_on
+
+    @personal_field(PLAN, description=HISTORY)
+    async def history(self, info: Info) -> list[RevisionNode] | None:
+        return await _history(info, self.guard, self.row)
+
     @personal_field(PLAN)
     def outcome(self) -> OutcomeNode | None:
         return _outcome(self.guard, self.row)
@@ -94,6 +189,14 @@ class SubGoalNode:
     @personal_field(PLAN, description="Zieltermin.")
     def target_date(self) -> date | None:
         return self.row.target_date
+
+    @personal_field(PLAN, description=WITHDRAWN)
+    def withdrawn_on(self) -> date | None:
+        return self.row.withdrawn_on
+
+    @personal_field(PLAN, description=HISTORY)
+    async def history(self, info: Info) -> list[RevisionNode] | None:
+        return await _history(info, self.guard, self.row)
 
     @personal_field(PLAN)
     def outcome(self) -> OutcomeNode | None:
@@ -122,6 +225,18 @@ class GoalNode:
     @personal_field(PLAN, description="Ressourcen / Einschränkungen.")
     def resources(self) -> str | None:
         return self.row.resources
+
+    @personal_field(PLAN, description="Zieltermin, falls gesetzt.")
+    def target_date(self) -> date | None:
+        return self.row.target_date
+
+    @personal_field(PLAN, description=WITHDRAWN)
+    def withdrawn_on(self) -> date | None:
+        return self.row.withdrawn_on
+
+    @personal_field(PLAN, description=HISTORY)
+    async def history(self, info: Info) -> list[RevisionNode] | None:
+        return await _history(info, self.guard, self.row)
 
     @personal_field(PLAN)
     def outcome(self) -> OutcomeNode | None:

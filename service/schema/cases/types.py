@@ -237,6 +237,32 @@ class CaseNode:
     def closing_reasoning(self) -> str | None:
         return self.row.closing_reasoning
 
+    @personal_field(DataCategory.CASE_NOTES, description="Abschlussgespräch: Rückblick.")
+    def closing_retrospective(self) -> str | None:
+        return self.row.closing_retrospective
+
+    @personal_field(DataCategory.CASE_NOTES, description="Abschlussgespräch: Ausblick.")
+    def closing_prospective(self) -> str | None:
+        return self.row.closing_prospective
+
+    @personal_field(
+        DataCategory.CASE_NOTES, description="Kundin / Kunde nahm am Abschlussgespräch teil."
+    )
+    def client_took_part_in_closure(self) -> bool | None:
+        return self.row.client_took_part_in_closure
+
+    @personal_field(STATUS, description="Zurückgegeben an (Arbeitsvermittlung).")
+    def handed_over_to(self, info: Info) -> StaffMember | None:
+        return _staff(info, self.row.handed_over_to_id)
+
+    @personal_field(STATUS, description="Zurückgegeben von.")
+    def handed_over_by(self, info: Info) -> StaffMember | None:
+        return _staff(info, self.row.handed_over_by_id)
+
+    @personal_field(STATUS, description="Rückgabe an die Arbeitsvermittlung am.")
+    def handed_over_at(self) -> datetime | None:
+        return self.row.handed_over_at
+
     @strawberry.field
     def intake(self) -> IntakeNode:
         return IntakeNode(guard=self.guard, case=self.row)
