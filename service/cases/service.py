@@ -26,6 +26,7 @@ from service.cases.rules import (
     required_text,
 )
 from service.cases.vocabulary import (
+    COMPLEX_PROFILES,
     DECISION_REASONING_LIMIT,
     DECLINE_REASON_LIMIT,
     INTAKE_REASONING_LIMIT,
@@ -131,6 +132,13 @@ async def propose_case(
     reasoning = required_text(
         intake_reasoning, field="intakeReasoning", limit=INTAKE_REASONING_LIMIT
     )
+    if profile not in COMPLEX_PROFILES:
+        raise ValidationFailed(
+            "profile",
+            "case management takes a complex profile: development, stabilisation or support",
+            "ins Fallmanagement führt nur eine komplexe Profillage: Entwicklungs-, "
+            "Stabilisierungs- oder Unterstützungsprofil",
+        )
     items = _profiling_items(profiling_items)
     # Any active client of the jobcenter may be proposed; another jobcenter's is out of reach
     # (row-level security) and as unknown as a random id.

@@ -32,12 +32,21 @@ CASELOAD_GUIDELINE = 75  # domain/001: Betreuungsschlüssel 1:75
 
 
 class Profile(StrEnum):
-    """Complex profiles (Profillagen) that lead into case management, nearest the labour market
-    first."""
+    """The profiles (Profillagen) of the four-phase model, nearest the labour market first. Only
+    a complex one leads into case management (domain/001: Entwicklungs-, Stabilisierungs- or
+    Unterstützungsprofil); a review may find a client in a market-near one (Marktprofil,
+    Aktivierungsprofil, Förderprofil), which the indicators count as progress toward the labour
+    market (domain/002)."""
 
+    MARKET = "market"
+    ACTIVATION = "activation"
+    PROMOTION = "promotion"
     DEVELOPMENT = "development"
     STABILISATION = "stabilisation"
     SUPPORT = "support"
+
+
+COMPLEX_PROFILES = frozenset({Profile.DEVELOPMENT, Profile.STABILISATION, Profile.SUPPORT})
 
 
 class CareVariant(StrEnum):

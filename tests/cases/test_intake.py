@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -331,3 +332,15 @@ async def test_capacity_cannot_be_filed_as_something_else(world):
         "messageDe": "ein Punkt zur Leistungsfähigkeit betrifft körperliche oder psychische "
         "Leistungsfähigkeit oder Sucht",
     }
+
+
+@pytest.mark.parametrize("profile", ["MARKET", "ACTIVATION", "PROMOTION"])
+async def test_a_market_near_profile_does_not_lead_into_case_management(world, profile):
+    body = await world.as_(world.case_manager, PROPOSE_CASE, input=proposal(world, profile=profile))
+
+    (error,) = payload_errors(body, "proposeCase")
+    assert (error["field"], error["code"]) == ("profile", "VALIDATION")
+    assert "komplexe Profillage" in error["messageDe"]
+    assert body["data"]["proposeCase"]["case"] is None
+    listed = await world.as_(world.case_manager, "query { cases { edges { node { id } } } }")
+    assert listed["data"]["cases"]["edges"] == []

@@ -261,3 +261,17 @@ async def test_a_team_of_another_jobcenter_is_not_found(factories, api):
     body = await api.ask(controlling, INDICATORS, **Q1, teamId=str(history.teams["Nord"]))
 
     assert errors_by_path(body) == {("indicators",): "NOT_FOUND"}
+
+
+async def test_a_review_that_finds_a_market_near_profile_counts_as_progress(factories, api):
+    history = History(await factories.jobcenter())
+    team = history.team("Mitte", case_managers=5)
+    for _ in range(5):
+        case_id = history.case(team, admitted=BEFORE_Q1)
+        history.review(case_id, IN_Q1, "development", "promotion")  # into a Förderprofil
+    await history.save(factories)
+    controlling = await factories.staff(history.jobcenter, Role.CONTROLLING)
+
+    body = await api.ask(controlling, INDICATORS, **Q1)
+
+    assert body["data"]["indicators"]["profileChangesTowardLabourMarket"] == shown(5)

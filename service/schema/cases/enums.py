@@ -16,8 +16,10 @@ CaseStatus = strawberry.enum(
 Profile = strawberry.enum(
     vocabulary.Profile,
     name="Profile",
-    description="Komplexe Profillage: Entwicklungsprofil, Stabilisierungsprofil, "
-    "Unterstützungsprofil (nach Marktnähe absteigend).",
+    description="Profillage, nach Marktnähe absteigend: marktnah MARKET (Marktprofil), "
+    "ACTIVATION (Aktivierungsprofil), PROMOTION (Förderprofil); komplex DEVELOPMENT "
+    "(Entwicklungsprofil), STABILISATION (Stabilisierungsprofil), SUPPORT "
+    "(Unterstützungsprofil). Ins Fallmanagement führt nur eine komplexe Profillage.",
 )
 CareVariant = strawberry.enum(
     vocabulary.CareVariant,
