@@ -70,6 +70,10 @@ class _Measuring:
         return total
 
     def _selection(self, node) -> Measure:
+        if isinstance(node, FieldNode) and node.name.value.startswith("__"):
+            # Introspection: GraphiQL's own query is 13 levels deep (ofType in ofType), and
+            # outside development mode DisableIntrospection refuses it before any of this.
+            return NOTHING
         if isinstance(node, FieldNode):
             inner = self.selection_set(node.selection_set)
             repeat = _page_size(node, self.paged)

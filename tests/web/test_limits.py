@@ -7,7 +7,7 @@ import logging
 import time
 
 import pytest
-from graphql import GraphQLError, parse
+from graphql import GraphQLError, get_introspection_query, parse
 
 from service.identity.roles import Role
 from service.schema import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
@@ -107,6 +107,31 @@ async def test_introspection_works_in_development_mode(dev_settings, dev_client)
     )
 
     assert response.json()["data"] == {"__schema": {"queryType": {"name": "Query"}}}
+
+
+async def test_graphiqls_own_introspection_query_is_answered_in_development_mode(
+    dev_settings, dev_client
+):
+    """13 levels deep (ofType in ofType): the depth limit is for data, not the schema's shape."""
+    from service.demo.tokens import mint_demo_token
+
+    token = await mint_demo_token(dev_settings, "fm.koenigstein", tenant_slug=None, lifetime=60)
+
+    response = await post_graphql(
+        dev_client, get_introspection_query(), headers={"Authorization": f"Bearer {token}"}
+    )
+
+    assert "errors" not in response.json()
+    assert response.json()["data"]["__schema"]["queryType"]["name"] == "Query"
+
+
+async def test_introspection_stays_refused_outside_development_mode_however_deep(
+    client, staff_headers
+):
+    response = await post_graphql(client, get_introspection_query(), headers=staff_headers)
+
+    assert "INTROSPECTION_DISABLED" in _codes(response)
+    assert response.json().get("data") is None
 
 
 async def test_graphiql_is_not_served_outside_development_mode(client):
