@@ -88,6 +88,14 @@ may_read(user: User, access: Access, category: String) if
     "proposer" in access.relations and
     category in ["identity", "intake", "case_status", "case_closure"];
 
+# The placement officer a closed case is handed back to (domain/004: Rückgabe an die
+# Arbeitsvermittlung) learns who comes back and what became of the case, not how it began:
+# the intake is the proposer's, the closing talk the case manager's.
+may_read(user: User, access: Access, category: String) if
+    user.has_role("placement_officer") and
+    "handover_recipient" in access.relations and
+    category in ["identity", "case_status", "case_closure"];
+
 # --- Network partners
 
 # The referral itself: what was asked of them, by when, and its status.

@@ -259,6 +259,7 @@ RELATION_GROUNDS: dict[str, str] = {
     "responsible_case_manager": "im Rahmen der Fallbearbeitung",
     "deputy_case_manager": "als Vertretung im Rahmen der Fallbearbeitung",
     "proposer": "im Rahmen des Vorschlags zur Aufnahme ins Fallmanagement",
+    "handover_recipient": "bei der Rückgabe an die Arbeitsvermittlung nach dem Fallmanagement",
     "referral_recipient": "im Rahmen Ihrer Vermittlung an die Organisation",
     "report_author": "im Rahmen einer Rückmeldung an das Jobcenter",
     "same_jobcenter": "im Rahmen der Aufgaben des Jobcenters",

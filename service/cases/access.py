@@ -46,6 +46,8 @@ def case_relations(actor: Actor, case: Case) -> frozenset[Relation]:
         relations.add(Relation.DEPUTY_CASE_MANAGER)
     if case.proposed_by_id == actor.user_id:
         relations.add(Relation.PROPOSER)
+    if case.handed_over_to_id == actor.user_id:
+        relations.add(Relation.HANDOVER_RECIPIENT)
     return frozenset(relations)
 
 

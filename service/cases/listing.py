@@ -98,6 +98,8 @@ def visible_to(caller: Caller) -> ColumnElement[bool]:
         clauses.append(Case.responsible_case_manager_id == actor.user_id)
     if policy_allows(Relation.PROPOSER):
         clauses.append(Case.proposed_by_id == actor.user_id)
+    if policy_allows(Relation.HANDOVER_RECIPIENT):
+        clauses.append(Case.handed_over_to_id == actor.user_id)
     if policy_allows(Relation.DEPUTY_CASE_MANAGER, consents=(_deputy_consent(caller),)):
         clauses.append(Case.deputy_case_manager_id == actor.user_id)
     return or_(*clauses) if clauses else false()

@@ -20,6 +20,7 @@ class Relation(StrEnum):
     DEPUTY_CASE_MANAGER = "deputy_case_manager"  # counts only under an active deputy consent
     SAME_JOBCENTER = "same_jobcenter"  # staff of the jobcenter the data belongs to
     PROPOSER = "proposer"  # the placement officer who proposed the intake
+    HANDOVER_RECIPIENT = "handover_recipient"  # the placement officer a closed case went back to
     REFERRAL_RECIPIENT = "referral_recipient"  # the partner organisation a referral went to
     REPORT_AUTHOR = "report_author"  # the partner organisation that wrote a progress report
     DATA_SUBJECT = "data_subject"  # the client themselves

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import text
 
+from service.identity.roles import Role
 from service.moments import JOBCENTER_TIMEZONE
 from tests.cases.conftest import forbidden_paths, only_error, payload_errors
 from tests.graphql import answer_as
@@ -59,6 +60,10 @@ async def _case(world, case_factories) -> str:
             proposer=world.placement_officer,
         )
     )
+
+
+CASE_LIST = "query Cases { cases { edges { node { id status } } } }"
+INTAKE = "query Intake($id: ID!) { case(id: $id) { intake { intakeReasoning } } }"
 
 
 def _closing(case_id: str, **overrides) -> dict:
@@ -173,3 +178,28 @@ async def test_after_care_refers_to_the_network_until_the_after_care_ends(
     assert after["data"]["referral"]["client"] == {"givenName": None}
     assert forbidden_paths(after) == {("referral", "client", "givenName")}
     assert only_error(too_late, "createReferral")["code"] == "INVALID_STATE"
+
+
+async def test_the_placement_officer_a_case_is_handed_back_to_finds_it_and_how_it_ended(
+    world, case_factories, factories
+):
+    """Not the one who proposed it: a colleague of the placement team takes the client back."""
+    case_id = await _case(world, case_factories)
+    colleague = await factories.staff(world.jobcenter, Role.PLACEMENT_OFFICER)
+    before = await world.as_(colleague, CLOSURE, id=case_id)
+    closing = _closing(case_id, handoverToId=str(colleague.id))
+    assert (
+        payload_errors(await world.as_(world.case_manager, CLOSE, input=closing), "closeCase") == []
+    )
+
+    after = await world.as_(colleague, CLOSURE, id=case_id)
+    listed = await world.as_(colleague, CASE_LIST)
+    intake = await world.as_(colleague, INTAKE, id=case_id)
+
+    assert before["errors"][0]["extensions"]["code"] == "NOT_FOUND"  # not theirs until then
+    case = after["data"]["case"]
+    assert (case["status"], case["closingReason"]) == ("CLOSED", "LASTING_INTEGRATION")
+    assert case["handedOverTo"] == {"id": str(colleague.id)}
+    assert forbidden_paths(after) >= PROTECTED  # the closing talk stays the case manager's
+    assert listed["data"]["cases"]["edges"] == [{"node": {"id": case_id, "status": "CLOSED"}}]
+    assert forbidden_paths(intake) == {("case", "intake", "intakeReasoning")}  # the proposer's

@@ -91,6 +91,7 @@ DEPUTY_CONSENT_FOR_ANOTHER = at(
     Relation.DEPUTY_CASE_MANAGER, consents=[deputy_consent(deputy=OTHER_CASE_MANAGER)]
 )
 PROPOSER = at(Relation.PROPOSER)
+HANDED_BACK = at(Relation.HANDOVER_RECIPIENT)
 JOBCENTER = at()
 # The client and their own case (service/cases/access.py): no jobcenter relation, only this.
 OWN_CASE = Access(frozenset({Relation.DATA_SUBJECT}))
@@ -139,6 +140,14 @@ READ_TABLE = [
     (TEAM_LEAD, JOBCENTER, "case_notes", False),
     # The closing talk's assessments are case_notes: not for whom the client goes back to.
     (PLACEMENT_OFFICER, PROPOSER, "case_notes", False),
+    # The placement officer the case is handed back to: who comes back and how it ended.
+    (PLACEMENT_OFFICER, HANDED_BACK, "identity", True),
+    (PLACEMENT_OFFICER, HANDED_BACK, "case_status", True),
+    (PLACEMENT_OFFICER, HANDED_BACK, "case_closure", True),
+    (PLACEMENT_OFFICER, HANDED_BACK, "intake", False),
+    (PLACEMENT_OFFICER, HANDED_BACK, "case_notes", False),
+    (PLACEMENT_OFFICER, HANDED_BACK, "integration_plan", False),
+    (CASE_MANAGER, HANDED_BACK, "case_status", False),  # the relation is a placement officer's
     # --- the client, on their own case: status, plan, closure, referrals; not the protected area
     (CLIENT, OWN_CASE, "case_status", True),
     (CLIENT, OWN_CASE, "integration_plan", True),
@@ -181,6 +190,7 @@ ACTION_TABLE = [
     (CASE_MANAGER, Action.CASE_READ, JOBCENTER, False),
     (TEAM_LEAD, Action.CASE_READ, JOBCENTER, True),
     (PLACEMENT_OFFICER, Action.CASE_READ, PROPOSER, True),
+    (PLACEMENT_OFFICER, Action.CASE_READ, HANDED_BACK, True),
     (PLACEMENT_OFFICER, Action.CASE_READ, JOBCENTER, False),
     (CONTROLLING, Action.CASE_READ, JOBCENTER, False),
     (PLACEMENT_OFFICER, Action.CASE_PROPOSE, JOBCENTER, True),
