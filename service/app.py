@@ -21,7 +21,7 @@ from service.schema import build_schema
 from service.settings import Settings
 from service.telemetry.http import RequestTelemetry
 from service.telemetry.resolvers import request_is_sampled
-from service.web.access_report import access_report_document
+from service.web.access_report import access_report_document, data_copy_document
 from service.web.graphql_endpoint import GraphQLEndpoint
 from service.web.health import healthz, readyz
 
@@ -57,6 +57,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
             Route("/readyz", readyz),
             Route("/graphql", _GraphQLOfApp(), methods=["GET", "POST"]),
             Route("/auskunft/{client_id}", access_report_document, methods=["GET"]),
+            Route("/auskunft/{client_id}/copy", data_copy_document, methods=["GET"]),
         ],
         lifespan=lifespan,
         middleware=[*_cors(settings), Middleware(RequestTelemetry)],

@@ -48,6 +48,9 @@ query Report($id: ID!, $from: DateTime!, $to: DateTime!) {
   accessReport(clientId: $id, from: $from, to: $to) { clientName }
 }
 """
+DATA_COPY = """
+query Q($id: ID!) { dataCopy(clientId: $id) { clientId } }
+"""
 REFERRAL = "query Referral($id: ID!) { referral(id: $id) { id status } }"
 INDICATORS = """
 query Indicators($id: ID) {
@@ -360,6 +363,11 @@ OPERATIONS = {
         client,
         within_jobcenter=False,
         extra=lambda _: REPORT_PERIOD,
+    ),
+    "dataCopy(clientId) by a client": Operation("dataCopy", DATA_COPY, the_client, client),
+    "dataCopy(clientId) by a case manager": Operation("dataCopy", DATA_COPY, case_manager, client),
+    "dataCopy(clientId) by the DPO": Operation(
+        "dataCopy", DATA_COPY, dpo, client, within_jobcenter=False
     ),
     "referral(id)": Operation("referral", REFERRAL, case_manager, referral_of),
     "referral(id) by a partner": Operation("referral", REFERRAL, partner, referral_of),

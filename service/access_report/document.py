@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -13,6 +14,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from service.access_report.copy import DataCopy
 from service.access_report.labels import FieldCategories
 from service.access_report.readers import CONSOLE_BASIS
 from service.access_report.report import (
@@ -49,12 +51,43 @@ def _local(value: datetime | None, pattern: str = "%d.%m.%Y %H:%M") -> str:
     return value.astimezone(LOCAL).strftime(pattern) if value else ""
 
 
+def _copy_value(value: Any) -> str:
+    """A stored value as the reader writes it: dates the German way, yes/no, and a version's
+    plan (a list of goals) by its titles, never its keys or codes."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    if isinstance(value, datetime):
+        return _local(value)
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, list | dict):
+        titles = _titles(value)
+        return "; ".join(titles) if titles else "–"
+    return str(value)
+
+
+def _titles(value: Any) -> list[str]:
+    """A version's plan (goals → sub-goals → activities, as it stood): its titles, in order —
+    the goals' dates and outcomes are listed with the plan's items."""
+    if isinstance(value, dict):
+        own = [str(value["title"])] if value.get("title") else []
+        return own + [t for v in value.values() if isinstance(v, list) for t in _titles(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in _titles(v)]
+    return []
+
+
 _templates.filters["local"] = _local
+_templates.filters["copy_value"] = _copy_value
 
 
-def render_html(report: AccessReport, *, dpo_contact: str = "") -> str:
+def render_html(
+    report: AccessReport, *, dpo_contact: str = "", copy: DataCopy | None = None
+) -> str:
     return _templates.get_template("auskunft.html").render(
-        report=report, statutory=statutory(report.jobcenter, dpo_contact)
+        report=report, statutory=statutory(report.jobcenter, dpo_contact), copy=copy
     )
 
 

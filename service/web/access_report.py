@@ -1,5 +1,6 @@
 """GET /auskunft/{client_id}?from=YYYY-MM-DD&to=YYYY-MM-DD[&format=pdf]: the Auskunft as a
-printable German document (HTML, or PDF on A4), for the data-protection officer or the client.
+printable German document (HTML, or PDF on A4), with the copy of the data, for the
+data-protection officer or the client; GET /auskunft/{client_id}/copy: the copy alone, as JSON.
 
 Same authentication and unit of work as /graphql: the bearer token, the session bound to the
 actor's scope, the policy's decision, the guard admitting and recording the read, the record
@@ -12,10 +13,12 @@ from __future__ import annotations
 import logging
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 
+from service.access_report.copy import data_copy
 from service.access_report.document import parse_day, period_of_days, render_html, render_pdf
 from service.access_report.report import access_report
+from service.caller import Caller
 from service.errors import ServiceError, ValidationFailed
 from service.identity.tokens import TokenRejected
 from service.ids import parse_id
@@ -31,13 +34,22 @@ log = logging.getLogger(__name__)
 # The occasion, as the audit log names it: with a colon, which no GraphQL operation name can
 # have, so no caller can pass a query of theirs off as the Auskunft.
 OPERATION = "auskunft:document"
+COPY_OPERATION = "auskunft:copy"
 FORMATS = ("html", "pdf")
 STATUS_BY_CODE = {"FORBIDDEN": 403, "RESTRICTED": 403, "NOT_FOUND": 404}
 
 
 async def access_report_document(request: Request) -> Response:
+    return await _answer(request, _produce)
+
+
+async def data_copy_document(request: Request) -> Response:
+    return await _answer(request, _produce_copy)
+
+
+async def _answer(request: Request, produce) -> Response:
     try:
-        return await _produce(request, request.app.state.runtime)
+        return await produce(request, request.app.state.runtime)
     except TokenRejected as rejection:
         return unauthenticated(rejection)
     except ServiceError as error:
@@ -80,7 +92,8 @@ async def _produce(request: Request, runtime: Runtime) -> Response:
             occasion_labels=occasion_labels(settings.trusted_documents_file),
         )
         work.guard.admit(tag, DataCategory.ACCESS_REPORT)
-        html = render_html(report, dpo_contact=settings.auskunft_dpo_contact)
+        copy = await data_copy(_caller(work, runtime), client_id=client_id, guard=work.guard)
+        html = render_html(report, dpo_contact=settings.auskunft_dpo_contact, copy=copy)
         body = render_pdf(html) if wanted == "pdf" else None
         work.guard.record(tag, DataCategory.ACCESS_REPORT, "document")
         withheld = await record_and_commit(work, operation=OPERATION)
@@ -91,3 +104,19 @@ async def _produce(request: Request, runtime: Runtime) -> Response:
         headers["Content-Disposition"] = 'inline; filename="auskunft.pdf"'
         return Response(body, media_type="application/pdf", headers=headers)
     return HTMLResponse(html, headers=headers)
+
+
+async def _produce_copy(request: Request, runtime: Runtime) -> Response:
+    client_id = parse_id(request.path_params["client_id"], "client")
+    async with unit_of_work(runtime, request.headers.get("authorization")) as work:
+        copy = await data_copy(_caller(work, runtime), client_id=client_id, guard=work.guard)
+        withheld = await record_and_commit(work, operation=COPY_OPERATION)
+    if withheld:
+        return withheld
+    return JSONResponse(copy.as_json(), headers={"Cache-Control": "no-store"})
+
+
+def _caller(work, runtime: Runtime) -> Caller:
+    return Caller(
+        session=work.session, actor=work.actor, authorizer=runtime.authorizer, now=work.now
+    )
