@@ -402,7 +402,8 @@ def _statements(key: ReaderKey, reader: Reader) -> list[Statement]:
         what = labels.join_german([labels.category_phrase(c) for c in categories])
         verb = labels.ACTION_LABELS.get(action, action)
         has = "haben" if subject == labels.ROLE_LABELS["client"] else "hat"  # "Sie selbst haben"
-        text = f"{subject[0].upper()}{subject[1:]} {has} am {day:%d.%m.%Y} {what} {verb} — {ground}."
+        who = f"{subject[0].upper()}{subject[1:]}"
+        text = f"{who} {has} am {day:%d.%m.%Y} {what} {verb} — {ground}."
         statements.append(
             Statement(
                 day=day,

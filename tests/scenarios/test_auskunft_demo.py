@@ -2,7 +2,8 @@
 manager worked on his case and the debt counsellor read his data under his consent, his own
 PDF names every reader by role and organisation and every ground, in category words — no
 GraphQL field name, no operation name a caller chose, nothing "ohne erkennbare Grundlage" —
-and carries his rights and the copy of his data. The data-protection officer's report keeps the person."""
+and carries his rights and the copy of his data. The data-protection officer's report keeps the
+person."""
 
 from __future__ import annotations
 
