@@ -63,6 +63,9 @@ def mutation(name: str, arguments: str, payload: str) -> str:
     return f"mutation Do($id: ID!) {{ {name}({arguments}) {{ {payload} {ERRORS} }} }}"
 
 
+ISSUE_LINK = mutation("issueAuskunftLink", "clientId: $id", "link { url }")
+
+
 def case_mutation(name: str, fields: str) -> str:
     return mutation(name, f"input: {{ {fields} }}", "case { id }")
 
@@ -368,6 +371,13 @@ OPERATIONS = {
     "dataCopy(clientId) by a case manager": Operation("dataCopy", DATA_COPY, case_manager, client),
     "dataCopy(clientId) by the DPO": Operation(
         "dataCopy", DATA_COPY, dpo, client, within_jobcenter=False
+    ),
+    "issueAuskunftLink by a client": Operation("issueAuskunftLink", ISSUE_LINK, the_client, client),
+    "issueAuskunftLink by a case manager": Operation(
+        "issueAuskunftLink", ISSUE_LINK, case_manager, client
+    ),
+    "issueAuskunftLink by the DPO": Operation(
+        "issueAuskunftLink", ISSUE_LINK, dpo, client, within_jobcenter=False
     ),
     "referral(id)": Operation("referral", REFERRAL, case_manager, referral_of),
     "referral(id) by a partner": Operation("referral", REFERRAL, partner, referral_of),

@@ -125,6 +125,7 @@ OBJECT_TYPES: dict[str, ObjectType] = {
             "DataCopySection",
             "DataCopyItem",
             "DataCopyField",
+            "AuskunftLink",
         ),
     ),
 }
@@ -295,6 +296,7 @@ UNLABELLED_OCCASION = "Abfrage einer registrierten Anwendung"
 SERVICE_OCCASIONS: dict[str, str] = {
     "auskunft:document": "Auskunft als Dokument",
     "auskunft:copy": "Kopie Ihrer Daten",
+    "auskunft:link": "Auskunft als Dokument, über einen Download-Link",
     "service auskunft": "Auskunft, vom Jobcenter erstellt",
 }
 
