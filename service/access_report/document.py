@@ -5,6 +5,7 @@ users and partners."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,6 +27,7 @@ from service.access_report.report import (
     build_report,
 )
 from service.access_report.rights import statutory
+from service.access_report.texts import TEXTS
 from service.audit.event import AuditAction, AuditEvent
 from service.audit.recorder import append
 from service.clients.models import Client
@@ -51,13 +53,13 @@ def _local(value: datetime | None, pattern: str = "%d.%m.%Y %H:%M") -> str:
     return value.astimezone(LOCAL).strftime(pattern) if value else ""
 
 
-def _copy_value(value: Any) -> str:
+def _copy_value(value: Any, texts: Mapping[str, str] = TEXTS["de"]) -> str:
     """A stored value as the reader writes it: dates the German way, yes/no, and a version's
     plan (a list of goals) by its titles, never its keys or codes."""
     if value is None or value == "":
         return "–"
     if isinstance(value, bool):
-        return "ja" if value else "nein"
+        return texts["yes"] if value else texts["no"]
     if isinstance(value, datetime):
         return _local(value)
     if isinstance(value, date):
@@ -84,10 +86,18 @@ _templates.filters["copy_value"] = _copy_value
 
 
 def render_html(
-    report: AccessReport, *, dpo_contact: str = "", copy: DataCopy | None = None
+    report: AccessReport,
+    *,
+    dpo_contact: str = "",
+    copy: DataCopy | None = None,
+    lang: str = "de",
 ) -> str:
     return _templates.get_template("auskunft.html").render(
-        report=report, statutory=statutory(report.jobcenter, dpo_contact), copy=copy
+        report=report,
+        statutory=statutory(report.jobcenter, dpo_contact, lang),
+        copy=copy,
+        lang=lang,
+        t=TEXTS[lang],
     )
 
 

@@ -21,6 +21,7 @@ from service.access_report.copy import data_copy
 from service.access_report.document import parse_day, period_of_days, render_html, render_pdf
 from service.access_report.link import LinkRejected, issuer_of, link_key, verify
 from service.access_report.report import access_report
+from service.access_report.texts import LANGUAGES, language_of
 from service.caller import Caller
 from service.errors import ServiceError, ValidationFailed
 from service.identity.tokens import TokenRejected
@@ -96,6 +97,10 @@ async def _produce(request: Request, runtime: Runtime) -> Response:
         wanted = request.query_params.get("format") or "html"
         if wanted not in FORMATS:
             raise ValidationFailed("format", "format is html or pdf", "Format ist html oder pdf")
+        lang = request.query_params.get("lang")
+        if lang is not None and lang not in LANGUAGES:
+            raise ValidationFailed("lang", "lang is de or en", "Sprache ist de oder en")
+        lang = language_of(lang, request.headers.get("accept-language"))
         settings = runtime.settings
         report, tag = await access_report(
             work.session,
@@ -112,13 +117,18 @@ async def _produce(request: Request, runtime: Runtime) -> Response:
         )
         work.guard.admit(tag, DataCategory.ACCESS_REPORT)
         copy = await data_copy(_caller(work, runtime), client_id=client_id, guard=work.guard)
-        html = render_html(report, dpo_contact=settings.auskunft_dpo_contact, copy=copy)
+        html = render_html(report, dpo_contact=settings.auskunft_dpo_contact, copy=copy, lang=lang)
         body = render_pdf(html) if wanted == "pdf" else None
         work.guard.record(tag, DataCategory.ACCESS_REPORT, "document")
         withheld = await record_and_commit(work, operation=operation)
     if withheld:
         return withheld
-    headers = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+    headers = {
+        "Cache-Control": "no-store",
+        "Referrer-Policy": "no-referrer",
+        "Content-Language": lang,
+        "Vary": "Accept-Language",
+    }
     if body is not None:
         headers["Content-Disposition"] = 'inline; filename="auskunft.pdf"'
         return Response(body, media_type="application/pdf", headers=headers)
