@@ -24,6 +24,7 @@ from sqlalchemy.engine import RowMapping
 
 from service.access_report.copy_labels import column_label, value_label
 from service.access_report.labels import OBJECT_TYPES, category_label
+from service.access_report.report import OBJECT_TYPE
 from service.audit.object_types import object_type_of_table
 from service.caller import Caller
 from service.cases.vocabulary import DocumentArea
@@ -103,6 +104,18 @@ class DataCopy:
                 for section in self.sections
             ],
         }
+
+
+def copy_tag(copy: DataCopy) -> GuardTag:
+    """The copy as a whole, as the guard sees it: part of the Auskunft (object type
+    `access_report`), read on what the reader is to the client."""
+    return GuardTag(
+        tenant_id=copy.tenant_id,
+        subject_id=copy.client_id,
+        object_type=OBJECT_TYPE,
+        object_id=copy.client_id,
+        access=copy.access,
+    )
 
 
 async def data_copy(caller: Caller, *, client_id: uuid.UUID, guard: RequestGuard) -> DataCopy:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from service.access_report.copy import data_copy
+from service.access_report.copy import copy_tag, data_copy
 from service.access_report.document import parse_day, period_of_days, render_html, render_pdf
 from service.access_report.link import LinkRejected, issuer_of, link_key, verify
 from service.access_report.report import access_report
@@ -139,6 +139,7 @@ async def _produce_copy(request: Request, runtime: Runtime) -> Response:
     client_id = parse_id(request.path_params["client_id"], "client")
     async with unit_of_work(runtime, request.headers.get("authorization")) as work:
         copy = await data_copy(_caller(work, runtime), client_id=client_id, guard=work.guard)
+        work.guard.record(copy_tag(copy), DataCategory.ACCESS_REPORT, "copy")
         withheld = await record_and_commit(work, operation=COPY_OPERATION)
     if withheld:
         return withheld

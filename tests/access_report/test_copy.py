@@ -6,6 +6,8 @@ recorded as read, by whoever read it; nobody else gets it."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from sqlalchemy import pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -20,6 +22,14 @@ query MyDataCopy($clientId: ID!) {
       objectType label
       items { id fields { name label category categoryLabel value valueLabel } }
     }
+  }
+}
+"""
+REPORT = """
+query Report($clientId: ID!, $from: DateTime!, $to: DateTime!) {
+  accessReport(clientId: $clientId, from: $from, to: $to, first: 100) {
+    readers { role statements { occasions } }
+    reportReads
   }
 }
 """
@@ -186,3 +196,29 @@ async def test_the_copy_as_json_over_http_is_the_same_and_recorded(
         )
     await engine.dispose()
     assert recorded >= len(_values(graphql, "plan_item", "title"))
+
+
+async def test_the_copy_is_summarised_with_the_auskunft_not_listed(dev_settings, dev_client):
+    """Reading the copy is reading the Auskunft (Art. 15(3)): one line, like the report's own
+    reads, not a statement that the officer or Michael read all his data."""
+    await _copy(dev_settings, dev_client, "dsb.wagner")
+    michael = await demo_token(dev_settings, "kunde.modemann")
+    assert (await dev_client.get(f"/auskunft/{MICHAEL}/copy", headers=michael)).status_code == 200
+    assert (await dev_client.get(f"/auskunft/{MICHAEL}", headers=michael)).status_code == 200
+    now = datetime.now(UTC)
+
+    body = await as_demo(
+        dev_settings,
+        dev_client,
+        "kunde.modemann",
+        REPORT,
+        clientId=MICHAEL,
+        **{"from": (now - timedelta(days=1)).isoformat(), "to": now.isoformat()},
+    )
+
+    report = body["data"]["accessReport"]
+    occasions = {o for r in report["readers"] for s in r["statements"] for o in s["occasions"]}
+    assert not {"Kopie Ihrer Daten", "Auskunft als Dokument"} & occasions
+    roles = {r["role"] for r in report["readers"]}
+    assert "die oder der Datenschutzbeauftragte" not in roles
+    assert "Datenschutzbeauftragte" in report["reportReads"]

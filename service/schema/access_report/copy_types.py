@@ -10,8 +10,14 @@ import datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from service.access_report.copy import CopyField, CopyItem, CopySection, DataCopy, plain
-from service.access_report.report import OBJECT_TYPE
+from service.access_report.copy import (
+    CopyField,
+    CopyItem,
+    CopySection,
+    DataCopy,
+    copy_tag,
+    plain,
+)
 from service.policy.categories import DataCategory
 from service.policy.guard import GuardTag, personal_field, personal_type
 
@@ -59,13 +65,7 @@ class DataCopyNode:
 
 
 def data_copy_node(copy: DataCopy) -> DataCopyNode:
-    tag = GuardTag(
-        tenant_id=copy.tenant_id,
-        subject_id=copy.client_id,
-        object_type=OBJECT_TYPE,
-        object_id=copy.client_id,
-        access=copy.access,
-    )
+    tag = copy_tag(copy)
     return DataCopyNode(
         guard=tag,
         client_id=strawberry.ID(str(copy.client_id)),
