@@ -140,10 +140,13 @@ protected_area_named(access: Access, consent: Consent) if
 
 # --- Clients
 
-# Their own data, outside the protected case-management area.
+# Their own data, outside the protected case-management area: what `subject_reads` gives.
 may_read(user: User, access: Access, category: String) if
     user.has_role("client") and
     "data_subject" in access.relations and
+    subject_reads(access, category);
+
+subject_reads(_access: Access, category: String) if
     category in ["identity", "contact", "household", "case_status", "case_closure",
                  "integration_plan", "referral", "consents"];
 
@@ -154,15 +157,11 @@ may_read(user: User, access: Access, category: String) if
 
 # Which documents their case file holds (the list); of each document only what the rule below
 # gives.
-may_read(user: User, access: Access, "documents") if
-    user.has_role("client") and
-    "data_subject" in access.relations and
+subject_reads(access: Access, "documents") if
     not "filed_document" in access.flags;
 
 # Their documents that the case manager marked visible to them, whatever their category.
-may_read(user: User, access: Access, category: String) if
-    user.has_role("client") and
-    "data_subject" in access.relations and
+subject_reads(access: Access, category: String) if
     "visible_to_client" in access.flags and
     category in DOCUMENT_CATEGORIES;
 
@@ -312,9 +311,7 @@ allow(user: User, "indicators:read", access: Access) if
 # one who has to come (§ 59 SGB II with § 309 SGB III, Meldepflicht), and an appointment
 # recorded as missed can have consequences for them (§ 32 SGB II). Not the internal note nor the
 # reason recorded for a missed one: those are case_notes.
-may_read(user: User, access: Access, "appointments") if
-    user.has_role("client") and
-    "data_subject" in access.relations;
+subject_reads(_access: Access, "appointments");
 
 # The due list is a case manager's own: their follow-ups and appointments across the cases they
 # work on (each case then asked as `case:work`). Team leads steer caseloads (`caseload:read`),
@@ -405,6 +402,24 @@ allow(user: User, "access_report:read", access: Access) if
 
 may_read(user: User, access: Access, "access_report") if
     allow(user, "access_report:read", access);
+
+# The copy of the data (Art. 15(3) GDPR): every item of their data the client reads in their
+# own view (`subject_reads`), and nothing of the protected case-management area beyond it. The
+# data-protection officer produces it for a client who asks without the portal, and reads
+# exactly that, only in the copy (flag "data_copy", service/access_report/copy.py).
+allow(user: User, "data_copy:read", access: Access) if
+    allow(user, "access_report:read", access);
+
+may_read(user: User, access: Access, category: String) if
+    user.has_role("data_protection_officer") and
+    "same_jobcenter" in access.relations and
+    "data_copy" in access.flags and
+    subject_reads(access, category);
+
+# The right of access holds during a restriction, as for the Auskunft above: the copy with it.
+not_restricted_for(user: User, access: Access, _category: String) if
+    user.has_role("client") and
+    "data_copy" in access.flags;
 
 # ---------------------------------------------------------------------------------------------
 # The audit chain: verified by the jobcenter's data-protection officer.

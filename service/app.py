@@ -23,7 +23,7 @@ from service.schema import build_schema
 from service.settings import Settings
 from service.telemetry.http import RequestTelemetry
 from service.telemetry.resolvers import request_is_sampled
-from service.web.access_report import access_report_document
+from service.web.access_report import access_report_document, data_copy_document
 from service.web.graphiql import ASSET_ROUTE, asset_response
 from service.web.graphql_endpoint import GraphQLEndpoint
 from service.web.health import healthz, readyz
@@ -60,6 +60,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
             Route("/readyz", readyz),
             Route("/graphql", _GraphQLOfApp(), methods=["GET", "POST"]),
             Route("/auskunft/{client_id}", access_report_document, methods=["GET"]),
+            Route("/auskunft/{client_id}/copy", data_copy_document, methods=["GET"]),
             *_graphiql_assets(settings),
         ],
         lifespan=lifespan,

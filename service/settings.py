@@ -59,6 +59,11 @@ class Settings:
     auskunft_dpo_contact: str = ""
     """How the client reaches the data-protection officer (AUSKUNFT_DPO_CONTACT, printed in
     every Auskunft, Art. 15 and 13(1)(b) GDPR); empty: "via the jobcenter's address"."""
+    auskunft_link_key: str | None = field(default=None, repr=False)
+    """The key download links for the Auskunft are signed with (AUSKUNFT_LINK_KEY, at least 32
+    characters; in development mode made in the data folder); None: no links. Never printed."""
+    auskunft_link_seconds: int = 600
+    """How long a download link works (AUSKUNFT_LINK_SECONDS, 60–3600)."""
     audit_anchor_dir: Path | None = None
     """Where anchors of the chain heads are appended; None: no anchoring."""
     audit_anchor_key_file: Path | None = None
@@ -86,6 +91,10 @@ class Settings:
     @property
     def dev_anchor_key_file(self) -> Path:
         return self.data_dir / "dev-anchor-key.pem"
+
+    @property
+    def dev_auskunft_link_key_file(self) -> Path:
+        return self.data_dir / "dev-auskunft-link-key"
 
     @property
     def embedded_pgdata(self) -> Path:
@@ -187,6 +196,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         auskunft_dpo_contact=(env.get("AUSKUNFT_DPO_CONTACT") or "").strip(),
         log_level=_log_level(env),
         prometheus=_prometheus(env),
+        **_auskunft_links(env),
         **_anchoring(env, development, data_dir),
     )
 
@@ -248,6 +258,18 @@ def _min_group_size(env: dict[str, str]) -> int:
     if size < 2:
         raise SettingsError(f"INDICATORS_MIN_GROUP_SIZE must be at least 2, not {size}")
     return size
+
+
+def _auskunft_links(env: dict[str, str]) -> dict:
+    # A short key could be guessed offline from one link; a long lifetime turns a link sent by
+    # e-mail into a standing credential for the client's whole Auskunft.
+    key = env.get("AUSKUNFT_LINK_KEY") or None
+    if key is not None and len(key) < 32:
+        raise SettingsError("AUSKUNFT_LINK_KEY must be at least 32 characters")
+    seconds = _int(env, "AUSKUNFT_LINK_SECONDS", 600)
+    if not 60 <= seconds <= 3600:
+        raise SettingsError(f"AUSKUNFT_LINK_SECONDS must be between 60 and 3600, not {seconds}")
+    return {"auskunft_link_key": key, "auskunft_link_seconds": seconds}
 
 
 def _anchoring(env: dict[str, str], development: bool, data_dir: Path) -> dict:

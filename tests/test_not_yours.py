@@ -48,6 +48,9 @@ query Report($id: ID!, $from: DateTime!, $to: DateTime!) {
   accessReport(clientId: $id, from: $from, to: $to) { clientName }
 }
 """
+DATA_COPY = """
+query Q($id: ID!) { dataCopy(clientId: $id) { clientId } }
+"""
 REFERRAL = "query Referral($id: ID!) { referral(id: $id) { id status } }"
 INDICATORS = """
 query Indicators($id: ID) {
@@ -58,6 +61,9 @@ query Indicators($id: ID) {
 
 def mutation(name: str, arguments: str, payload: str) -> str:
     return f"mutation Do($id: ID!) {{ {name}({arguments}) {{ {payload} {ERRORS} }} }}"
+
+
+ISSUE_LINK = mutation("issueAuskunftLink", "clientId: $id", "link { url }")
 
 
 def case_mutation(name: str, fields: str) -> str:
@@ -373,6 +379,18 @@ OPERATIONS = {
         client,
         within_jobcenter=False,
         extra=lambda _: REPORT_PERIOD,
+    ),
+    "dataCopy(clientId) by a client": Operation("dataCopy", DATA_COPY, the_client, client),
+    "dataCopy(clientId) by a case manager": Operation("dataCopy", DATA_COPY, case_manager, client),
+    "dataCopy(clientId) by the DPO": Operation(
+        "dataCopy", DATA_COPY, dpo, client, within_jobcenter=False
+    ),
+    "issueAuskunftLink by a client": Operation("issueAuskunftLink", ISSUE_LINK, the_client, client),
+    "issueAuskunftLink by a case manager": Operation(
+        "issueAuskunftLink", ISSUE_LINK, case_manager, client
+    ),
+    "issueAuskunftLink by the DPO": Operation(
+        "issueAuskunftLink", ISSUE_LINK, dpo, client, within_jobcenter=False
     ),
     "referral(id)": Operation("referral", REFERRAL, case_manager, referral_of),
     "referral(id) by a partner": Operation("referral", REFERRAL, partner, referral_of),

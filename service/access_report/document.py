@@ -5,7 +5,9 @@ users and partners."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -13,6 +15,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from service.access_report.copy import DataCopy
 from service.access_report.labels import FieldCategories
 from service.access_report.readers import CONSOLE_BASIS
 from service.access_report.report import (
@@ -24,6 +27,7 @@ from service.access_report.report import (
     build_report,
 )
 from service.access_report.rights import statutory
+from service.access_report.texts import TEXTS
 from service.audit.event import AuditAction, AuditEvent
 from service.audit.recorder import append
 from service.clients.models import Client
@@ -49,12 +53,51 @@ def _local(value: datetime | None, pattern: str = "%d.%m.%Y %H:%M") -> str:
     return value.astimezone(LOCAL).strftime(pattern) if value else ""
 
 
+def _copy_value(value: Any, texts: Mapping[str, str] = TEXTS["de"]) -> str:
+    """A stored value as the reader writes it: dates the German way, yes/no, and a version's
+    plan (a list of goals) by its titles, never its keys or codes."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return texts["yes"] if value else texts["no"]
+    if isinstance(value, datetime):
+        return _local(value)
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, list | dict):
+        titles = _titles(value)
+        return "; ".join(titles) if titles else "–"
+    return str(value)
+
+
+def _titles(value: Any) -> list[str]:
+    """A version's plan (goals → sub-goals → activities, as it stood): its titles, in order —
+    the goals' dates and outcomes are listed with the plan's items."""
+    if isinstance(value, dict):
+        own = [str(value["title"])] if value.get("title") else []
+        return own + [t for v in value.values() if isinstance(v, list) for t in _titles(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in _titles(v)]
+    return []
+
+
 _templates.filters["local"] = _local
+_templates.filters["copy_value"] = _copy_value
 
 
-def render_html(report: AccessReport, *, dpo_contact: str = "") -> str:
+def render_html(
+    report: AccessReport,
+    *,
+    dpo_contact: str = "",
+    copy: DataCopy | None = None,
+    lang: str = "de",
+) -> str:
     return _templates.get_template("auskunft.html").render(
-        report=report, statutory=statutory(report.jobcenter, dpo_contact)
+        report=report,
+        statutory=statutory(report.jobcenter, dpo_contact, lang),
+        copy=copy,
+        lang=lang,
+        t=TEXTS[lang],
     )
 
 

@@ -126,6 +126,11 @@ OBJECT_TYPES: dict[str, ObjectType] = {
             "AccessReportReferral",
             "AccessReportStatement",
             "AccessReportRecipient",
+            "DataCopy",
+            "DataCopySection",
+            "DataCopyItem",
+            "DataCopyField",
+            "AuskunftLink",
         ),
     ),
 }
@@ -297,6 +302,7 @@ UNLABELLED_OCCASION = "Abfrage einer registrierten Anwendung"
 SERVICE_OCCASIONS: dict[str, str] = {
     "auskunft:document": "Auskunft als Dokument",
     "auskunft:copy": "Kopie Ihrer Daten",
+    "auskunft:link": "Auskunft als Dokument, über einen Download-Link",
     "service auskunft": "Auskunft, vom Jobcenter erstellt",
 }
 
@@ -404,7 +410,9 @@ class FieldCategories:
             if category is None:
                 return None
         else:
-            category = self.reads.get((object_type, field))
+            # A read the schema does not declare is a stored column read into the copy of the
+            # data (service/access_report/copy.py): the data map knows its category.
+            category = self.reads.get((object_type, field)) or self.writes.get((object_type, field))
         if category == ROW_CATEGORY:
             return row_category or str(default or object_type)
         return category or str(default or object_type)

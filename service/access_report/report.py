@@ -286,7 +286,10 @@ def _day(at: datetime) -> str:
 
 
 def _is_report_read(row: LogRow) -> bool:
-    return row.action == "read" and all(o["type"] == OBJECT_TYPE for o in row.objects)
+    """A reading of the Auskunft: of the report, and of the copy of the data that comes with it
+    (Art. 15(3) GDPR) — the items of the copy are read in the same request as the report or the
+    copy itself (service/access_report/copy.py), and are summarised with it, not listed."""
+    return row.action == "read" and any(o["type"] == OBJECT_TYPE for o in row.objects)
 
 
 # --- the log, grouped into occasions: one actor's request, on one ground
@@ -401,7 +404,9 @@ def _statements(key: ReaderKey, reader: Reader) -> list[Statement]:
             subject = f"{key.person} ({subject})"
         what = labels.join_german([labels.category_phrase(c) for c in categories])
         verb = labels.ACTION_LABELS.get(action, action)
-        text = f"{subject[0].upper()}{subject[1:]} hat am {day:%d.%m.%Y} {what} {verb} — {ground}."
+        has = "haben" if subject == labels.ROLE_LABELS["client"] else "hat"  # "Sie selbst haben"
+        who = f"{subject[0].upper()}{subject[1:]}"
+        text = f"{who} {has} am {day:%d.%m.%Y} {what} {verb} — {ground}."
         statements.append(
             Statement(
                 day=day,

@@ -55,6 +55,47 @@ SUPERVISORY_AUTHORITY = (
 DPO_FALLBACK = "erreichbar über die Anschrift des Jobcenters, Stichwort „Datenschutz“"
 
 
+# The same in English, for a client who asks for it (texts.py); the law's names stay German.
+PURPOSES_EN = (
+    "Advice and support towards work in employment-oriented case management (§§ 14–16 SGB II; "
+    "processing under § 67a ff. SGB X, § 50 ff. SGB II).",
+    "The cooperation plan (Kooperationsplan, § 15 SGB II), its review and updates.",
+    "Referrals to network partners and their reports back — only as far as you consented "
+    "(Art. 6(1)(a), Art. 9(2)(a) GDPR).",
+    "The record of who accessed your data when (logging, Art. 5(2), Art. 32 GDPR), and this "
+    "report.",
+)
+STORAGE_EN = (
+    "The case management file is erased as soon as the jobcenter no longer needs it for its "
+    "tasks (§ 84(2) SGB X); consents and records are kept as long as they are needed to show "
+    "that processing was lawful; so are the records of access, which say only who read what "
+    "when, not the content."
+)
+RIGHTS_EN = (
+    ("Rectification", "have incorrect data corrected (Art. 16 GDPR, § 84 SGB X)."),
+    ("Erasure", "have your data erased where it is no longer needed (Art. 17 GDPR)."),
+    (
+        "Restriction",
+        "have processing restricted, for instance while its accuracy is checked (Art. 18 GDPR).",
+    ),
+    (
+        "Objection",
+        "object to processing on grounds relating to your particular situation (Art. 21 "
+        "GDPR); you can withdraw a consent at any time with effect for the future (Art. 7(3) "
+        "GDPR).",
+    ),
+    (
+        "Complaint",
+        "lodge a complaint with the supervisory authority (Art. 77 GDPR): {authority}.",
+    ),
+)
+SUPERVISORY_AUTHORITY_EN = (
+    "The Federal Commissioner for Data Protection and Freedom of Information (BfDI), "
+    "Graurheindorfer Straße 153, 53117 Bonn"
+)
+DPO_FALLBACK_EN = 'reachable at the jobcenter\'s address, marked "Datenschutz"'
+
+
 @dataclass(frozen=True, slots=True)
 class Statutory:
     controller: str
@@ -65,12 +106,18 @@ class Statutory:
     supervisory_authority: str
 
 
-def statutory(jobcenter: str, dpo_contact: str = "") -> Statutory:
+def statutory(jobcenter: str, dpo_contact: str = "", lang: str = "de") -> Statutory:
+    if lang == "en":
+        purposes, storage, rights = PURPOSES_EN, STORAGE_EN, RIGHTS_EN
+        authority, fallback = SUPERVISORY_AUTHORITY_EN, DPO_FALLBACK_EN
+    else:
+        purposes, storage, rights = PURPOSES, STORAGE, RIGHTS
+        authority, fallback = SUPERVISORY_AUTHORITY, DPO_FALLBACK
     return Statutory(
         controller=jobcenter,
-        dpo_contact=dpo_contact or DPO_FALLBACK,
-        purposes=PURPOSES,
-        storage=STORAGE,
-        rights=tuple((name, text.format(authority=SUPERVISORY_AUTHORITY)) for name, text in RIGHTS),
-        supervisory_authority=SUPERVISORY_AUTHORITY,
+        dpo_contact=dpo_contact or fallback,
+        purposes=purposes,
+        storage=storage,
+        rights=tuple((name, text.format(authority=authority)) for name, text in rights),
+        supervisory_authority=authority,
     )

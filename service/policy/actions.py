@@ -23,6 +23,7 @@ class Action(StrEnum):
     CONSENT_RECORD_DEPUTY = "consent:record_deputy"  # a deputy consent: never by the deputy
     CONSENT_REVOKE_DEPUTY = "consent:revoke_deputy"
     ACCESS_REPORT_READ = "access_report:read"  # the Auskunft of one client
+    DATA_COPY_READ = "data_copy:read"  # the copy of one client's data (Art. 15(3) GDPR)
     CASE_READ = "case:read"
     CASE_PROPOSE = "case:propose"
     CASE_DECIDE_INTAKE = "case:decide_intake"

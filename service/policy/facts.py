@@ -53,6 +53,9 @@ class ObjectFlag(StrEnum):
     # The client as the jobcenter's directory shows them: in a search, or in the administration
     # of master data. Nowhere else does this flag stand, so what it opens stays there.
     CLIENT_DIRECTORY = "client_directory"
+    # Read into the copy of the data (Art. 15(3) GDPR): the data-protection officer reads there
+    # what the client reads in their own view, and nowhere else.
+    DATA_COPY = "data_copy"
 
 
 @dataclass(frozen=True, slots=True)

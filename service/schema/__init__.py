@@ -19,6 +19,7 @@ from strawberry.tools import merge_types
 
 from service.policy.coverage import declared_categories, guard_violations
 from service.policy.guard import PersonalData, resolve_guarded_fields_directly
+from service.schema.access_report.mutations import AccessReportMutation
 from service.schema.access_report.queries import AccessReportQuery
 from service.schema.admin.mutations import AdminMutation
 from service.schema.admin.queries import AdminQuery
@@ -72,6 +73,7 @@ Mutation = merge_types(
         ClientPrivacyMutation,
         AdminMutation,
         DiaryMutation,
+        AccessReportMutation,
     ),
 )
 

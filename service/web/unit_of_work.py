@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +25,7 @@ from service.policy.guard import RequestGuard
 from service.runtime import Runtime
 from service.sign_in.users import load_actor, scope_for
 from service.telemetry.logging import current_request_id
+from service.tenants.scope import Scope
 from service.web.responses import bearer_token, error_response
 
 log = logging.getLogger(__name__)
@@ -45,8 +46,20 @@ async def unit_of_work(runtime: Runtime, authorization: str | None) -> AsyncIter
     """Raises TokenRejected before any data is touched if the token or user is not accepted."""
     claims = await runtime.verifier.verify(bearer_token(authorization))
     data_scope = await scope_for(claims, runtime.directory)
+    async with work_in_scope(
+        runtime, data_scope, lambda session: load_actor(session, claims, data_scope)
+    ) as work:
+        yield work
+
+
+@asynccontextmanager
+async def work_in_scope(
+    runtime: Runtime, data_scope: Scope, load: Callable[[AsyncSession], Awaitable[Actor]]
+) -> AsyncIterator[Work]:
+    """The unit of work for an actor `load` finds in the session bound to `data_scope`: a
+    token's user, or the issuer of an Auskunft download link (service/web/access_report.py)."""
     async with runtime.database.session(data_scope) as session:
-        actor = await load_actor(session, claims, data_scope)
+        actor = await load(session)
         log = RequestLog()
         guard = RequestGuard(actor, runtime.authorizer, log, await restricted_subjects(session))
         # Every ORM write of the request is checked by the same guard and noted in the same log

@@ -5,9 +5,11 @@ from typing import Annotated
 
 import strawberry
 
+from service.access_report.copy import data_copy
 from service.access_report.report import access_report
 from service.ids import parse_id
 from service.paging import page_size
+from service.schema.access_report.copy_types import DataCopyNode, data_copy_node
 from service.schema.access_report.types import AccessReportNode, access_report_node
 from service.schema.context import Info
 from service.web.trusted_documents import occasion_labels
@@ -47,3 +49,15 @@ class AccessReportQuery:
             ),
         )
         return access_report_node(report, tag, after=after)
+
+    @strawberry.field(
+        description="Copy of the data (Art. 15(3) DSGVO) of one client (the client themselves, "
+        "or the data-protection officer): every item of their data the client may read in "
+        "their own view, by kind of record, with German labels. Every item is recorded as read."
+    )
+    async def data_copy(self, info: Info, client_id: strawberry.ID) -> DataCopyNode:
+        context = info.context
+        copy = await data_copy(
+            context.caller(), client_id=parse_id(client_id, "client"), guard=context.guard
+        )
+        return data_copy_node(copy)
