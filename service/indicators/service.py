@@ -24,7 +24,7 @@ from service.errors import ValidationFailed, found
 from service.identity.roles import Role
 from service.indicators import disclosure
 from service.indicators.disclosure import SUPPRESSED, Figure
-from service.moments import JOBCENTER_TIMEZONE
+from service.moments import JOBCENTER_TIMEZONE, add_months
 from service.policy.actions import Action
 from service.referrals.models import Referral, ReferralStatus, ReferralStatusChange
 from service.staff.models import StaffUser, Team
@@ -119,16 +119,16 @@ async def indicators(
 
 
 def _months(period_from: date, period_to: date) -> list[date]:
+    """The first days of the period's months (a period is whole months, `_check_period`)."""
     months, month = [], period_from
     while month <= period_to:
         months.append(month)
-        month = _month_end(month) + timedelta(days=1)
+        month = add_months(month, 1)
     return months
 
 
 def _month_end(month: date) -> date:
-    following = month.replace(day=28) + timedelta(days=4)
-    return following - timedelta(days=following.day)
+    return add_months(month, 1) - timedelta(days=1)
 
 
 def _in_care_during(spans: list[tuple[date, date | None]], start: date, end: date) -> int:
