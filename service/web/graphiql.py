@@ -49,6 +49,7 @@ def cdn_page() -> str:
     return get_graphql_ide_html(graphql_ide="graphiql")
 
 
+@cache
 def assets() -> tuple[Asset, ...]:
     """The files the page loads, read off the page itself: a strawberry upgrade brings its own."""
     return tuple(dict.fromkeys(Asset(*match) for match in CDN.findall(cdn_page())))
