@@ -32,8 +32,10 @@ class Office:
         return await answer_as(self.http, self.tokens, person, query, **variables)
 
 
-@pytest.fixture
-async def office(factories: Factories, client, tokens) -> Office:
+async def make_office(
+    factories: Factories, http: httpx.AsyncClient, tokens: TokenFactory
+) -> Office:
+    """A jobcenter with its administrator, a placement officer, a case manager and a team lead."""
     jobcenter = await factories.jobcenter()
     return Office(
         jobcenter=jobcenter,
@@ -41,9 +43,14 @@ async def office(factories: Factories, client, tokens) -> Office:
         placement_officer=await factories.staff(jobcenter, Role.PLACEMENT_OFFICER),
         case_manager=await factories.staff(jobcenter, Role.CASE_MANAGER),
         team_lead=await factories.staff(jobcenter, Role.TEAM_LEAD),
-        http=client,
+        http=http,
         tokens=tokens,
     )
+
+
+@pytest.fixture
+async def office(factories: Factories, client, tokens) -> Office:
+    return await make_office(factories, client, tokens)
 
 
 async def owner_rows(

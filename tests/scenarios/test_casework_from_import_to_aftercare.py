@@ -12,9 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from service.identity.roles import Role
 from service.moments import JOBCENTER_TIMEZONE
-from tests.admin.conftest import Office, clients_of
+from tests.admin.conftest import Office, clients_of, make_office
 from tests.admin.test_import import IMPORT
 from tests.admin.test_staff_and_network import REGISTER_MEMBERSHIP
 from tests.cases.conftest import payload_errors
@@ -39,16 +38,7 @@ REFERRALS = "query Mine { referrals { edges { node { id status } } } }"
 
 @pytest.fixture
 async def office(factories, client, tokens) -> Office:
-    jobcenter = await factories.jobcenter()
-    return Office(
-        jobcenter=jobcenter,
-        admin=await factories.staff(jobcenter, Role.JOBCENTER_ADMIN),
-        placement_officer=await factories.staff(jobcenter, Role.PLACEMENT_OFFICER),
-        case_manager=await factories.staff(jobcenter, Role.CASE_MANAGER),
-        team_lead=await factories.staff(jobcenter, Role.TEAM_LEAD),
-        http=client,
-        tokens=tokens,
-    )
+    return await make_office(factories, client, tokens)
 
 
 async def test_a_client_from_the_import_file_to_a_referral_in_after_care(
