@@ -124,7 +124,7 @@ async def list_referrals(
         query = query.where(Referral.status == status)
     if overdue is not None:
         query = query.where(
-            _overdue_clause(caller.now.date()) if overdue else ~_overdue_clause(caller.now.date())
+            _overdue_clause(caller.today) if overdue else ~_overdue_clause(caller.today)
         )
 
     async def batch(position, size):
@@ -192,7 +192,7 @@ async def create_referral(
             "nur Fälle im Fallmanagement oder in der Nachbetreuung können vermittelt werden",
         )
     _check_purpose(purpose)
-    if first_report_due <= caller.now.date():
+    if first_report_due <= caller.today:
         raise ValidationFailed(
             "firstReportDue",
             "the first report must be due after today",
@@ -300,7 +300,7 @@ async def report_progress(
             "reports are possible only on accepted referrals in progress",
             "Rückmeldungen sind nur zu angenommenen, laufenden Vermittlungen möglich",
         )
-    _check_report(reported_on, text, next_appointment, caller.now)
+    _check_report(reported_on, text, next_appointment, caller)
     if status is not None and status is not current:
         view = await _move(caller, view, status, None)
     caller.session.add(
@@ -322,9 +322,9 @@ async def report_progress(
 
 
 def _check_report(
-    reported_on: date, text: str, next_appointment: datetime | None, now: datetime
+    reported_on: date, text: str, next_appointment: datetime | None, caller: Caller
 ) -> None:
-    if reported_on > now.date():
+    if reported_on > caller.today:
         raise ValidationFailed(
             "reportedOn",
             "a report cannot be dated in the future",
@@ -334,7 +334,7 @@ def _check_report(
         raise required("text")
     if len(text) > REPORT_TEXT_LIMIT:
         raise too_long("text", REPORT_TEXT_LIMIT)
-    if next_appointment is not None and next_appointment <= now:
+    if next_appointment is not None and next_appointment <= caller.now:
         raise ValidationFailed(
             "nextAppointment",
             "the next appointment must be in the future",

@@ -9,11 +9,18 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from service.identity.roles import Role
+from service.moments import JOBCENTER_TIMEZONE
 from service.partners.categories import ServiceCategory
 from service.referrals.models import ReferralStatus
 from tests.graphql import post_graphql
 from tests.graphql_errors import errors_by_path, forbidden_paths
 from tests.referral_factories import admitted_case, consent, referral, referral_setting
+
+
+def jobcenter_today() -> date:
+    """The service's day is Berlin's, not the machine's (they differ 23:00–24:00 UTC)."""
+    return datetime.now(JOBCENTER_TIMEZONE).date()
+
 
 CREATE_REFERRAL = """
 mutation Create($input: CreateReferralInput!) {
@@ -68,7 +75,7 @@ def _create_input(setting, **overrides):
         "partnerOrganisationId": str(setting.organisation.id),
         "serviceCategory": "DEBT_COUNSELLING",
         "purpose": "Bitte Schuldenregulierung prüfen und Gläubigerliste erstellen.",
-        "firstReportDue": (date.today() + timedelta(days=21)).isoformat(),
+        "firstReportDue": (jobcenter_today() + timedelta(days=21)).isoformat(),
     }
     values.update(overrides)
     return values
@@ -106,7 +113,7 @@ async def test_case_manager_refers_and_the_partner_accepts(client, tokens, facto
         ({"purpose": " "}, "purpose", "required"),
         ({"purpose": "x" * 1001}, "purpose", "at most 1000 characters"),
         (
-            {"firstReportDue": date.today().isoformat()},
+            {"firstReportDue": jobcenter_today().isoformat()},
             "firstReportDue",
             "the first report must be due after today",
         ),
@@ -227,7 +234,7 @@ async def test_case_manager_may_withdraw_but_not_move_a_referral_on(client, toke
 async def _report(client, tokens, setting, referral_id, **overrides):
     values = {
         "referralId": referral_id,
-        "reportedOn": date.today().isoformat(),
+        "reportedOn": jobcenter_today().isoformat(),
         "attendance": "ATTENDED",
         "text": "Erstgespräch geführt, Gläubigerliste begonnen.",
         "status": "IN_PROGRESS",
@@ -247,7 +254,7 @@ async def test_partner_reports_progress_and_reads_its_own_report(client, tokens,
             "status": "IN_PROGRESS",
             "progressReports": [
                 {
-                    "reportedOn": date.today().isoformat(),
+                    "reportedOn": jobcenter_today().isoformat(),
                     "attendance": "ATTENDED",
                     "text": "Erstgespräch geführt, Gläubigerliste begonnen.",
                 }
@@ -262,7 +269,7 @@ async def test_partner_reports_progress_and_reads_its_own_report(client, tokens,
     [
         ({"text": ""}, "text"),
         ({"text": "x" * 4001}, "text"),
-        ({"reportedOn": (date.today() + timedelta(days=1)).isoformat()}, "reportedOn"),
+        ({"reportedOn": (jobcenter_today() + timedelta(days=1)).isoformat()}, "reportedOn"),
         ({"nextAppointment": "2020-01-01T10:00:00+00:00"}, "nextAppointment"),
     ],
     ids=["empty-text", "text-too-long", "dated-in-future", "appointment-in-past"],
@@ -289,7 +296,10 @@ async def test_jobcenter_sees_that_a_report_exists_but_not_its_text_without_cons
     )
 
     (report,) = body["data"]["referral"]["progressReports"]
-    assert (report["reportedOn"], report["status"]) == (date.today().isoformat(), "IN_PROGRESS")
+    assert (report["reportedOn"], report["status"]) == (
+        jobcenter_today().isoformat(),
+        "IN_PROGRESS",
+    )
     assert (report["text"], report["nextAppointment"]) == (None, None)
     assert forbidden_paths(body) == {
         ("referral", "progressReports", 0, "text"),
@@ -317,9 +327,9 @@ async def test_jobcenter_reads_report_text_under_a_consent_in_its_direction(
 
 async def test_overdue_referrals_are_listed_for_the_case_manager(client, tokens, factories):
     setting = await referral_setting(factories)
-    overdue = await referral(factories, setting, due=date.today() - timedelta(days=2))
-    await referral(factories, setting, due=date.today() + timedelta(days=7))
-    reported = await referral(factories, setting, due=date.today() - timedelta(days=2))
+    overdue = await referral(factories, setting, due=jobcenter_today() - timedelta(days=2))
+    await referral(factories, setting, due=jobcenter_today() + timedelta(days=7))
+    reported = await referral(factories, setting, due=jobcenter_today() - timedelta(days=2))
     await _report(client, tokens, setting, str(reported))
 
     body = await _call(client, tokens, setting.case_manager, OVERDUE)

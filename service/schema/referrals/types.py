@@ -143,7 +143,7 @@ class ReferralNode:
         reports = await info.context.loader(dataloaders.ProgressReportsByReferralLoader).load(
             self.view.row.id
         )
-        return is_overdue(self.view.row, reports, info.context.now.date())
+        return is_overdue(self.view.row, reports, info.context.caller().today)
 
     @strawberry.field(description="The jobcenter that made the referral.")
     async def jobcenter(self, info: Info) -> Jobcenter:
