@@ -1,5 +1,5 @@
-"""The words of the copy of the data: German labels for stored columns the Auskunft's field
-labels (labels.py, GraphQL names) do not cover, and plain words for coded values — the copy is
+"""The words of the copy of the data: its columns by the Auskunft's field labels
+(field_labels.py, which names stored columns too), and plain words for coded values — the copy is
 for the client to read, so "sub_goal" is "Teilziel" (§ 15 SGB II: in a form the person
 understands)."""
 
@@ -8,44 +8,6 @@ from __future__ import annotations
 from service.access_report.labels import DEPUTY_DIRECTION, category_label, field_label
 from service.clients.plain_language import PLAIN_LABELS
 from service.partners.categories import SERVICE_CATEGORY_LABELS_DE
-
-COLUMN_LABELS: dict[str, str] = {
-    "householdCommunityNumber": "Nummer der Bedarfsgemeinschaft",
-    "loginSubject": "Anmeldename im Portal",
-    "outcomeOn": "Ergebnis am",
-    "outcomeReason": "Begründung des Ergebnisses",
-    "concludedAt": "abgeschlossen am",
-    "reviewedOn": "überprüft am",
-    "profileBefore": "Profillage vorher",
-    "profileAfter": "Profillage nachher",
-    "conductedOn": "durchgeführt am",
-    "legalBasis": "Rechtsgrundlage",
-    "supersededFrom": "abgelöst ab",
-    "reviewDue": "Überprüfung fällig",
-    "plainText": "Ihr Plan in verständlicher Sprache",
-    "plan": "Ziele und Aktivitäten",
-    "clientPosition": "Ihre Zustimmung",
-    "clientPositionOn": "Zustimmung am",
-    "clientPositionNote": "Ihre Anmerkung",
-    "issuedOn": "ausgestellt am",
-    "action": "was zu tun ist",
-    "dueOn": "bis",
-    "legalConsequences": "Rechtsfolgenbelehrung",
-    "startsAt": "Beginn",
-    "endsAt": "Ende",
-    "place": "Ort",
-    "area": "Bereich",
-    "accessUntil": "einsehbar bis",
-    "visibleToClient": "für Sie sichtbar",
-    "mediaType": "Dateiart",
-    "sizeBytes": "Größe (Bytes)",
-    "informedContent": "über den Inhalt informiert",
-    "informedEffects": "über die Wirkung informiert",
-    "informedScope": "über den Umfang informiert",
-    "informedVoluntariness": "über die Freiwilligkeit informiert",
-    "informedBenefit": "über den Nutzen informiert",
-    "partner": "Netzwerkpartner",
-}
 
 PROFILES = {
     "development": "Entwicklungsprofil",
@@ -105,7 +67,7 @@ _PLAIN = {(label.enum, label.value): label.label_de for label in PLAIN_LABELS}
 
 
 def column_label(name: str, category: str) -> str:
-    return COLUMN_LABELS.get(name) or field_label(name) or category_label(category)
+    return field_label(name) or category_label(category)
 
 
 def value_label(object_type: str, name: str, value: object, *, deputy: bool = False) -> str | None:
