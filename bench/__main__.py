@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 
-from bench import load, peer, profile, statements
+from bench import load, peer, split
 from bench.datagen import Sizes, bench_id, counts, generate, history_window
 from bench.inprocess import service_env
 from bench.report import table
@@ -32,9 +32,9 @@ from bench.targets import (
     GENERIC,
     PEER,
     Target,
+    quiet,
     register_documents,
     start_service,
-    stats,
     stop,
     wait_for,
     wait_for_workers,
@@ -220,11 +220,11 @@ class Runs:
     def measure(self, label: str, target: Target, reqs, conc: int, note: str = "") -> None:
         counted = target.label in (COMPILED, GENERIC)
         self._load(target, reqs, conc, 2)  # warm-up
-        before = stats(target) if counted else None
+        before = quiet(target) if counted else None
         result = self._load(target, reqs, conc, self.seconds)
         trips = None
         if counted:
-            after = stats(target)
+            after = quiet(target)  # the requests counted, with all their round trips
             answered = max(1, after["requests"] - before["requests"])
             trips = (round_trips(after) - round_trips(before)) / answered
         row = {
@@ -281,55 +281,6 @@ def run_all(runs: Runs, targets: dict[str, Target], W: dict, levels: list[int]) 
         runs.measure("W4 Auskunft", targets[GENERIC], W["W4"], conc)
 
 
-def split_python(wrk: str, target: Target, reqs, conc: int, seconds: int, name: str) -> dict:
-    raw = OUT / f"profile-{name}.txt"
-    recorder = profile.record(target.process.pid, seconds, raw)
-    time.sleep(0.5)  # py-spy attaches before the load starts
-    load.run(wrk, target.base, reqs, connections=conc, seconds=seconds - 1, server_pids=[])
-    recorder.wait(timeout=60)
-    if not raw.exists():
-        say(f"profile {name}: py-spy wrote nothing ({recorder.stderr.read().decode()[:300]})")
-        return {}
-    analysed = profile.analyse(raw)
-    (OUT / f"profile-{name}-report.txt").write_text(profile.report(analysed, 25))
-    return {
-        "samples": analysed.samples,
-        "policy": analysed.share(analysed.policy),
-        "audit": analysed.share(analysed.audit),
-        "parts": {part: analysed.share(n) for part, n in analysed.parts.most_common()},
-    }
-
-
-def split_database(wrk: str, url, target: Target, reqs, seconds: int) -> list[str]:
-    """One connection, every statement logged (bench/statements.py); never a measured run."""
-    log = PGDATA / "log"
-    asyncio.run(statements.log_every_statement(_conn_kwargs(url), on=True))
-    try:
-        offset, before = statements.log_offset(log), stats(target)
-        load.run(wrk, target.base, reqs, connections=1, seconds=seconds, server_pids=[])
-        end, after = statements.log_offset(log), stats(target)
-    finally:
-        asyncio.run(statements.log_every_statement(_conn_kwargs(url), on=False))
-    answered = after["requests"] - before["requests"]
-    return statements.report(statements.read_times(log, offset, end), answered)
-
-
-def split_cpu(args, wrk: str, url, targets: dict[str, Target], W: dict, conc: int):
-    profiles, by_statement = {}, {}
-    for label in (COMPILED, GENERIC):
-        target = targets[label]
-        for name, reqs in (("W1", W["W1"][50]), ("W2", W["W2"])):
-            tag = f"{name} {label}"
-            slug = f"{name}-{label.split('(')[1].rstrip(')')}"
-            split = split_python(wrk, target, reqs, conc, args.profile_seconds, slug)
-            if split:
-                profiles[tag] = split
-            by_statement[f"{tag}, PostgreSQL by statement at c=1"] = split_database(
-                wrk, url, target, reqs, args.statement_seconds
-            )
-    return profiles, by_statement
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=float, default=1.0, help="shrink every size by this")
@@ -370,7 +321,17 @@ def main() -> None:
         check_all(targets, W)
         size_before = asyncio.run(audit_size(url))
         run_all(runs, targets, W, levels)
-        profiles, by_statement = split_cpu(args, wrk, url, targets, W, levels[0])
+        profiles, by_statement = split.split_cpu(
+            wrk,
+            [targets[COMPILED], targets[GENERIC]],
+            {"W1": W["W1"][50], "W2": W["W2"]},
+            concurrency=levels[0],
+            profile_seconds=args.profile_seconds,
+            statement_seconds=args.statement_seconds,
+            database=_conn_kwargs(url),
+            log=PGDATA / "log",
+            out=OUT,
+        )
         size_after = asyncio.run(audit_size(url))
     finally:
         stop(started_targets)

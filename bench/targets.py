@@ -105,6 +105,20 @@ def stats(target: Target) -> dict[str, int]:
     return {key: sum(counts[key] for counts in by_worker.values()) for key in keys}
 
 
+def quiet(target: Target, seconds: float = 60) -> dict[str, int]:
+    """Wait until the requests wrk left in flight are done (no statement in half a second) and
+    return the counters then: what follows is counted alone."""
+    deadline = time.monotonic() + seconds
+    counts = stats(target)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = stats(target)
+        if now == counts:
+            break
+        counts = now
+    return counts
+
+
 def _stats_by_worker(target: Target, tries: int) -> dict[int, dict]:
     # A new connection each time: the kernel picks a worker per connection (SO_REUSEPORT).
     found: dict[int, dict] = {}

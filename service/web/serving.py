@@ -117,17 +117,18 @@ def _supervise(settings: Settings, app_factory: AppFactory) -> int:
         ended = wait([worker.sentinel for worker in workers])
         first = next(w for w in workers if w.sentinel in ended)
         first.join()  # the sentinel closes a moment before the exit status can be read
-        status = first.exitcode or 1
+        code = first.exitcode or 1
+        status = 128 - code if code < 0 else code  # a worker killed by signal N: 128 + N
         log.error(
             "a worker ended on its own; stopping the others", extra={"fields": {"status": status}}
         )
     except _Stop as stop:
         status = 128 + stop.signum
     finally:
+        # Stopping already: a second signal changes nothing (Ctrl-C twice still reaches the
+        # workers themselves, which then stop at once).
         for signum in STOP_SIGNALS:
-            signal.signal(
-                signum, signal.SIG_IGN
-            )  # stopping already: a second signal changes nothing
+            signal.signal(signum, signal.SIG_IGN)
         _stop_all(workers)
         claim.close()
         for signum, handler in previous.items():
@@ -136,10 +137,11 @@ def _supervise(settings: Settings, app_factory: AppFactory) -> int:
 
 
 def _stop_all(workers: list) -> None:
-    for worker in workers:
+    started = [worker for worker in workers if worker.pid is not None]
+    for worker in started:
         if worker.is_alive():
             worker.terminate()  # SIGTERM: uvicorn's graceful shutdown, requests in flight finish
-    for worker in workers:
+    for worker in started:
         worker.join()
 
 
