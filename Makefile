@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-all test-citus lint schema lock clean-data
+.PHONY: run test test-all test-citus lint schema lock clean-data bench
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or 3.12 is needed (Oso has no wheels for 3.13)"; exit 1; }

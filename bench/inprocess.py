@@ -29,11 +29,14 @@ def service_env(owner_url: URL, public_key_file: Path, data_dir: Path) -> dict[s
 
 
 @asynccontextmanager
-async def service_client(owner_url: URL, data_dir: Path) -> AsyncIterator[httpx.AsyncClient]:
+async def service_client(
+    owner_url: URL, data_dir: Path, **env: str
+) -> AsyncIterator[httpx.AsyncClient]:
+    """`env`: further settings, e.g. TRUSTED_DOCUMENTS."""
     data_dir.mkdir(parents=True, exist_ok=True)
     key = bench_key(data_dir)
     public = write_public_key(key, data_dir / "bench-idp-public.pem")
-    settings = load_settings(service_env(owner_url, public, data_dir))
+    settings = load_settings({**service_env(owner_url, public, data_dir), **env})
     runtime = await start_runtime(settings)
     try:
         transport = httpx.ASGITransport(app=create_app(settings, runtime))

@@ -1,6 +1,6 @@
 """The load generator: wrk (Debian's package, installed if missing), one thread, a Lua script
 that rotates through the workload's prepared requests and reports p50/p95/p99 as JSON. Its own
-CPU comes from wait4's resource usage."""
+CPU comes from wait4's resource usage; the server's and PostgreSQL's from /proc."""
 
 from __future__ import annotations
 
@@ -44,8 +44,9 @@ class LoadResult:
     p99_ms: float
     errors: int
     wrk_cpu: float  # cores used by wrk on average
-    server_cpu: float  # cores used by the measured server process on average
+    server_cpu: float  # cores used by the measured server's processes on average
     machine_cpu: float  # cores busy on the whole machine (all processes, PostgreSQL included)
+    database_cpu: float = 0.0  # cores used by PostgreSQL (the postmaster and its children)
 
 
 def ensure_wrk(say=print) -> str:
@@ -78,11 +79,42 @@ def process_cpu_seconds(pids: list[int]) -> float:
     tick = os.sysconf("SC_CLK_TCK")
     for pid in pids:
         try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            fields = _stat_fields(pid)
             total += (int(fields[11]) + int(fields[12])) / tick
         except (FileNotFoundError, IndexError, ValueError):
             pass
     return total
+
+
+def _stat_fields(pid: int) -> list[str]:
+    # After the command's closing parenthesis: field 3 (state) is index 0, utime (14) index 11.
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def process_tree(pid: int) -> list[int]:
+    """The process and its descendants: `service serve`'s workers are its children."""
+    found, waiting = [], [pid]
+    while waiting:
+        current = waiting.pop()
+        found.append(current)
+        try:
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except FileNotFoundError:
+            continue
+        waiting.extend(int(child) for child in children)
+    return found
+
+
+def postgres_cpu_seconds(postmaster: int) -> float:
+    """The postmaster's own CPU, its children's that it has reaped (cutime, cstime: backends of
+    connections that ended) and its live children's (backends, walwriter, autovacuum)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        fields = _stat_fields(postmaster)
+    except FileNotFoundError:
+        return 0.0
+    own = sum(int(v) for v in fields[11:15]) / tick
+    return own + process_cpu_seconds(process_tree(postmaster)[1:])
 
 
 def machine_busy_seconds() -> float:
@@ -99,12 +131,14 @@ def run(
     connections: int,
     seconds: float,
     server_pids: list[int],
+    postmaster: int | None = None,
 ) -> LoadResult:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script(requests))
         lua = handle.name
     try:
         cpu_before = process_cpu_seconds(server_pids)
+        database_before = postgres_cpu_seconds(postmaster) if postmaster else 0.0
         busy_before = machine_busy_seconds()
         started = time.monotonic()
         process = subprocess.Popen(
@@ -126,6 +160,9 @@ def run(
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.monotonic() - started
         server_cpu = (process_cpu_seconds(server_pids) - cpu_before) / wall
+        database_cpu = (
+            (postgres_cpu_seconds(postmaster) - database_before) / wall if postmaster else 0.0
+        )
         machine_cpu = (machine_busy_seconds() - busy_before) / wall
     finally:
         os.unlink(lua)
@@ -146,4 +183,5 @@ def run(
         wrk_cpu=(usage.ru_utime + usage.ru_stime) / wall,
         server_cpu=server_cpu,
         machine_cpu=machine_cpu,
+        database_cpu=database_cpu,
     )

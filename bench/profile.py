@@ -1,7 +1,8 @@
-"""CPU profile of the service process under load (py-spy, sampling, on-CPU only), attributed to
-policy decisions and audit: a sample counts for service/policy or service/audit when that is the
-innermost frame of the service's own code (so the resolvers the field guard wraps count as
-resolvers, not as policy)."""
+"""CPU profile of the service's processes under load (py-spy, sampling, on-CPU only, the workers
+included), split by part: a sample counts for policy or audit when service/policy or
+service/audit is the innermost frame of the service's own code (so the resolvers the field guard
+wraps count as resolvers, not as policy, and Oso called from the guard counts as policy); any
+other sample for the part its innermost frame's module belongs to (PARTS)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,36 @@ from pathlib import Path
 _FRAME = re.compile(r"^(?P<function>.*) \((?P<file>[^():]+)(?::\d+)?\)$")
 
 
+# (part, path fragments of its modules), first match wins; C code counts for its Python caller.
+PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("HTTP/ASGI", ("/uvicorn/", "/starlette/", "/httptools/", "/h11/")),
+    ("event loop", ("/asyncio/", "/uvloop/", "/selectors.py", "/concurrent/")),
+    ("asyncpg", ("/asyncpg/",)),
+    ("SQLAlchemy ORM", ("/sqlalchemy/",)),
+    ("strawberry", ("/strawberry/",)),
+    ("graphql-core", ("/graphql/",)),
+    ("policy", ("/oso/", "/polar/")),
+    ("JSON", ("/json/", "/orjson/")),
+    ("token check", ("/jwt/", "/cryptography/")),
+    ("telemetry", ("/opentelemetry/", "/service/telemetry/")),
+    ("service code", ("/service/",)),
+)
+OTHER = "other (stdlib, logging, GC)"
+
+
+def part_of(file: str) -> str:
+    for part, fragments in PARTS:
+        if any(fragment in file for fragment in fragments):
+            return part
+    return OTHER
+
+
 @dataclass
 class Profile:
     samples: int = 0
     policy: int = 0
     audit: int = 0
+    parts: Counter = field(default_factory=Counter)
     self_time: Counter = field(default_factory=Counter)
     service_inclusive: Counter = field(default_factory=Counter)
 
@@ -43,6 +69,7 @@ def record(pid: int, seconds: int, output: Path) -> subprocess.Popen:
             "record",
             "--pid",
             str(pid),
+            "--subprocesses",  # SERVICE_WORKERS: the workers are the parent's children
             "--duration",
             str(seconds),
             "--rate",
@@ -84,8 +111,8 @@ def analyse(raw: Path) -> Profile:
         frames = [_where(f) for f in stack.split(";")]
         # py-spy puts the thread first; the root is next, the leaf last
         profile.samples += n
-        function, file = frames[-1]
-        profile.self_time[f"{Path(file).name}:{function}" if file else function] += n
+        function, leaf = frames[-1]
+        profile.self_time[f"{Path(leaf).name}:{function}" if leaf else function] += n
         innermost = None
         seen = set()
         for function, file in frames:
@@ -97,11 +124,14 @@ def analyse(raw: Path) -> Profile:
             if key not in seen:
                 seen.add(key)
                 profile.service_inclusive[key] += n
-        if innermost is not None:
-            if innermost.startswith("service/policy/"):
-                profile.policy += n
-            elif innermost.startswith("service/audit/"):
-                profile.audit += n
+        if innermost is not None and innermost.startswith("service/policy/"):
+            profile.policy += n
+            profile.parts["policy"] += n
+        elif innermost is not None and innermost.startswith("service/audit/"):
+            profile.audit += n
+            profile.parts["audit"] += n
+        else:
+            profile.parts[part_of(leaf)] += n
     return profile
 
 
@@ -109,6 +139,8 @@ def report(profile: Profile, top: int = 15) -> str:
     lines = [
         f"samples {profile.samples}; policy {profile.share(profile.policy):.1%},"
         f" audit {profile.share(profile.audit):.1%}",
+        "by part:",
+        *(f"  {n / profile.samples:6.1%}  {part}" for part, n in profile.parts.most_common()),
         "top self time:",
     ]
     for name, n in profile.self_time.most_common(top):

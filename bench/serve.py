@@ -1,10 +1,12 @@
 """Measurement-only launcher: the service exactly as `service serve` runs it (production settings
-from the environment, JSON logs, one uvicorn process), plus a counter of database round trips.
+from the environment, JSON logs, SERVICE_WORKERS processes by service/web/serving.py), plus a
+counter of database round trips in each worker.
 
 The counter listens to SQLAlchemy's events on every engine and pool in the process: one round
 trip per statement, per BEGIN and per COMMIT/ROLLBACK. (Runs before the sixth counted a round
 trip per pool checkout for the pre-ping, which took three; the pool no longer pings.) It answers
-`GET /__bench/stats`; nothing in service/ knows about it.
+`GET /__bench/stats` with the counts of the worker the connection reached and that worker's pid
+(bench-only: the bench sums over the workers); nothing in service/ knows about it.
 
     python -m bench.serve --port 8101        (environment as for `service serve`)
 """
@@ -58,7 +60,9 @@ class Counted:
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "http" and scope["path"] == "/__bench/stats":
-            body = json.dumps({**COUNTS, "round_trips": round_trips(COUNTS)}).encode()
+            body = json.dumps(
+                {**COUNTS, "round_trips": round_trips(COUNTS), "pid": os.getpid()}
+            ).encode()
             await send(
                 {
                     "type": "http.response.start",
@@ -75,27 +79,27 @@ class Counted:
         await self.app(scope, receive, send)
 
 
+def counted_app(settings):
+    """The app of one worker, with the counters installed in that worker's process."""
+    from service.app import create_app
+
+    install_counters()
+    return Counted(create_app(settings))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
-    import uvicorn
+    from dataclasses import replace
 
-    from service.app import create_app
     from service.settings import load_settings
     from service.telemetry.logging import configure_json_logging
+    from service.web.serving import serve
 
-    install_counters()
     configure_json_logging()
-    uvicorn.run(
-        Counted(create_app(load_settings())),
-        host="127.0.0.1",
-        port=args.port,
-        log_level="info",
-        log_config=None,
-        access_log=False,
-        lifespan="on",
-    )
+    settings = replace(load_settings(), host="127.0.0.1", port=args.port)
+    raise SystemExit(serve(settings, counted_app))
 
 
 if __name__ == "__main__":

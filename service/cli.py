@@ -167,12 +167,11 @@ def _graphiql_assets(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
-    import uvicorn
-
     from service.app import create_app
     from service.audit.anchor_keys import AnchorKeyError
     from service.audit.anchoring import Anchoring
     from service.telemetry.logging import configure_json_logging
+    from service.web.serving import serve
 
     # A server's logs are read by machines: one JSON object per line (the other commands keep
     # readable text). The request middleware writes the access lines, without client addresses.
@@ -188,16 +187,27 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     if settings.development:
         from service.demo.banner import development_banner
 
+        if settings.workers > 1:
+            settings = _prepare_development_database(settings)
         print(development_banner(settings), file=sys.stderr)
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level,
-        log_config=None,
-        access_log=False,
-    )
-    return 0
+    return serve(settings, create_app)
+
+
+def _prepare_development_database(settings: Settings) -> Settings:
+    """Migrate and seed once, before the workers start (each would race the others), and give
+    them the database's URL: the parent alone holds the embedded server, which stops when the
+    parent exits after its workers."""
+    from service.db.location import resolve_database
+    from service.db.migrate import upgrade_to_head
+    from service.demo.seed import seed_demo_if_empty
+
+    async def prepare() -> str:
+        urls = await resolve_database(settings)
+        await upgrade_to_head(urls.owner, app_password=settings.database_app_password)
+        await seed_demo_if_empty(urls.owner)
+        return urls.owner.render_as_string(hide_password=False)
+
+    return replace(settings, database_url=asyncio.run(prepare()))
 
 
 def _migrate(settings: Settings, _args: argparse.Namespace) -> int:

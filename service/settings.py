@@ -79,6 +79,9 @@ class Settings:
     stay at WARNING whatever it is (service/telemetry/logging.py)."""
     prometheus: PrometheusEndpoint | None = None
     """The Prometheus pull endpoint (OTEL_METRICS_EXPORTER=prometheus); None: off."""
+    workers: int = 1
+    """Processes `service serve` runs (SERVICE_WORKERS), each with a listening socket of its own
+    (service/web/serving.py)."""
 
     @property
     def embedded_database(self) -> bool:
@@ -196,6 +199,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         auskunft_dpo_contact=(env.get("AUSKUNFT_DPO_CONTACT") or "").strip(),
         log_level=_log_level(env),
         prometheus=_prometheus(env),
+        workers=_workers(env),
         **_auskunft_links(env),
         **_anchoring(env, development, data_dir),
     )
@@ -231,6 +235,23 @@ def _prometheus(env: dict[str, str]) -> PrometheusEndpoint | None:
         raise SettingsError("OTEL_EXPORTER_PROMETHEUS_PORT must differ from SERVICE_PORT")
     host = (env.get("OTEL_EXPORTER_PROMETHEUS_HOST") or "localhost").strip()
     return PrometheusEndpoint(host=host, port=port)
+
+
+MAX_WORKERS = 64
+
+
+def _workers(env: dict[str, str]) -> int:
+    workers = _int(env, "SERVICE_WORKERS", 1)
+    if not 1 <= workers <= MAX_WORKERS:
+        raise SettingsError(f"SERVICE_WORKERS must be between 1 and {MAX_WORKERS}, not {workers}")
+    if workers > 1 and _prometheus(env) is not None:
+        # Each worker has its own registry and the pull endpoint one port: a scrape would see one
+        # worker's counts as the whole service's. OTLP pushes every worker's own.
+        raise SettingsError(
+            "OTEL_METRICS_EXPORTER=prometheus serves one process's metrics: "
+            "with SERVICE_WORKERS above 1 use otlp"
+        )
+    return workers
 
 
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")

@@ -31,6 +31,8 @@ class Served:
     database: URL
     env: dict[str, str]
     process: subprocess.Popen
+    log: Path
+    """The service's stderr: its JSON log lines."""
 
     def token(self, user: str) -> str:
         return asyncio.run(
@@ -39,7 +41,7 @@ class Served:
 
 
 @contextmanager
-def served_demo(server_url: URL, data_dir: Path) -> Iterator[Served]:
+def served_demo(server_url: URL, data_dir: Path, *, workers: int = 1) -> Iterator[Served]:
     name = f"casework_served_{uuid.uuid4().hex[:8]}"
     database = asyncio.run(_prepare(server_url, name))
     env = {key: value for key, value in os.environ.items() if not key.startswith("TOKEN_")}
@@ -47,15 +49,18 @@ def served_demo(server_url: URL, data_dir: Path) -> Iterator[Served]:
         DATABASE_URL=database.render_as_string(hide_password=False),
         SERVICE_DEV_MODE="true",
         SERVICE_DATA_DIR=str(data_dir),
+        SERVICE_WORKERS=str(workers),
     )
     port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    served = Served(f"http://127.0.0.1:{port}", database, env, process)
+    log = data_dir / f"serve-{port}.log"
+    with log.open("w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+    served = Served(f"http://127.0.0.1:{port}", database, env, process, log)
     try:
         _wait_ready(served)
         yield served

@@ -103,6 +103,7 @@ def test_production_settings_are_read():
     assert not settings.development
     assert settings.token_jwks_url == "https://idp.example/realms/jc/certs"
     assert (settings.token_audience, settings.port) == ("casework", 9000)
+    assert settings.workers == 1
 
 
 @pytest.mark.parametrize(
@@ -110,6 +111,12 @@ def test_production_settings_are_read():
     [
         ({"SERVICE_DEV_MODE": "true", "SERVICE_PORT": "http"}, "SERVICE_PORT must be an integer"),
         ({"SERVICE_DEV_MODE": "maybe"}, "SERVICE_DEV_MODE must be one of"),
+        ({"SERVICE_WORKERS": "0"}, "SERVICE_WORKERS must be between 1 and 64"),
+        ({"SERVICE_WORKERS": "two"}, "SERVICE_WORKERS must be an integer"),
+        (
+            {"SERVICE_WORKERS": "2", "OTEL_METRICS_EXPORTER": "otlp,prometheus"},
+            "with SERVICE_WORKERS above 1 use otlp",
+        ),
     ],
 )
 def test_malformed_values_are_named(env, message):

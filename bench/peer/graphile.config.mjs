@@ -1,7 +1,10 @@
 // PostGraphile 5 (the peer) over the bench database, tenant isolation by row-level security:
 // it connects as the owner and, per request, verifies the same RS256 bearer token the service
 // gets and sets `role = casework_app` and `app.tenant_id` (pgSettings), so the forced RLS
-// policies of the migrations confine every query to the token's jobcenter.
+// policies of the migrations confine every query to the token's jobcenter — or, for a partner's
+// token, `app.partner_organisation_id`, so the partner paths of RLS confine it to the partner's
+// referrals and what hangs off them (W2). Consent scopes are not RLS: PostGraphile cannot mask
+// a field by consent, so its W2 answer carries every client column the service withholds.
 // Run by bench/peer.py from bench/.peer/ (npm-installed there, never committed).
 import { createPublicKey, verify } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -10,6 +13,7 @@ import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
 
 const key = createPublicKey(readFileSync(process.env.BENCH_PUBLIC_KEY));
 const tenants = JSON.parse(process.env.BENCH_TENANTS); // slug -> id
+const organisations = JSON.parse(process.env.BENCH_ORGANISATIONS); // slug -> id
 
 function claims(authorization) {
   const [head, body, signature] = (authorization || "").replace(/^Bearer /, "").split(".");
@@ -38,9 +42,18 @@ export default {
       pgSettings(ctx) {
         const headers = ctx.node?.req?.headers ?? {};
         const c = claims(headers.authorization);
+        if (c.org) {
+          const organisation = organisations[c.org];
+          if (!organisation) throw new Error("unknown organisation");
+          return {
+            role: "casework_app",
+            "app.tenant_id": "",
+            "app.partner_organisation_id": organisation,
+          };
+        }
         const tenant = tenants[c.tenant];
         if (!tenant) throw new Error("unknown tenant");
-        return { role: "casework_app", "app.tenant_id": tenant };
+        return { role: "casework_app", "app.tenant_id": tenant, "app.partner_organisation_id": "" };
       },
     }),
   ],

@@ -1,5 +1,5 @@
-"""Structured logs: one JSON object per line with time, level, logger, message, request id and
-trace id.
+"""Structured logs: one JSON object per line with time, level, logger, message, process id,
+request id and trace id.
 
 Exceptions are logged by type, SQLSTATE and stack, never by message: a database error's message
 can quote the row it tripped on, and a validation error the text that was too long — either may
@@ -38,6 +38,8 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
+            # Which process wrote the line: with SERVICE_WORKERS several write to one stream.
+            "pid": record.process,
         }
         request_id = request_id_var.get()
         if request_id:

@@ -27,13 +27,15 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _serve(data_dir: Path) -> tuple[subprocess.Popen, int]:
+def _serve(data_dir: Path, workers: int = 1) -> tuple[subprocess.Popen, int]:
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("TOKEN_", "DATABASE_"))
     }
-    env.update(SERVICE_DEV_MODE="true", SERVICE_DATA_DIR=str(data_dir))
+    env.update(
+        SERVICE_DEV_MODE="true", SERVICE_DATA_DIR=str(data_dir), SERVICE_WORKERS=str(workers)
+    )
     port = _free_port()
     log = data_dir / f"serve-{port}.log"
     with log.open("w") as stderr:
@@ -103,6 +105,19 @@ def test_a_killed_process_leaves_a_stale_pid_that_the_next_start_recovers(data_d
 
     process, _port = _serve(data_dir)
     assert _postmaster(data_dir / "pg") == postmaster  # attached to the one left running
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=60)
+
+    assert not _running(postmaster)
+    assert json.loads((data_dir / "pg" / HANDLES_FILE).read_text()) == []
+
+
+def test_two_workers_share_the_parents_embedded_postgresql_which_stops_after_them(data_dir):
+    process, _port = _serve(data_dir, workers=2)
+    # The parent alone holds the server; its workers get the database's URL.
+    assert json.loads((data_dir / "pg" / HANDLES_FILE).read_text()) == [process.pid]
+    postmaster = _postmaster(data_dir / "pg")
+
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=60)
 

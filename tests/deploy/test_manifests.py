@@ -94,6 +94,17 @@ def test_only_the_migration_job_gets_the_owners_connection():
     assert _env("Deployment")["SERVICE_DEV_MODE"]["value"] == "false"
 
 
+def test_the_workers_fit_the_cpu_limit_and_the_settings_are_accepted():
+    (container,) = _pod("Deployment")["containers"]
+    values = {
+        name: entry["value"] for name, entry in _env("Deployment").items() if "value" in entry
+    }
+    settings = load_settings(values)  # SERVICE_WORKERS with the pull exporter would be refused
+    cpu = str(container["resources"]["limits"]["cpu"])
+    cores = int(cpu[:-1]) / 1000 if cpu.endswith("m") else float(cpu)
+    assert 1 <= settings.workers <= max(1, cores)
+
+
 def test_the_rollout_applies_no_job_and_names_only_files_that_exist():
     kustomization = yaml.safe_load((K8S / "kustomization.yaml").read_text())
     kinds = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import sys
 
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
@@ -63,6 +64,7 @@ def test_a_log_line_is_one_json_object_with_request_id():
     assert entry["message"] == "answered query Me"
     assert entry["logger"] == "service.example"
     assert entry["level"] == "INFO"
+    assert entry["pid"] == os.getpid()
     assert entry["request_id"] == "0123456789abcdef0123456789abcdef"
     assert entry["time"].endswith("+00:00")
 

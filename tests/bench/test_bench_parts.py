@@ -1,0 +1,147 @@
+"""The bench's reading of what it measured, on fixed inputs: py-spy's samples split by part,
+PostgreSQL's logged durations summed by statement, the peer's W2 answer checked for its shape,
+and the table with every ratio. No server runs here."""
+
+from __future__ import annotations
+
+from bench import peer, profile, report, statements
+
+SITE = "/venv/lib/python3.11/site-packages"
+RAW = "\n".join(
+    [
+        f"MainThread;run ({SITE}/uvicorn/server.py:1);parse ({SITE}/httptools/parser.py:2) 3",
+        f"MainThread;execute (/repo/service/web/graphql_endpoint.py:1);"
+        f"complete_value ({SITE}/graphql/execution/execute.py:3) 5",
+        f"MainThread;resolve (/repo/service/policy/guard.py:4);query ({SITE}/oso/oso.py:5) 2",
+        f"MainThread;record (/repo/service/audit/recorder.py:6);"
+        f"dumps ({SITE}/json/__init__.py:7) 1",
+        f"MainThread;fetch ({SITE}/asyncpg/connection.py:8) 4",
+    ]
+)
+
+
+def test_py_spy_samples_are_split_by_part(tmp_path):
+    raw = tmp_path / "profile.txt"
+    raw.write_text(RAW + "\n")
+
+    split = profile.analyse(raw)
+
+    assert split.samples == 15
+    assert dict(split.parts) == {
+        "HTTP/ASGI": 3,
+        "graphql-core": 5,
+        "policy": 2,  # Oso under the guard counts as policy
+        "audit": 1,  # JSON written by the audit counts as audit
+        "asyncpg": 4,
+    }
+    assert (split.policy, split.audit) == (2, 1)
+    assert "by part:" in profile.report(split)
+
+
+LOG = """\
+2026-12-02 01:00:00.001 UTC [7] LOG:  duration: 0.050 ms  statement: BEGIN
+2026-12-02 01:00:00.002 UTC [7] LOG:  duration: 0.200 ms  bind __asyncpg_stmt_1__: SELECT id
+\tFROM cases WHERE tenant_id = $1
+2026-12-02 01:00:00.003 UTC [7] LOG:  duration: 1.300 ms  execute __asyncpg_stmt_1__: SELECT id
+\tFROM cases WHERE tenant_id = $1
+2026-12-02 01:00:00.004 UTC [7] LOG:  checkpoint starting: time
+2026-12-02 01:00:00.005 UTC [7] LOG:  duration: 0.100 ms  statement: COMMIT
+"""
+
+
+def test_logged_durations_are_summed_per_statement_after_the_offset(tmp_path):
+    log = tmp_path / "log"
+    log.write_text("2026-12-02 00:59:59.000 UTC [7] LOG:  duration: 9.0 ms  statement: OLD\n")
+    offset = statements.log_offset(log)
+    with log.open("a") as handle:
+        handle.write(LOG)
+
+    times = statements.read_times(log, offset)
+
+    query = "SELECT id FROM cases WHERE tenant_id = $1"
+    assert times.milliseconds == {"BEGIN": 0.05, query: 1.5, "COMMIT": 0.1}
+    assert times.executions == {"BEGIN": 1, query: 1, "COMMIT": 1}
+    lines = statements.report(times, requests=1)
+    assert lines[0].startswith("PostgreSQL by statement: 1.65 ms a request")
+    assert query in lines[1]
+    columns = ", ".join(f"cases.column_{n}" for n in range(40))
+    long = f"SELECT {columns} FROM cases WHERE cases.id = $1"
+    assert statements.shortened(long).endswith("… FROM cases WHERE cases.id = $1")
+
+
+def _referral(n: int, **node) -> dict:
+    return {
+        "node": {
+            "rowId": str(n),
+            "tenantByTenantId": {"name": "Jobcenter Bench 0"},
+            "clientByTenantIdAndClientId": {"familyName": "Fischer"},
+            "caseByTenantIdAndCaseId": {"assessmentEntriesByTenantIdAndCaseId": {"nodes": []}},
+            **node,
+        }
+    }
+
+
+def test_the_peers_w2_answer_is_checked_for_its_shape():
+    def answer(edges):
+        return {"data": {"allReferrals": {"edges": edges}}}
+
+    assert peer.partner_referrals_shape(answer([_referral(n) for n in range(20)]), 20) is None
+    assert peer.partner_referrals_shape(answer([]), 20) == "0 referrals, not 20"
+    no_client = [_referral(0, clientByTenantIdAndClientId=None)]
+    assert "without its jobcenter or client" in peer.partner_referrals_shape(answer(no_client), 1)
+    assert peer.partner_referrals_shape({"errors": [{"message": "x"}]}, 20) == "0 referrals, not 20"
+
+
+def _run(target: str, rps: float, **more) -> dict:
+    return {
+        "workload": "W2 referrals:20",
+        "target": target,
+        "concurrency": 16,
+        "rps": rps,
+        "p50_ms": 10.0,
+        "p95_ms": 20.0,
+        "p99_ms": 30.0,
+        "errors": 0,
+        "round_trips": None,
+        "note": "",
+        "server_cpu": 1.0,
+        "database_cpu": 0.5,
+        "wrk_cpu": 0.1,
+        "machine_cpu": 1.9,
+        **more,
+    }
+
+
+def test_the_table_gives_every_run_its_ratios_and_cpu_per_request():
+    summary = {
+        "date": "2026-12-02T01:00:00+00:00",
+        "scale": 0.1,
+        "workers": 2,
+        "rows": {"clients": 10, "referrals": 30, "consents": 50, "audit_entries": 100},
+        "results": [
+            _run("service (compiled)", 100.0, round_trips=2.0),
+            _run("service (generic)", 50.0, round_trips=10.0),
+            _run("floor", 200.0, note="rt 13 (floor.py)"),
+            _run("peer", 400.0),
+        ],
+        "profiles": {
+            "W2 service (compiled)": {
+                "samples": 10,
+                "policy": 0.1,
+                "audit": 0.2,
+                "parts": {"graphql-core": 0.5, "audit": 0.2, "policy": 0.1},
+            }
+        },
+        "statements": {"W2 service (compiled), PostgreSQL by statement at c=1": ["  0.1 ms BEGIN"]},
+        "audit_bytes_per_field_read": 14.3,
+    }
+
+    lines = report.table(summary).splitlines()
+
+    compiled = next(line for line in lines if "| service (compiled) |" in line)
+    # × floor 0.50, × peer 0.25, server CPU 1.00 cores = 10 ms a request, PG 0.50 = 5 ms
+    assert "| 2.0 | 0.50 | 0.25 | 1.00 | 0.50 | 10.00 | 5.00 |" in compiled
+    assert "| 30.0 |" in compiled  # p99
+    assert any("cannot mask a field by consent" in line for line in lines)
+    assert any(line.startswith("W2 service (compiled) CPU split") for line in lines)
+    assert lines[-1].endswith("14.3")
