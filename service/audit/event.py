@@ -83,23 +83,32 @@ PARAMETERS = (
     ("shape_actions", "text[]"),
     ("shape_object_types", "text[]"),
     ("shape_fields", "text[]"),
+    ("basis_tenants", "uuid[]"),
+    ("basis_names", "text[]"),
     ("entry_links", "integer[]"),
     ("entry_shapes", "integer[]"),
+    ("entry_bases", "integer[]"),
     ("entry_subjects", "uuid[]"),
     ("entry_objects", "uuid[]"),
-    ("entry_bases", "text[]"),
 )
 
 
 def encode(requests: Iterable[Sequence[AuditEvent]]) -> dict[str, str]:
     """The arguments of one `audit_append` call for one or more requests' events, each array as
     one text literal (cast in SQL). A request's events make one link per jobcenter; the links of
-    two requests stay apart even when their headers are alike. Field names go sorted and once,
-    as they are hashed."""
+    two requests stay apart even when their headers are alike. Field sets and bases go once
+    each, the field names sorted and once, as they are hashed."""
     links: dict[tuple, int] = {}
     shapes: dict[tuple, int] = {}
-    entries: list[tuple[int, int, uuid.UUID, uuid.UUID, str]] = []
+    shape_rows: list[tuple[uuid.UUID, str, str, tuple[str, ...]]] = []
+    bases: dict[tuple, int] = {}
+    basis_rows: list[tuple[uuid.UUID, str]] = []
+    entries: list[tuple[int, int, int, uuid.UUID, uuid.UUID]] = []
+    # A W1 request is 50 events sharing one header and a few field sets: the previous event's
+    # header is compared first (its parts are the same objects), and keys hash the tenant's
+    # integer, not the UUID (whose hash is Python code).
     for number, events in enumerate(requests):
+        last_header, link = None, 0
         for e in events:
             header = (
                 number,
@@ -111,10 +120,21 @@ def encode(requests: Iterable[Sequence[AuditEvent]]) -> dict[str, str]:
                 e.actor_id,
                 e.actor_organisation_id,
             )
-            link = links.setdefault(header, len(links) + 1)
-            shape_key = (e.tenant_id, str(e.action), e.object_type, ",".join(sorted(set(e.fields))))
-            shape = shapes.setdefault(shape_key, len(shapes) + 1)
-            entries.append((link, shape, e.subject_id, e.object_id, e.basis))
+            if header != last_header:
+                link = links.setdefault(header, len(links) + 1)
+                last_header = header
+            tenant = e.tenant_id.int
+            shape_key = (tenant, e.action, e.object_type, e.fields)
+            shape = shapes.get(shape_key)
+            if shape is None:
+                shape = shapes[shape_key] = len(shapes) + 1
+                shape_rows.append((e.tenant_id, str(e.action), e.object_type, e.fields))
+            basis_key = (tenant, e.basis)
+            basis = bases.get(basis_key)
+            if basis is None:
+                basis = bases[basis_key] = len(bases) + 1
+                basis_rows.append((e.tenant_id, e.basis))
+            entries.append((link, shape, basis, e.subject_id, e.object_id))
     headers = [header[1:] for header in links]
     return {
         "link_tenants": _plain(h[0] for h in headers),
@@ -123,21 +143,27 @@ def encode(requests: Iterable[Sequence[AuditEvent]]) -> dict[str, str]:
         "link_operations": _quoted(h[3] for h in headers),
         "link_actor_kinds": _quoted(h[4] for h in headers),
         "link_actors": _plain(h[5] for h in headers),
-        "link_organisations": _plain(h[6] for h in headers),
-        "shape_tenants": _plain(s[0] for s in shapes),
-        "shape_actions": _quoted(s[1] for s in shapes),
-        "shape_object_types": _quoted(s[2] for s in shapes),
-        "shape_fields": _quoted(s[3] for s in shapes),
+        "link_organisations": _nullable(h[6] for h in headers),
+        "shape_tenants": _plain(s[0] for s in shape_rows),
+        "shape_actions": _quoted(s[1] for s in shape_rows),
+        "shape_object_types": _quoted(s[2] for s in shape_rows),
+        "shape_fields": _quoted(",".join(sorted(set(s[3]))) for s in shape_rows),
+        "basis_tenants": _plain(b[0] for b in basis_rows),
+        "basis_names": _quoted(b[1] for b in basis_rows),
         "entry_links": _plain(e[0] for e in entries),
         "entry_shapes": _plain(e[1] for e in entries),
-        "entry_subjects": _plain(e[2] for e in entries),
-        "entry_objects": _plain(e[3] for e in entries),
-        "entry_bases": _quoted(e[4] for e in entries),
+        "entry_bases": _plain(e[2] for e in entries),
+        "entry_subjects": _plain(e[3] for e in entries),
+        "entry_objects": _plain(e[4] for e in entries),
     }
 
 
 def _plain(values: Iterable[object]) -> str:
     """Ids, numbers and RFC 3339 times: nothing in them an array literal must quote."""
+    return "{" + ",".join(map(str, values)) + "}"
+
+
+def _nullable(values: Iterable[object]) -> str:
     return "{" + ",".join("NULL" if v is None else str(v) for v in values) + "}"
 
 
