@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from service.audit.event import AuditEvent, check
 from service.audit.recorder import append_batch
+from service.telemetry.decisions import request_context, within
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ class _Waiting:
     outcome: asyncio.Future[str | None] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
+    trace: object = field(default_factory=request_context)
 
 
 @dataclass(slots=True)
@@ -122,8 +124,10 @@ class GroupCommit:
 
     async def _write(self, batch: list[_Waiting]) -> None:
         try:
-            async with self._engine.connect() as conn:
-                await append_batch(conn, [waiting.events for waiting in batch])
+            # Traced under the batch's first request (a lone request's trace stays whole).
+            with within(batch[0].trace):
+                async with self._engine.connect() as conn:
+                    await append_batch(conn, [waiting.events for waiting in batch])
         except asyncio.CancelledError:
             _settle(batch, "the service is stopping")
             raise
