@@ -26,7 +26,8 @@ from pathlib import Path
 from sqlalchemy import pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from service.audit.event import AuditAction, AuditEvent, encode
+from service.audit.event import AuditAction, AuditEvent
+from service.audit.recorder import append
 from service.db.admin import drop_database, ensure_database
 from service.db.embedded import start_embedded_server
 from service.db.migrate import upgrade_to_head
@@ -108,10 +109,7 @@ async def measure(server, records: int, fields: int, shape: Shape = Shape()) -> 
         started = time.perf_counter()
         for _ in range(records // BATCH):
             async with engine.begin() as conn:
-                await conn.execute(
-                    text("SELECT audit_append(CAST(:e AS jsonb))"),
-                    {"e": encode(_events(tenant, subjects, BATCH, fields, shape))},
-                )
+                await append(conn, _events(tenant, subjects, BATCH, fields, shape))
         elapsed = time.perf_counter() - started
         async with engine.connect() as conn:
             size, all_partitions = (await conn.execute(_SIZES)).one()

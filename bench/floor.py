@@ -19,7 +19,7 @@ import asyncpg
 import jwt
 from cryptography.hazmat.primitives import serialization
 
-from service.audit.event import AuditAction, AuditEvent, encode
+from service.audit.event import PARAMETERS, AuditAction, AuditEvent, encode
 
 ACTOR_STAFF = (
     "SELECT tenant_id, id, subject, display_name, roles, active, created_at, team_id"
@@ -60,7 +60,12 @@ ENTRIES = (
     " detail, recorded_by_id, updated_at, replaces_id, superseded_at FROM assessment_entries"
     " WHERE case_id = ANY($1) ORDER BY updated_at, id"
 )
-APPEND = "SELECT audit_append($1::jsonb)"
+# Each array as a text literal, cast in SQL (service/audit/recorder.py says why).
+APPEND = (
+    "SELECT audit_append("
+    + ", ".join(f"${n}::text::{kind}" for n, (_, kind) in enumerate(PARAMETERS, 1))
+    + ")"
+)
 FINAL_REFERRAL = frozenset({"declined", "completed", "aborted", "no_show"})
 BIND = "SELECT set_config('app.tenant_id', $1, true), set_config('app.partner_organisation_id', $2, true)"
 
@@ -212,7 +217,7 @@ class Floor:
                             basis,
                         )
                     )
-            await conn.fetchval(APPEND, encode(events))
+            await conn.fetchval(APPEND, *_arguments(events))
         return {"data": {"cases": {"edges": edges}}}
 
     async def partner_referrals(self, claims: dict) -> dict:
@@ -349,8 +354,13 @@ class Floor:
                         )
                 node["case"] = {"assessment": assessment}
                 edges.append({"node": node})
-            await conn.fetchval(APPEND, encode(events))
+            await conn.fetchval(APPEND, *_arguments(events))
         return {"data": {"referrals": {"edges": edges}}, "forbidden": errors}
+
+
+def _arguments(events: list[AuditEvent]) -> list[str]:
+    encoded = encode([events])
+    return [encoded[name] for name, _ in PARAMETERS]
 
 
 def _event(

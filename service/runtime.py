@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 
 from service.audit.anchoring import Anchoring
+from service.audit.group_commit import GroupCommit
 from service.audit.partitions import extend_partitions
 from service.db.engine import Database
 from service.db.location import resolve_database
@@ -42,8 +43,12 @@ class Runtime:
     head_revisions: frozenset[str]
     anchoring: Anchoring | None = None
     """Anchoring of the chain heads (AUDIT_ANCHOR_DIR); None: not configured."""
+    group_commit: GroupCommit | None = None
+    """The writer of reads' records (AUDIT_GROUP_COMMIT); None: each request commits its own."""
 
     async def close(self) -> None:
+        if self.group_commit is not None:
+            await self.group_commit.stop()
         await self.database.dispose()
 
 
@@ -72,7 +77,21 @@ async def start_runtime(settings: Settings) -> Runtime:
         directory=ScopeDirectory(database.session),
         head_revisions=head_revisions(),
         anchoring=Anchoring.configured(settings),
+        group_commit=_group_commit(settings, database),
     )
+
+
+def _group_commit(settings: Settings, database: Database) -> GroupCommit | None:
+    if not settings.audit_group_commit:
+        return None
+    writer = GroupCommit(
+        database.engine,
+        queue_size=settings.audit_queue_size,
+        wait_seconds=settings.audit_wait_seconds,
+        max_batch=settings.audit_max_batch,
+    )
+    writer.start()
+    return writer
 
 
 def build_verifier(settings: Settings) -> TokenVerifier:

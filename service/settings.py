@@ -72,6 +72,15 @@ class Settings:
     audit_anchor_public_key_file: Path | None = None
     """The published public key that anchors are verified with."""
     audit_anchor_interval_seconds: int = 600
+    audit_group_commit: bool = True
+    """Reads' records group-committed by one writer a process (AUDIT_GROUP_COMMIT, on/off;
+    service/audit/group_commit.py); off: each request commits its own, as writes always do."""
+    audit_queue_size: int = 256
+    """Read requests waiting for a batch at most (AUDIT_QUEUE_SIZE); one more answers 503."""
+    audit_wait_seconds: float = 2.0
+    """How long a read request waits for its batch's commit (AUDIT_WAIT_MS) before 503."""
+    audit_max_batch: int = 64
+    """Requests one batch takes at most (AUDIT_MAX_BATCH)."""
     cors_allowed_origins: tuple[str, ...] = ()
     """Browser origins (portals) allowed to call the API; none by default."""
     log_level: int = logging.INFO
@@ -202,6 +211,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         workers=_workers(env),
         **_auskunft_links(env),
         **_anchoring(env, development, data_dir),
+        **_group_commit(env),
     )
 
 
@@ -291,6 +301,26 @@ def _auskunft_links(env: dict[str, str]) -> dict:
     if not 60 <= seconds <= 3600:
         raise SettingsError(f"AUSKUNFT_LINK_SECONDS must be between 60 and 3600, not {seconds}")
     return {"auskunft_link_key": key, "auskunft_link_seconds": seconds}
+
+
+def _group_commit(env: dict[str, str]) -> dict:
+    sizes = {
+        name: _int(env, name, default)
+        for name, default in (
+            ("AUDIT_QUEUE_SIZE", 256),
+            ("AUDIT_MAX_BATCH", 64),
+            ("AUDIT_WAIT_MS", 2000),
+        )
+    }
+    for name, size in sizes.items():
+        if size < 1:
+            raise SettingsError(f"{name} must be at least 1, not {size}")
+    return {
+        "audit_group_commit": _flag(env, "AUDIT_GROUP_COMMIT", default=True),
+        "audit_queue_size": sizes["AUDIT_QUEUE_SIZE"],
+        "audit_max_batch": sizes["AUDIT_MAX_BATCH"],
+        "audit_wait_seconds": sizes["AUDIT_WAIT_MS"] / 1000,
+    }
 
 
 def _anchoring(env: dict[str, str], development: bool, data_dir: Path) -> dict:

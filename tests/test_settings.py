@@ -155,3 +155,19 @@ def test_the_anchor_key_is_never_shown_in_the_settings():
 def test_the_anchoring_interval_is_at_least_a_second():
     with pytest.raises(SettingsError, match="AUDIT_ANCHOR_INTERVAL_SECONDS must be at least 1"):
         load_settings({"SERVICE_DEV_MODE": "true", "AUDIT_ANCHOR_INTERVAL_SECONDS": "0"})
+
+
+def test_reads_are_group_committed_unless_switched_off():
+    settings = load_settings({})
+    off = load_settings({"AUDIT_GROUP_COMMIT": "off", "AUDIT_WAIT_MS": "500"})
+
+    assert settings.audit_group_commit
+    assert (settings.audit_queue_size, settings.audit_max_batch) == (256, 64)
+    assert settings.audit_wait_seconds == 2.0
+    assert not off.audit_group_commit and off.audit_wait_seconds == 0.5
+
+
+@pytest.mark.parametrize("name", ["AUDIT_QUEUE_SIZE", "AUDIT_MAX_BATCH", "AUDIT_WAIT_MS"])
+def test_group_commit_limits_are_at_least_one(name):
+    with pytest.raises(SettingsError, match=f"{name} must be at least 1"):
+        load_settings({name: "0"})

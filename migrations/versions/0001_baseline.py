@@ -61,7 +61,8 @@ FUNCTIONS = (
     "audit_partition_months_ahead()",
     "audit_ensure_partitions(integer)",
     "audit_anchor_heads()",
-    "audit_append(jsonb)",
+    "audit_append(uuid[], uuid[], timestamptz[], text[], text[], uuid[], uuid[], uuid[], text[],"
+    " text[], text[], uuid[], text[], integer[], integer[], integer[], uuid[], uuid[])",
     "refuse_update_outside_erasure()",
     "app_current_partner_organisation()",
     "app_current_tenant()",

@@ -78,6 +78,11 @@ class RequestLog:
         )
         self.entries.setdefault(key, set()).update(fields)
 
+    @property
+    def wrote(self) -> bool:
+        """Whether a change was noted: the request is a write, whose records go with it."""
+        return any(key.action is AuditAction.WRITE for key in self.entries)
+
     def counts(self) -> LogCounts:
         read = [len(f) for k, f in self.entries.items() if k.action is AuditAction.READ]
         written = sum(len(f) for k, f in self.entries.items() if k.action is AuditAction.WRITE)

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from opentelemetry import context as trace_context
 from opentelemetry.trace import Status, StatusCode
 
 from service.telemetry import names
@@ -79,3 +80,19 @@ def audit_write(events: Sequence[AuditEvent]) -> Iterator[None]:
                 span.set_attribute(names.DB_ERROR_CODE, code)
             raise
     instruments.audit_records.add(len(events))
+
+
+def request_context() -> object:
+    """The current request's trace context, to carry to work done for it elsewhere."""
+    return trace_context.get_current()
+
+
+@contextmanager
+def within(context: object) -> Iterator[None]:
+    """Work done for a request in another task (a group-committed audit batch, under its first
+    request) traced as part of that request, not as a trace of its own."""
+    token = trace_context.attach(context)
+    try:
+        yield
+    finally:
+        trace_context.detach(token)

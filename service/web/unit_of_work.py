@@ -1,7 +1,8 @@
 """One request's unit of work, for every endpoint that hands out personal data: verify the
 token, bind the actor's scope to one session, load the actor, prepare the field guard; at the
-end write the audit records and commit in the same transaction — and if that fails, hand out
-nothing (DESIGN.md, invariant 3).
+end write the audit records — a write's in its own transaction, committed with the change; a
+read's in a group-committed batch once its read transaction has ended — and if that fails, hand
+out nothing (DESIGN.md, invariant 3).
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
+from service.audit.group_commit import GroupCommit
 from service.audit.recorder import append
 from service.audit.request_log import RequestLog
 from service.audit.writes import record_writes
@@ -39,6 +42,8 @@ class Work:
     log: RequestLog
     request_id: str
     now: datetime
+    group_commit: GroupCommit | None = None
+    """Where a read's records go (service/runtime.py); None: into the request's transaction."""
 
 
 @asynccontextmanager
@@ -73,6 +78,7 @@ async def work_in_scope(
             # The id the request's log lines carry (service/telemetry/http.py).
             request_id=current_request_id() or uuid.uuid4().hex,
             now=datetime.now(UTC),
+            group_commit=runtime.group_commit,
         )
 
 
@@ -86,8 +92,16 @@ async def record_and_commit(work: Work, *, operation: str) -> Response | None:
             operation=operation,
             occurred_at=work.now,
         )
-        await append(work.session, events)
-        await work.session.commit()
+        if work.group_commit is None or await _wrote(work):
+            await append(work.session, events)
+            await work.session.commit()
+        else:
+            # The read wrote nothing, so rolling back loses nothing; it gives the connection
+            # back before the wait for the batch instead of holding it idle in a transaction
+            # (and should a write have slipped past `_wrote`, it is dropped, not left
+            # unrecorded).
+            await work.session.rollback()
+            await work.group_commit.record(events)
     except Exception:
         log.error("audit records could not be written; response withheld", exc_info=True)
         await work.session.rollback()
@@ -97,3 +111,17 @@ async def record_and_commit(work: Work, *, operation: str) -> Response | None:
             "the request could not be recorded, so no data is returned; try again",
         )
     return None
+
+
+# Whether the transaction holds a change: PostgreSQL assigns a transaction id at the first
+# write (a row inserted, updated, deleted or locked), whichever statement made it.
+_WROTE = text("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")
+
+
+async def _wrote(work: Work) -> bool:
+    """A mutation's records must commit with its change: one that wrote anything — noted by the
+    write listener, pending in the session, or in the database — is not a read."""
+    session = work.session
+    if work.log.wrote or session.new or session.dirty or session.deleted:
+        return True
+    return session.in_transaction() and bool(await session.scalar(_WROTE))

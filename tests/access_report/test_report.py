@@ -15,9 +15,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from service.audit.event import encode
+from service.audit.recorder import append
 from service.identity.roles import Role
-from tests.audit.chains import APPEND, event
+from tests.audit.chains import event
 from tests.graphql import assert_unauthenticated, post_graphql
 from tests.graphql_errors import errors_by_path
 from tests.referral_factories import consent, referral, referral_setting
@@ -202,20 +202,16 @@ async def test_pages_run_across_months_newest_first(client, tokens, factories, o
     ahead = [now + timedelta(days=days) for days in (40, 100, 220)]
     async with owner.begin() as conn:
         for at in ahead:
-            await conn.execute(
-                APPEND,
-                {
-                    "e": encode(
-                        [
-                            event(
-                                setting.jobcenter.id,
-                                uuid.uuid4(),
-                                setting.client.id,
-                                occurred_at=at,
-                            )
-                        ]
+            await append(
+                conn,
+                [
+                    event(
+                        setting.jobcenter.id,
+                        uuid.uuid4(),
+                        setting.client.id,
+                        occurred_at=at,
                     )
-                },
+                ],
             )
     period = {
         "from": (now - timedelta(days=1)).isoformat(),

@@ -13,9 +13,8 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from service.audit.event import AuditAction, AuditEvent, encode
-
-APPEND = text("SELECT audit_append(CAST(:e AS jsonb))")
+from service.audit.event import AuditAction, AuditEvent
+from service.audit.recorder import append
 
 
 def event(tenant_id, request_id, subject, **changes) -> AuditEvent:
@@ -63,7 +62,7 @@ async def open_append(
     the block ends without error."""
     async with engine.connect() as conn:
         if events:
-            await conn.execute(APPEND, {"e": encode(events)})
+            await append(conn, events)
         yield conn
         await conn.commit()
 

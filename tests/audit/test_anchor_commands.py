@@ -26,10 +26,10 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from service.audit.anchor_keys import public_pem
 from service.audit.anchors import AnchorDirectory
-from service.audit.event import encode
+from service.audit.recorder import append
 from service.db.admin import drop_database, ensure_database
 from service.db.migrate import upgrade_to_head
-from tests.audit.chains import APPEND, request_reads
+from tests.audit.chains import request_reads
 from tests.audit.test_anchors import JOBCENTER_GONE, SHORTENED
 
 SERVICE = [sys.executable, "-m", "service.cli"]
@@ -71,7 +71,7 @@ def operator(server_url, tmp_path):
                     {"t": tenant_id, "s": slug},
                 )
                 events = [e for n in range(3) for e in request_reads(tenant_id, n)]
-                await conn.execute(APPEND, {"e": encode(events)})
+                await append(conn, events)
         return url, engine
 
     url, engine = asyncio.run(prepare())

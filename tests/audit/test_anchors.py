@@ -19,13 +19,13 @@ from sqlalchemy import text
 from service.app import create_app
 from service.audit.anchoring import anchor_now, anchor_periodically
 from service.audit.anchors import AnchorDirectory, Head
-from service.audit.event import encode
 from service.audit.export import write_export
 from service.audit.offline import verify_export
+from service.audit.recorder import append
 from service.audit.verify import anchored_heads, verify_all
 from service.identity.roles import Role
 from service.runtime import start_runtime
-from tests.audit.chains import APPEND, request_reads
+from tests.audit.chains import request_reads
 from tests.graphql import post_graphql
 
 SHORTENED = (
@@ -73,7 +73,7 @@ async def anchored_chain(factories, owner, runtime, store, anchor_key):
     jobcenter = await factories.jobcenter()
     async with owner.begin() as conn:
         events = [e for n in range(3) for e in request_reads(jobcenter.id, n)]
-        await conn.execute(APPEND, {"e": encode(events)})
+        await append(conn, events)
     await anchor_now(runtime.database.engine, store, anchor_key)
     return jobcenter.id
 
@@ -235,7 +235,7 @@ async def test_the_service_anchors_periodically(runtime, store, anchor_key, fact
 
     jobcenter = await factories.jobcenter()
     async with owner.begin() as conn:
-        await conn.execute(APPEND, {"e": encode(request_reads(jobcenter.id, 1))})
+        await append(conn, request_reads(jobcenter.id, 1))
 
     task = asyncio.create_task(
         anchor_periodically(runtime.database.engine, store, anchor_key, interval=0.05)
@@ -287,7 +287,7 @@ async def test_the_data_protection_officer_sees_the_last_anchor_and_whether_it_i
     dpo = await factories.staff(jobcenter, Role.DATA_PROTECTION_OFFICER)
     async with owner.begin() as conn:
         events = [e for n in range(3) for e in request_reads(jobcenter.id, n)]
-        await conn.execute(APPEND, {"e": encode(events)})
+        await append(conn, events)
     headers = tokens.headers(dpo)
 
     before = await post_graphql(client, AUDIT_VERIFICATION, headers=headers)

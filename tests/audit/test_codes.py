@@ -10,8 +10,9 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from service.audit.event import AuditEvent, encode
+from service.audit.event import AuditEvent
 from service.audit.models import FIELD_BITS
+from service.audit.recorder import append
 from service.audit.verify import verify_tenant
 from service.policy.guard import FieldGuard
 from service.schema import schema
@@ -21,9 +22,7 @@ from tests.audit.chains import event
 
 async def _append(engine, events: list[AuditEvent]) -> int:
     async with engine.begin() as conn:
-        return await conn.scalar(
-            text("SELECT audit_append(CAST(:e AS jsonb))"), {"e": encode(events)}
-        )
+        return await append(conn, events)
 
 
 async def _rows(engine, sql: str, **params) -> list[dict]:

@@ -12,10 +12,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from service.audit.event import AuditEvent, encode
+from service.audit.event import AuditEvent
 from service.audit.models import LANES
+from service.audit.recorder import append
 from service.audit.verify import verify_tenant
-from tests.audit.chains import APPEND, event, lane_of, lanes_held, open_append
+from tests.audit.chains import event, lane_of, lanes_held, open_append
 
 
 def _event(tenant_id: uuid.UUID, request_id: str, **changes) -> AuditEvent:
@@ -57,7 +58,7 @@ async def test_two_open_transactions_of_one_jobcenter_do_not_block_each_other(jo
     ):
         # Were the second to wait for the first's lane, this would fail after 200 ms.
         await two.execute(text("SET LOCAL lock_timeout = '200ms'"))
-        await two.execute(APPEND, {"e": encode([_event(jobcenter.id, second)])})
+        await append(two, [_event(jobcenter.id, second)])
         lanes = (await lane_of(one, first), await lane_of(two, second))
 
     report = await _verify(owner, jobcenter.id)
@@ -79,14 +80,12 @@ async def test_with_every_lane_held_a_request_waits_on_the_lane_its_id_picks(job
         async with open_append(owner) as waiting:
             pid = await waiting.scalar(text("SELECT pg_backend_pid()"))
             await waiting.execute(text("SET LOCAL lock_timeout = '5s'"))
-            append = asyncio.create_task(
-                waiting.execute(APPEND, {"e": encode([_event(jobcenter.id, str(request))])})
-            )
+            appending = asyncio.create_task(append(waiting, [_event(jobcenter.id, str(request))]))
             await _until_waiting(owner, pid, "transactionid")
             # Only the picked lane is let go: had it waited on another, it would time out.
             await holder.rollback()
             await holder.close()
-            await append
+            await appending
             lane = await lane_of(waiting, str(request))
 
     assert lane == picked
@@ -97,7 +96,7 @@ async def test_with_every_lane_held_a_request_waits_and_adds_no_lane(jobcenter, 
     async with lanes_held(owner, jobcenter.id, list(range(LANES))), owner.connect() as conn:
         await conn.execute(text("SET LOCAL lock_timeout = '200ms'"))
         with pytest.raises(DBAPIError) as waited:
-            await conn.execute(APPEND, {"e": encode([_event(jobcenter.id, str(uuid.uuid4()))])})
+            await append(conn, [_event(jobcenter.id, str(uuid.uuid4()))])
 
     assert "lock timeout" in str(waited.value)
     async with owner.connect() as conn:
@@ -121,14 +120,12 @@ async def test_two_lanes_adding_the_same_new_names_get_the_same_codes(jobcenter,
         open_append(owner) as two,
     ):
         pid = await two.scalar(text("SELECT pg_backend_pid()"))
-        append = asyncio.create_task(
-            two.execute(APPEND, {"e": encode([_event(jobcenter.id, second, **new_names)])})
-        )
+        appending = asyncio.create_task(append(two, [_event(jobcenter.id, second, **new_names)]))
         # The second waits for the first's new codes (not for its lane) ...
         await _until_waiting(owner, pid, "advisory")
         await one.commit()
         # ... and then finds them instead of numbering the same names again.
-        await append
+        await appending
         lanes = (await lane_of(one, first), await lane_of(two, second))
 
     async with owner.connect() as conn:

@@ -96,7 +96,7 @@ async def test_when_records_cannot_be_written_no_personal_data_leaves(
     await consent(factories, setting, referral_id, "identity")
     engine = create_async_engine(owner_url, poolclass=pool.NullPool)
     async with engine.begin() as conn:
-        await conn.execute(text(f"REVOKE EXECUTE ON FUNCTION audit_append(jsonb) FROM {APP_ROLE}"))
+        await conn.execute(text(f"REVOKE EXECUTE ON FUNCTION audit_append FROM {APP_ROLE}"))
     try:
         response = await post_graphql(
             client,
@@ -106,7 +106,7 @@ async def test_when_records_cannot_be_written_no_personal_data_leaves(
         )
     finally:
         async with engine.begin() as conn:
-            await conn.execute(text(f"GRANT EXECUTE ON FUNCTION audit_append(jsonb) TO {APP_ROLE}"))
+            await conn.execute(text(f"GRANT EXECUTE ON FUNCTION audit_append TO {APP_ROLE}"))
         await engine.dispose()
 
     assert response.status_code == 503

@@ -15,11 +15,12 @@ import pytest
 from sqlalchemy import pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from service.audit.event import AuditAction, AuditEvent, encode
+from service.audit.event import AuditAction, AuditEvent
+from service.audit.recorder import append
 from service.audit.verify import verify_tenant
 from service.db.admin import drop_database, ensure_database
 from service.db.migrate import upgrade_to_head
-from tests.audit.chains import APPEND, lanes_held
+from tests.audit.chains import lanes_held
 
 
 def _event(tenant_id: uuid.UUID, n: int, request_id: str | None = None, **changes) -> AuditEvent:
@@ -70,10 +71,7 @@ async def chain(factories, owner_url):
     jobcenter = await factories.jobcenter()
     engine = create_async_engine(owner_url, poolclass=pool.NullPool)
     async with engine.begin() as conn:
-        await conn.execute(
-            text("SELECT audit_append(CAST(:e AS jsonb))"),
-            {"e": encode([e for n in range(3) for e in _request(jobcenter.id, n)])},
-        )
+        await append(conn, [e for n in range(3) for e in _request(jobcenter.id, n)])
     yield jobcenter.id, engine
     await engine.dispose()
 
@@ -84,9 +82,7 @@ async def two_lanes(chain):
     another transaction held lane 0 (as a request not yet committed holds it)."""
     tenant_id, engine = chain
     async with lanes_held(engine, tenant_id, [0]), engine.begin() as conn:
-        await conn.execute(
-            APPEND, {"e": encode([e for n in range(3, 6) for e in _request(tenant_id, n)])}
-        )
+        await append(conn, [e for n in range(3, 6) for e in _request(tenant_id, n)])
     return tenant_id, engine
 
 
@@ -322,10 +318,7 @@ def test_the_verify_command_names_the_broken_record(server_url, tmp_path):
                 text("INSERT INTO tenants (id, slug, name) VALUES (:t, 'jc-verify', 'Verify')"),
                 {"t": tenant_id},
             )
-            await conn.execute(
-                text("SELECT audit_append(CAST(:e AS jsonb))"),
-                {"e": encode([_event(tenant_id, n) for n in range(2)])},
-            )
+            await append(conn, [_event(tenant_id, n) for n in range(2)])
         return url, engine, tenant_id
 
     url, engine, tenant_id = asyncio.run(prepare())
@@ -364,10 +357,7 @@ async def test_data_protection_officer_verifies_the_chain_through_the_api(
     case_manager = await factories.staff(jobcenter, Role.CASE_MANAGER)
     engine = create_async_engine(owner_url, poolclass=pool.NullPool)
     async with engine.begin() as conn:
-        await conn.execute(
-            text("SELECT audit_append(CAST(:e AS jsonb))"),
-            {"e": encode([_event(jobcenter.id, n) for n in range(2)])},
-        )
+        await append(conn, [_event(jobcenter.id, n) for n in range(2)])
 
     intact = await post_graphql(client, AUDIT_VERIFICATION, headers=tokens.headers(dpo))
     await _tamper(
@@ -398,9 +388,7 @@ async def test_one_append_for_two_jobcenters_keeps_both_chains(factories, owner_
     interleaved = [_event(tenant.id, n) for n in range(3) for tenant in (north, south)]
     engine = create_async_engine(owner_url, poolclass=pool.NullPool)
     async with engine.begin() as conn:
-        written = await conn.scalar(
-            text("SELECT audit_append(CAST(:e AS jsonb))"), {"e": encode(interleaved)}
-        )
+        written = await append(conn, interleaved)
 
     reports = [await _verify(engine, tenant.id) for tenant in (north, south)]
     await engine.dispose()
