@@ -183,22 +183,31 @@ async def test_erasure_reaches_the_never_edited_rows_on_the_workers(runtime, fac
 
 async def test_anchoring_reads_every_jobcenters_heads_across_the_shards(runtime, factories, owner):
     """audit_anchor_heads() (SECURITY DEFINER) reads the chain heads of all jobcenters: a
-    multi-shard query through the coordinator, as `service audit anchor` runs it."""
+    multi-shard query through the coordinator, as `service audit anchor` runs it. The heads are
+    planted (audit_append is not yet Citus-ready) and removed after: heads without records would
+    break every later verification of the whole log."""
     jobcenters = await _jobcenters_on_both_workers(owner, factories)
+    planted = {j.id: (seq, bytes([seq]) * 32) for seq, j in enumerate(jobcenters, start=1)}
     async with owner.begin() as conn:
-        for seq, jobcenter in enumerate(jobcenters, start=1):
+        for tenant_id, (seq, digest) in planted.items():
             await conn.execute(
                 text(
                     "INSERT INTO audit_chain_heads (tenant_id, lane, seq, hash)"
                     " VALUES (:t, 0, :seq, :hash)"
                 ),
-                {"t": jobcenter.id, "seq": seq, "hash": bytes([seq]) * 32},
+                {"t": tenant_id, "seq": seq, "hash": digest},
+            )
+    try:
+        heads = await read_heads(runtime.database.engine)
+    finally:
+        async with owner.begin() as conn:
+            await conn.execute(
+                text("DELETE FROM audit_chain_heads WHERE tenant_id = ANY(:ts)"),
+                {"ts": list(planted)},
             )
 
-    heads = {head.tenant_id: head for head in await read_heads(runtime.database.engine)}
-
-    for seq, jobcenter in enumerate(jobcenters, start=1):
-        assert (heads[jobcenter.id].seq, heads[jobcenter.id].hash) == (seq, bytes([seq]) * 32)
+    read = {head.tenant_id: (head.seq, head.hash) for head in heads if head.tenant_id in planted}
+    assert read == planted
 
 
 async def _jobcenters_on_both_workers(owner, factories) -> list:
