@@ -37,7 +37,7 @@ test-all: $(STAMP)
 # test`): a coordinator and two workers on loopback (deploy/citus/cluster.sh), a fresh database
 # migrated and distributed (migrations/citus/distribute.sql). Skips with a message where Citus is
 # not installed (deploy/citus/build.sh builds it from source, as root). Results: docs/scale-out.md.
-CITUS_TESTS ?= tests/citus tests/tenants/test_row_level_security.py \
+CITUS_TESTS ?= tests/citus tests/tenants \
 	tests/referrals/test_partner_view.py tests/audit
 test-citus: $(STAMP)
 	deploy/citus/test.sh $(CITUS_TESTS)

@@ -10,7 +10,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import text
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
@@ -19,7 +18,9 @@ from service.identity.roles import Role
 from service.partners.categories import ServiceCategory
 from service.partners.models import NetworkMembership, PartnerOrganisation, PartnerUser
 from service.staff.models import StaffUser
+from service.tenants.binding import scope_binding
 from service.tenants.models import Tenant
+from service.tenants.scope import Scope
 
 
 @dataclass(frozen=True)
@@ -58,13 +59,7 @@ class Factories:
         self, *, tenant: uuid.UUID | None = None, organisation: uuid.UUID | None = None
     ) -> AsyncIterator[AsyncSession]:
         async with AsyncSession(self.engine, expire_on_commit=False) as session, session.begin():
-            await session.execute(
-                text(
-                    "SELECT set_config('app.tenant_id', :t, true),"
-                    " set_config('app.partner_organisation_id', :o, true)"
-                ),
-                {"t": str(tenant or ""), "o": str(organisation or "")},
-            )
+            await session.execute(scope_binding(Scope(tenant, organisation)))
             yield session
 
     async def jobcenter(self, name: str = "Jobcenter Teststadt") -> Jobcenter:

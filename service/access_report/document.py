@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool
 
@@ -34,12 +34,13 @@ from service.clients.models import Client
 from service.errors import NotFound, ValidationFailed
 from service.ids import parse_id
 from service.moments import FIRST_YEAR, LAST_YEAR, parse_date
+from service.tenants.binding import scope_binding
 from service.tenants.models import Tenant
+from service.tenants.scope import Scope
 
 # Times are shown as the client lives them; the log keeps UTC.
 LOCAL = ZoneInfo("Europe/Berlin")
 DEFAULT_DAYS = 365 * 3  # an Auskunft usually covers the retention period, not one month
-_BIND = text("SELECT set_config('app.tenant_id', :t, true)")
 
 _templates = Environment(
     loader=PackageLoader("service.access_report", "templates"),
@@ -173,7 +174,7 @@ async def produce_at_console(
 
 async def _bind_to_tenant_of(session: AsyncSession, client_id) -> None:
     for tenant_id in await session.scalars(select(Tenant.id)):
-        await session.execute(_BIND, {"t": str(tenant_id)})
+        await session.execute(scope_binding(Scope.tenant(tenant_id)))
         if await session.scalar(select(Client.id).where(Client.id == client_id)):
             return
     raise NotFound()

@@ -22,8 +22,9 @@ from service.policy.data_map import Erasure, classification_of, client_tables
 
 ERASED = "[gelöscht]"
 # The switch the erasure-only trigger looks for on tables never edited else
-# (migrations/sql/functions/refuse_update_outside_erasure.sql).
-ERASING = "SELECT set_config('casework.erasing', 'on', true)"
+# (migrations/sql/functions/refuse_update_outside_erasure.sql). SET LOCAL, as the scope binding:
+# on Citus the trigger fires on the workers, which see SET LOCAL and never set_config().
+ERASING = "SET LOCAL casework.erasing = on"
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool
@@ -23,7 +23,9 @@ from service.identity.roles import Role
 from service.partners.categories import ServiceCategory
 from service.partners.models import NetworkMembership, PartnerOrganisation, PartnerUser
 from service.staff.models import StaffUser
+from service.tenants.binding import scope_binding
 from service.tenants.models import Tenant
+from service.tenants.scope import NO_SCOPE, Scope
 
 DEMO_NAMESPACE = uuid.UUID("5f0c8e34-2b1d-4f5e-9a51-0c3a9d2e7b10")
 
@@ -153,12 +155,12 @@ async def _seed(session: AsyncSession) -> None:
         )
     await session.flush()
     for jobcenter in JOBCENTERS:
-        await _bind(session, "app.tenant_id", demo_id(jobcenter.slug))
+        await _bind(session, Scope.tenant(demo_id(jobcenter.slug)))
         session.add_all(_jobcenter_rows(jobcenter))
         await session.flush()
-    await _bind(session, "app.tenant_id", None)
+    await _bind(session, NO_SCOPE)
     for partner in PARTNERS:
-        await _bind(session, "app.partner_organisation_id", demo_id(partner.slug))
+        await _bind(session, Scope.partner_organisation(demo_id(partner.slug)))
         session.add(
             PartnerUser(
                 organisation_id=demo_id(partner.slug),
@@ -169,16 +171,16 @@ async def _seed(session: AsyncSession) -> None:
             )
         )
         await session.flush()
-    await _bind(session, "app.partner_organisation_id", None)
+    await _bind(session, NO_SCOPE)
     # A case history for the staff portal (service/demo/cases_seed.py).
-    await _bind(session, "app.tenant_id", demo_id("jc-hamburg-mitte"))
+    await _bind(session, Scope.tenant(demo_id("jc-hamburg-mitte")))
     await seed_cases(session, demo_id)
-    await _bind(session, "app.tenant_id", None)
+    await _bind(session, NO_SCOPE)
     # Referrals and consents last: they hang off the cases seeded above.
-    await _bind(session, "app.tenant_id", demo_id("jc-hamburg-mitte"))
+    await _bind(session, Scope.tenant(demo_id("jc-hamburg-mitte")))
     await seed_referrals(session, demo_id)
     await seed_diary(session, demo_id)
-    await _bind(session, "app.tenant_id", None)
+    await _bind(session, NO_SCOPE)
 
 
 def _jobcenter_rows(jobcenter: DemoJobcenter) -> list[object]:
@@ -218,8 +220,5 @@ def _jobcenter_rows(jobcenter: DemoJobcenter) -> list[object]:
     return rows
 
 
-async def _bind(session: AsyncSession, setting: str, value: uuid.UUID | None) -> None:
-    await session.execute(
-        text("SELECT set_config(:setting, :value, true)"),
-        {"setting": setting, "value": str(value or "")},
-    )
+async def _bind(session: AsyncSession, scope: Scope) -> None:
+    await session.execute(scope_binding(scope))

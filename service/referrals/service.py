@@ -42,6 +42,7 @@ from service.referrals.models import (
     ReferralStatus,
     ReferralStatusChange,
 )
+from service.tenants.binding import scope_of
 
 PURPOSE_LIMIT = 1000
 REASON_LIMIT = 1000
@@ -83,7 +84,10 @@ async def get_referral(
     jobcenter's, or does not exist. For a change, the row stays locked until the request ends,
     so two changes at once happen one after the other."""
     query = select(Referral).where(Referral.id == referral_id)
-    referral = found(await caller.session.scalar(query.with_for_update() if for_change else query))
+    if for_change:
+        tenant_id = await _jobcenter_to_lock_in(caller, referral_id)
+        query = query.where(Referral.tenant_id == tenant_id).with_for_update()
+    referral = found(await caller.session.scalar(query))
     access = (await referral_access(caller.session, caller.actor, [referral], caller.now))[
         referral.id
     ]
@@ -91,6 +95,16 @@ async def get_referral(
         caller.actor, Action.REFERRAL_READ, access, seen=Action.REFERRAL_READ
     )
     return ReferralView(referral, access)
+
+
+async def _jobcenter_to_lock_in(caller: Caller, referral_id: uuid.UUID) -> uuid.UUID | None:
+    """The jobcenter a referral's locking query names: on Citus a row is locked only by a query
+    routed to one shard, and row-level security's tenant does not route (docs/scale-out.md). A
+    staff scope is one jobcenter; a partner's spans several, so the referral's is read first."""
+    bound = scope_of(caller.session.sync_session).tenant_id
+    if bound is not None:
+        return bound
+    return await caller.session.scalar(select(Referral.tenant_id).where(Referral.id == referral_id))
 
 
 async def list_referrals(

@@ -17,6 +17,8 @@ from service.audit.verify import verify_tenant
 from service.policy.guard import FieldGuard
 from service.schema import schema
 from service.tables import all_tables
+from service.tenants.binding import scope_binding
+from service.tenants.scope import Scope
 from tests.audit.chains import event
 
 
@@ -191,9 +193,7 @@ async def test_the_service_role_reads_only_its_own_jobcenters_codes(factories, o
     await _append(owner, [event(t.id, uuid.uuid4(), uuid.uuid4()) for t in (north, south)])
 
     async with runtime.database.engine.connect() as conn:
-        await conn.execute(
-            text("SELECT set_config('app.tenant_id', :t, true)"), {"t": str(north.id)}
-        )
+        await conn.execute(scope_binding(Scope.tenant(north.id)))
         seen = set(await conn.scalars(text("SELECT DISTINCT tenant_id FROM audit_fields")))
         seen |= set(await conn.scalars(text("SELECT DISTINCT tenant_id FROM audit_entries")))
 

@@ -11,11 +11,16 @@ from pathlib import Path
 
 import asyncpg
 import pytest
-from sqlalchemy import pool, text
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import exc, pool, text
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
+from service.audit.anchoring import read_heads
+from service.clients.erasure import erase_client_rows
 from service.db.urls import APP_ROLE
-from service.tenants.binding import _BIND as SERVICE_BINDING
+from service.tables import all_tables
+from service.tenants.binding import scope_binding
+from service.tenants.scope import Scope
+from tests.referral_factories import consent, referral, referral_setting
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("CITUS_TEST_DATABASE_URL"),
@@ -124,20 +129,96 @@ async def test_row_level_security_holds_on_the_worker(owner, factories):
 
 async def test_the_services_tenant_binding_reaches_the_workers(runtime, factories):
     """Through the coordinator, as the service binds a transaction (service/tenants/binding.py):
-    the bound jobcenter's client is found. Citus forwards SET LOCAL to the workers, never a
-    set_config() call, so a binding by set_config() leaves the workers' policies unbound."""
-    home = await factories.jobcenter()
+    the bound jobcenter's client is found, and no other jobcenter's. Citus forwards SET LOCAL to
+    the workers, never a set_config() call, so a binding by set_config() left the workers'
+    policies unbound (0 rows, docs/scale-out.md); app_bind_scope() binds by SET LOCAL."""
+    home, other = await factories.jobcenter(), await factories.jobcenter()
     client = await factories.client(home)
+    await factories.client(other)
 
-    async with runtime.database.engine.connect() as conn:
-        await conn.execute(SERVICE_BINDING, {"tenant_id": str(home.id), "organisation_id": ""})
-        found = await conn.scalar(
-            text("SELECT count(*) FROM clients WHERE tenant_id = :t AND id = :id"),
-            {"t": home.id, "id": client.id},
+    async def clients_seen(scope: Scope) -> tuple[int, int]:
+        async with runtime.database.engine.connect() as conn:
+            await conn.execute(scope_binding(scope))
+            routed = await conn.scalar(
+                text("SELECT count(*) FROM clients WHERE tenant_id = :t AND id = :id"),
+                {"t": home.id, "id": client.id},
+            )
+            # Without the tenant in the query: every shard asked, each worker's policy decides.
+            fanned_out = await conn.scalar(
+                text("SELECT count(*) FROM clients WHERE tenant_id IN (:a, :b)"),
+                {"a": home.id, "b": other.id},
+            )
+            await conn.rollback()
+        return routed, fanned_out
+
+    assert await clients_seen(Scope.tenant(home.id)) == (1, 1)
+    assert await clients_seen(Scope.tenant(other.id)) == (0, 1)
+
+
+async def test_erasure_reaches_the_never_edited_rows_on_the_workers(runtime, factories):
+    """The erasure-only trigger fires on the workers, where the shards are: outside an erasure it
+    refuses the update there, and erasure's SET LOCAL switch reaches it (set_config() would not),
+    so the client's consent is blanked as on one server."""
+    setting = await referral_setting(factories)
+    referral_id = await referral(factories, setting)
+    consent_id = await consent(factories, setting, referral_id, "identity")
+
+    async with AsyncSession(runtime.database.engine) as session:
+        await session.execute(scope_binding(Scope.tenant(setting.jobcenter.id)))
+        with pytest.raises(exc.DBAPIError, match="only erasure blanks them"):
+            async with session.begin_nested():
+                await session.execute(
+                    text("UPDATE consents SET evidence_reference = NULL WHERE id = :id"),
+                    {"id": consent_id},
+                )
+        erased = await erase_client_rows(session, setting.client.id, tables=all_tables())
+        evidence = await session.scalar(
+            text("SELECT evidence_reference FROM consents WHERE id = :id"), {"id": consent_id}
         )
-        await conn.rollback()
+        await session.rollback()
 
-    assert found == 1
+    assert ("consents", consent_id) in {(row.table, row.row_id) for row in erased}
+    assert evidence is None
+
+
+async def test_anchoring_reads_every_jobcenters_heads_across_the_shards(runtime, factories, owner):
+    """audit_anchor_heads() (SECURITY DEFINER) reads the chain heads of all jobcenters: a
+    multi-shard query through the coordinator, as `service audit anchor` runs it. The heads are
+    planted (audit_append is not yet Citus-ready) and removed after: heads without records would
+    break every later verification of the whole log."""
+    jobcenters = await _jobcenters_on_both_workers(owner, factories)
+    planted = {j.id: (seq, bytes([seq]) * 32) for seq, j in enumerate(jobcenters, start=1)}
+    async with owner.begin() as conn:
+        for tenant_id, (seq, digest) in planted.items():
+            await conn.execute(
+                text(
+                    "INSERT INTO audit_chain_heads (tenant_id, lane, seq, hash)"
+                    " VALUES (:t, 0, :seq, :hash)"
+                ),
+                {"t": tenant_id, "seq": seq, "hash": digest},
+            )
+    try:
+        heads = await read_heads(runtime.database.engine)
+    finally:
+        async with owner.begin() as conn:
+            await conn.execute(
+                text("DELETE FROM audit_chain_heads WHERE tenant_id = ANY(:ts)"),
+                {"ts": list(planted)},
+            )
+
+    read = {head.tenant_id: (head.seq, head.hash) for head in heads if head.tenant_id in planted}
+    assert read == planted
+
+
+async def _jobcenters_on_both_workers(owner, factories) -> list:
+    """New jobcenters until their audit chain heads lie on both workers (8 shards a table, each
+    jobcenter's on one of them)."""
+    jobcenters, ports = [], set()
+    while len(ports) < 2 and len(jobcenters) < 32:
+        jobcenters.append(await factories.jobcenter())
+        ports.add((await _shard_of(owner, "audit_chain_heads", jobcenters[-1].id))[2])
+    assert len(ports) == 2
+    return jobcenters
 
 
 def _db(owner) -> str:

@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from service.db.engine import Database, UnsafeDatabaseRole
 from service.db.urls import APP_ROLE
+from service.tenants.binding import scope_binding
+from service.tenants.scope import Scope
 
 
 @pytest.fixture
@@ -30,13 +32,7 @@ async def as_app_role(
     """A raw connection as the app role, in one transaction bound like the service binds it,
     rolled back after (so nothing, settings included, outlives the test)."""
     async with runtime.database.engine.connect() as conn:
-        await conn.execute(
-            text(
-                "SELECT set_config('app.tenant_id', :t, true),"
-                " set_config('app.partner_organisation_id', :o, true)"
-            ),
-            {"t": str(tenant or ""), "o": str(organisation or "")},
-        )
+        await conn.execute(scope_binding(Scope(tenant, organisation)))
         try:
             yield conn
         finally:

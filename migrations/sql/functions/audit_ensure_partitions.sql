@@ -5,8 +5,14 @@
 -- personal data would answer 503 (fail closed: no partition, no record, no data).
 -- New partitions follow the last one's upper bound, so they stay contiguous whatever time zone
 -- the first ones were made in; each is named after the month it mostly covers.
+-- On Citus a partition of a distributed table is DDL on every shard, and the partitions' foreign
+-- keys to the reference table `tenants` forbid running that DDL in parallel after the first one
+-- ("cannot execute parallel DDL on table audit_requests after DDL command on reference table",
+-- 13.2.2, docs/scale-out.md): the function runs it shard by shard. Plain PostgreSQL keeps the
+-- setting as an unknown dotted name and ignores it, so one function serves both.
 CREATE OR REPLACE FUNCTION audit_ensure_partitions(months integer) RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET TimeZone = 'UTC'
+SET citus.multi_shard_modify_mode = 'sequential'
 AS $$
 DECLARE
     parent text;
