@@ -13,11 +13,8 @@
 - Functions only (one new, one replaced with the same signature): the release before this one,
   which binds with set_config(), serves the database as well.
 
-Drafted after 0003; the audit-append rewrite (0004) lands in parallel, and its merge re-chains
-this one after it (down_revision = "0004_…").
-
 Revision ID: 0005_citus_ready
-Revises: 0003_plan_changes
+Revises: 0004_audit_append_arrays
 Create Date: 2026-12-02
 """
 
@@ -28,7 +25,7 @@ from alembic import op
 from service.db.sql_files import run_sql_file
 
 revision: str = "0005_citus_ready"
-down_revision: str | None = "0003_plan_changes"
+down_revision: str | None = "0004_audit_append_arrays"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 # Only functions, the old ones kept: the release before this one serves the database as well.
