@@ -8,12 +8,11 @@ type's own. The compiler only knows which object types and fields it has been sh
 alike (tests/compiled/ runs every field of them through both paths):
 
 - the list roots in `ROOTS`, with their connection, edge and page types;
-- of the types below them, every field without arguments whose resolver is not asynchronous
-  and whose type is a scalar, an enum or one of `NESTED_TYPES`.
+- of the types below them, every field whose type is a scalar, an enum or one of
+  `NESTED_TYPES`, asked without arguments (its resolver then gets its defaults).
 
-Asynchronous resolvers are left out on purpose: graphql-core interleaves them across the
-objects of a list, and that order is the order of FORBIDDEN errors and of audit records. A
-sync plan keeps graphql-core's depth-first order by construction.
+Where resolvers wait on loaders, the plan waits as graphql-core does (service/compiled/
+execute.py), since that order is the order of FORBIDDEN errors and of audit records.
 """
 
 from __future__ import annotations
@@ -44,12 +43,16 @@ from service.policy.guard import FieldGuard, value_getter
 from service.schema.document_limits import DocumentLimitsRule
 from service.schema.text_rule import TextPolicyRule
 
-ROOTS = frozenset({"cases"})
-"""Root fields a plan may start from: lists whose page is filled by the domain's own listing
-and whose nodes resolve without waiting (`prefetch_for_cases` loads what they show)."""
+ROOTS = frozenset({"cases", "referrals"})
+"""Root fields a plan may start from: lists whose page is filled by the domain's own listing,
+through the field's own resolver."""
 
-WRAPPER_TYPES = frozenset({"CaseConnection", "CaseEdge", "PageInfo"})
-NESTED_TYPES = frozenset({"Case", "Client", "StaffMember"})
+WRAPPER_TYPES = frozenset(
+    {"CaseConnection", "CaseEdge", "ReferralConnection", "ReferralEdge", "PageInfo"}
+)
+NESTED_TYPES = frozenset(
+    {"Case", "Client", "StaffMember", "Referral", "Jobcenter", "Assessment", "AssessmentEntry"}
+)
 
 # The registered document passes the served schema's own rules before it is compiled; one the
 # generic path would refuse is left to it, so that the refusal reads the same.
@@ -152,8 +155,6 @@ def _field_plan(
     if graphql_field is None or (node.arguments and not root):
         raise NotCovered
     strawberry_field = _strawberry_field(graphql_field)
-    if not root and (strawberry_field.arguments or strawberry_field.is_async):
-        raise NotCovered
     return_type = graphql_field.type
     non_null = isinstance(return_type, GraphQLNonNull)
     inner = return_type.of_type if non_null else return_type
@@ -163,13 +164,18 @@ def _field_plan(
         item = inner.of_type
         item_non_null = isinstance(item, GraphQLNonNull)
         inner = item.of_type if item_non_null else item
+    category = _category(strawberry_field)
+    # Strawberry's path for an async resolver, unless the guard's direct resolver replaced it
+    # (guarded, no arguments: service/policy/guard.resolve_guarded_fields_directly).
+    direct = category is not None and not strawberry_field.arguments
     plan = FieldPlan(
         key=key,
         name=name,
         parent_type=parent.name,
         nodes=[node],
         non_null=non_null,
-        category=_category(strawberry_field),
+        category=category,
+        deferred=strawberry_field.is_async and not direct,
         value_of=None if root else _value_of(strawberry_field, schema),
         is_list=is_list,
         item_non_null=item_non_null,
@@ -177,7 +183,8 @@ def _field_plan(
     if is_leaf_type(inner):
         if node.selection_set is not None:
             raise NotCovered
-        return _with(plan, leaf=inner.coerce_output_value)
+        sync_leaf = not is_list and not strawberry_field.is_async
+        return _with(plan, leaf=inner.coerce_output_value, sync_leaf=sync_leaf)
     covered = WRAPPER_TYPES | NESTED_TYPES
     if not isinstance(inner, GraphQLObjectType) or inner.name not in covered:
         raise NotCovered

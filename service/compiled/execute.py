@@ -3,9 +3,13 @@ selected field the way graphql-core completes it — same guard calls in the sam
 same audit records), same values, same errors at the same paths in the same order — without
 graphql-core's per-field `Info`, `Path` and argument handling.
 
-What each step copies is graphql-core 3.3's `execute_field`, `complete_value` and
-`handle_field_error` (graphql/execution/executor.py): an error on a nullable field makes it
-null and is collected; on a non-null field it is raised to the nearest nullable ancestor.
+What each step copies is graphql-core 3.3's `execute_fields`, `execute_field`,
+`complete_value`, `complete_iterable_value` and `handle_field_error`
+(graphql/execution/executor.py): an error on a nullable field makes it null and is collected;
+on a non-null field it is raised to the nearest nullable ancestor. Where a resolver waits (a
+loader), the plan waits the same way graphql-core does — an object's waiting fields awaited
+inline when one, gathered when several, and likewise a list's items — so that the loaders'
+batches, the guard's admissions and so the errors and audit records come in the same order.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError, located_error
 from graphql.execution.values import get_argument_values, get_variable_values
+from graphql.pyutils import gather_with_cancel
 from strawberry.types import ExecutionResult
 from strawberry.types.arguments import convert_arguments
 
@@ -53,7 +58,10 @@ async def execute(
     resolver = plan.root_field.base_resolver
     try:
         value = await resolver._unbound_wrapped_func(None, run.info, **kwargs)
-        data = {root.key: run.complete(root, value, (root.key,))}
+        completed = run.complete(root, value, (root.key,))
+        if isawaitable(completed):
+            completed = await completed
+        data = {root.key: completed}
     except Exception as raw:
         # The root list is non-null: its error nulls the whole response (graphql-core).
         run.errors.append(located_error(raw, root.nodes, [root.key]))
@@ -94,67 +102,123 @@ class _Run:
         self.info = info
         self.errors: list[GraphQLError] = []
 
-    def object(self, plan: ObjectPlan, source: Any, path: tuple) -> dict[str, Any]:
+    def object(self, plan: ObjectPlan, source: Any, path: tuple) -> Any:
+        """The object's fields in selection order; an awaitable of them where some wait
+        (graphql-core's `execute_fields`: one inline, several gathered)."""
         result = {}
+        waiting = []
         for field in plan.fields:
-            result[field.key] = self.field(field, source, path)
-        return result
+            value = result[field.key] = self.field(field, source, path)
+            if not field.sync_leaf and isawaitable(value):
+                waiting.append(field.key)
+        if not waiting:
+            return result
+        return _gathered_fields(result, waiting)
 
     def field(self, field: FieldPlan, source: Any, path: tuple) -> Any:
         if field.typename is not None:
             return field.typename
         try:
-            category = field.category
-            if category is None:
-                value = field.value_of(source, self.info)
-            else:
-                # What the guard's direct resolver does: admit, get the value, record the read.
-                if category == ROW_CATEGORY:
-                    category = source.guard.category
-                reads = self.guard.admit(source.guard, category)
-                value = field.value_of(source, self.info)
-                reads.add(field.name)
+            value = self._resolve(field, source)
+            if field.sync_leaf:
+                # Most fields of a response: no path, no awaitable to look for.
+                return None if value is None and not field.non_null else self._leaf(field, value)
+            here = (*path, field.key)
             if isawaitable(value):
-                close = getattr(value, "close", None)
-                if close is not None:
-                    close()
-                # A row the plan expected prefetched was not: fail closed, as a fault.
-                raise RuntimeError("a compiled field's value was not ready")
-            return self.complete(field, value, (*path, field.key))
+                return self._complete_later(field, value, here)
+            completed = self.complete(field, value, here)
+            if isawaitable(completed):
+                return self._completion(field, completed, field.non_null, here)
+            return completed
         except Exception as raw:
             return self._field_error(raw, field, field.non_null, (*path, field.key))
+
+    def _resolve(self, field: FieldPlan, source: Any) -> Any:
+        if field.deferred:
+            return self._deferred(field, source)
+        category = field.category
+        if category is None:
+            return field.value_of(source, self.info)
+        # What the guard's direct resolver does: admit, get the value, record the read.
+        if category == ROW_CATEGORY:
+            category = source.guard.category
+        reads = self.guard.admit(source.guard, category)
+        value = field.value_of(source, self.info)
+        if isawaitable(value):
+            return _recorded_when_resolved(value, reads, field.name)
+        reads.add(field.name)
+        return value
+
+    async def _deferred(self, field: FieldPlan, source: Any) -> Any:
+        category = field.category
+        if category is None:
+            return await field.value_of(source, self.info)
+        if category == ROW_CATEGORY:
+            category = source.guard.category
+        reads = self.guard.admit(source.guard, category)
+        value = await field.value_of(source, self.info)
+        reads.add(field.name)
+        return value
+
+    async def _complete_later(self, field: FieldPlan, value: Any, path: tuple) -> Any:
+        try:
+            completed = self.complete(field, await value, path)
+            if isawaitable(completed):
+                completed = await completed
+            return completed
+        except Exception as raw:
+            return self._field_error(raw, field, field.non_null, path)
+
+    async def _completion(self, field: FieldPlan, completed: Any, non_null: bool, path: tuple):
+        try:
+            return await completed
+        except Exception as raw:
+            return self._field_error(raw, field, non_null, path)
 
     def complete(self, field: FieldPlan, value: Any, path: tuple) -> Any:
         if value is None:
             if field.non_null:
-                raise TypeError(
-                    f"Cannot return null for non-nullable field {field.parent_type}.{field.name}."
-                )
+                raise _null_error(field)
             return None
         if field.is_list:
-            return [self._item(field, item, (*path, index)) for index, item in enumerate(value)]
+            return self._list(field, value, path)
         return self._single(field, value, path)
 
-    def _item(self, field: FieldPlan, value: Any, path: tuple) -> Any:
-        try:
-            if value is None:
-                if field.item_non_null:
-                    raise TypeError(
-                        "Cannot return null for non-nullable field "
-                        f"{field.parent_type}.{field.name}."
-                    )
-                return None
-            return self._single(field, value, path)
-        except Exception as raw:
-            return self._field_error(raw, field, field.item_non_null, path)
+    def _list(self, field: FieldPlan, items: Any, path: tuple) -> Any:
+        completed = []
+        waiting = []
+        for index, item in enumerate(items):
+            here = (*path, index)
+            try:
+                if item is None:
+                    if field.item_non_null:
+                        raise _null_error(field)
+                    value = None
+                else:
+                    value = self._single(field, item, here)
+                if isawaitable(value):
+                    value = self._completion(field, value, field.item_non_null, here)
+                    waiting.append(index)
+            except Exception as raw:
+                value = self._field_error(raw, field, field.item_non_null, here)
+            completed.append(value)
+        if not waiting:
+            return completed
+        return _gathered_items(completed, waiting)
 
     def _single(self, field: FieldPlan, value: Any, path: tuple) -> Any:
         if field.leaf is not None:
-            coerced = field.leaf(value)
-            if coerced is None:
-                raise TypeError(f"Expected {field.parent_type}.{field.name} to serialize")
-            return coerced
+            return self._leaf(field, value)
         return self.object(field.children, value, path)
+
+    @staticmethod
+    def _leaf(field: FieldPlan, value: Any) -> Any:
+        if value is None:
+            raise _null_error(field)
+        coerced = field.leaf(value)
+        if coerced is None:
+            raise TypeError(f"Expected {field.parent_type}.{field.name} to serialize")
+        return coerced
 
     def _field_error(self, raw: Exception, field: FieldPlan, non_null: bool, path: tuple) -> None:
         error = located_error(raw, field.nodes, list(path))
@@ -162,3 +226,34 @@ class _Run:
             raise error
         self.errors.append(error)
         return None
+
+
+def _null_error(field: FieldPlan) -> TypeError:
+    return TypeError(f"Cannot return null for non-nullable field {field.parent_type}.{field.name}.")
+
+
+async def _recorded_when_resolved(value: Any, reads: set[str], name: str) -> Any:
+    resolved = await value
+    reads.add(name)
+    return resolved
+
+
+async def _gathered_fields(result: dict[str, Any], waiting: list[str]) -> dict[str, Any]:
+    if len(waiting) == 1:
+        (key,) = waiting
+        result[key] = await result[key]
+    else:
+        values = await gather_with_cancel(*(result[key] for key in waiting))
+        result.update(zip(waiting, values, strict=True))
+    return result
+
+
+async def _gathered_items(items: list[Any], waiting: list[int]) -> list[Any]:
+    if len(waiting) == 1:
+        (index,) = waiting
+        items[index] = await items[index]
+    else:
+        values = await gather_with_cancel(*(items[index] for index in waiting))
+        for index, value in zip(waiting, values, strict=True):
+            items[index] = value
+    return items

@@ -27,6 +27,11 @@ class FieldPlan:
     is_list: bool = False
     item_non_null: bool = False
     children: ObjectPlan | None = None
+    # Strawberry runs an async resolver only once graphql-core awaits it — the guard's
+    # extension included, where the field has arguments (the guard's direct resolver, for
+    # fields without, admits at once): the admission waits as long.
+    deferred: bool = False
+    sync_leaf: bool = False  # a scalar or enum from a sync resolver: never awaitable
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
@@ -15,11 +15,18 @@ import pytest
 from service.app import create_app
 from service.cases.models import CaseStatus
 from service.identity.roles import Role
+from service.referrals.models import ReferralStatus
 from service.web.trusted_documents import register
 from tests.cases.factories import CaseFactories
 from tests.compiled.corpus import REGISTERED
 from tests.factories import Factories, Jobcenter, Person
-from tests.referral_factories import ReferralSetting, consent
+from tests.referral_factories import (
+    ReferralSetting,
+    admitted_case,
+    consent,
+    referral,
+    referral_setting,
+)
 
 RESTRICT = """
 mutation Restrict($id: ID!) {
@@ -79,6 +86,7 @@ class CaseListWorld:
     client: Person  # has a case of their own
     restricted_client: Person
     partner: Person
+    referrals: ReferralSetting  # a counsellor's referrals under every kind of consent
 
     def actors(self) -> dict[str, Person]:
         return {
@@ -88,6 +96,9 @@ class CaseListWorld:
             "client": self.client,
             "restricted client": self.restricted_client,
             "partner": self.partner,
+            "counsellor (consents of every kind)": self.referrals.counsellor,
+            "referring case manager": self.referrals.case_manager,
+            "referred client": self.referrals.client,
         }
 
 
@@ -147,4 +158,47 @@ async def case_list_world(factories: Factories, generic_http, tokens) -> CaseLis
         client=client,
         restricted_client=restricted,
         partner=await factories.partner_user(organisation),
+        referrals=await _referrals(factories, cases),
     )
+
+
+# Consents as a counsellor meets them: several scopes, one with health explicitly, one revoked,
+# one expired, none; and a referral that ended (access ends with it).
+CONSENTS = (
+    ("identity", "contact", "assessment_finances"),
+    ("identity", "household", "assessment_housing", "assessment_health"),
+    ("revoked", "identity", "contact"),
+    ("expired", "identity"),
+    (),
+    ("completed", "identity", "assessment_finances"),
+)
+
+
+async def _referrals(factories: Factories, cases: CaseFactories) -> ReferralSetting:
+    first = await referral_setting(factories)
+    for number, scope in enumerate(CONSENTS):
+        client = first.client if number == 0 else await factories.client(first.jobcenter)
+        case_id = (
+            first.case_id
+            if number == 0
+            else await admitted_case(factories, first.jobcenter, client, first.case_manager)
+        )
+        setting = dataclasses.replace(first, client=client, case_id=case_id)
+        for subcategory in ("debts", "housing", "physical_capacity"):
+            await cases.entry(first.jobcenter, case_id, first.case_manager, subcategory)
+        status = ReferralStatus.COMPLETED if "completed" in scope else ReferralStatus.ACCEPTED
+        due = date.today() - timedelta(days=3) if number % 2 else None
+        referral_id = await referral(factories, setting, status=status, due=due)
+        if scope:
+            categories = [c for c in scope if c not in ("revoked", "expired", "completed")]
+            now = datetime.now(UTC)
+            await consent(
+                factories,
+                setting,
+                referral_id,
+                *categories,
+                explicit_special="assessment_health" in categories,
+                revoked="revoked" in scope,
+                valid_until=now - timedelta(hours=1) if "expired" in scope else None,
+            )
+    return first

@@ -10,6 +10,7 @@ from bench.workloads import CASE_LIST, PARTNER_REFERRALS
 
 SEED = 17
 CORPUS_SIZE = 60
+REFERRAL_CORPUS_SIZE = 30
 
 # Every field of the compilable types (service/compiled/compiler.py): a field the compiler
 # runs is a field drawn here.
@@ -35,6 +36,9 @@ NOT_COMPILED = (
     "query WithDirective($all: Boolean!) { cases(first: 5) { edges { node { id "
     "client @include(if: $all) { familyName } } } } }",
     "query WithIntake { cases(first: 5) { edges { node { id intake { intakeReasoning } } } } }",
+    "query WithHistory { referrals { edges { node { id case { assessment { "
+    "finances(includeHistory: true) { subject } } } } } } }",
+    "query WithReports { referrals { edges { node { id progressReports { text } } } } }",
 )
 
 FILTERED = (
@@ -45,6 +49,18 @@ PAGED = (
     "query Paged($first: Int, $after: String) { cases(first: $first, after: $after) { "
     "edges { cursor node { id status client { givenName } } } "
     "pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }"
+)
+
+
+REFERRAL_LEAVES = (
+    *("id", "serviceCategory", "purpose", "firstReportDue", "status", "createdAt", "version"),
+    "overdue",
+)
+JOBCENTER_LEAVES = ("id", "slug", "name")
+AREAS = ("qualification", "circumstances", "finances", "housing", "health", "addiction")
+ENTRY_LEAVES = (
+    *("id", "kind", "category", "subcategory", "subject", "detail", "updatedAt"),
+    "supersededAt",
 )
 
 
@@ -73,6 +89,33 @@ def _case_selection(rng: random.Random) -> str:
     return " ".join(parts)
 
 
+def _referral_selection(rng: random.Random) -> str:
+    parts = _pick(rng, REFERRAL_LEAVES) + _typename(rng)
+    if rng.random() < 0.5:
+        parts.append(f"{_aliased(rng, 'jobcenter')} {{ {' '.join(_pick(rng, JOBCENTER_LEAVES))} }}")
+    if rng.random() < 0.7:
+        parts.append(f"{_aliased(rng, 'client')} {{ {' '.join(_pick(rng, CLIENT_LEAVES))} }}")
+    if rng.random() < 0.7:
+        case = _pick(rng, CASE_LEAVES[:9])  # the case's status fields; no staff below a referral
+        areas = [
+            f"{_aliased(rng, area)} {{ {' '.join(_pick(rng, ENTRY_LEAVES) + _typename(rng))} }}"
+            for area in rng.sample(AREAS, rng.randint(1, len(AREAS)))
+        ]
+        case.append(f"assessment {{ {' '.join(areas)} }}")
+        parts.append(f"{_aliased(rng, 'case')} {{ {' '.join(case)} }}")
+    rng.shuffle(parts)
+    return " ".join(parts)
+
+
+def generated_referrals(count: int = REFERRAL_CORPUS_SIZE, seed: int = SEED) -> list[str]:
+    rng = random.Random(seed)
+    return [
+        f"query GeneratedReferrals{number}($first: Int) {{ {_aliased(rng, 'referrals')}"
+        f"(first: $first) {{ edges {{ node {{ {_referral_selection(rng)} }} }} }} }}"
+        for number in range(count)
+    ]
+
+
 def generated(count: int = CORPUS_SIZE, seed: int = SEED) -> list[str]:
     rng = random.Random(seed)
     documents = []
@@ -99,7 +142,16 @@ ALL_CASE_FIELDS = (
     + " ".join(f"{staff} {{ id displayName }}" for staff in CASE_STAFF)
     + f" client {{ {' '.join(CLIENT_LEAVES)} }} }} }} pageInfo {{ {' '.join(PAGE_INFO)} }} }} }}"
 )
-GENERATED = tuple(generated())
-COMPILED = (CASE_LIST, FILTERED, PAGED, ALL_CASE_FIELDS, *GENERATED)
-FIXED = (CASE_LIST, FILTERED, PAGED, ALL_CASE_FIELDS, PARTNER_REFERRALS, *NOT_COMPILED)
+REFERRALS_FILTERED = (
+    "query OpenReferrals($status: ReferralStatus, $overdue: Boolean) { "
+    "referrals(first: 10, status: $status, overdue: $overdue) { edges { cursor node { id status "
+    "overdue client { familyName } case { assessment { finances { subject } health { subject } } "
+    "} } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }"
+)
+GENERATED = (*generated(), *generated_referrals())
+COMPILED = (
+    *(CASE_LIST, FILTERED, PAGED, ALL_CASE_FIELDS, PARTNER_REFERRALS, REFERRALS_FILTERED),
+    *GENERATED,
+)
+FIXED = (*COMPILED[:6], *NOT_COMPILED)
 REGISTERED = (*FIXED, *GENERATED)
