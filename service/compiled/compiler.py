@@ -18,7 +18,6 @@ execute.py), since that order is the order of FORBIDDEN errors and of audit reco
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 import strawberry
 from graphql import (
@@ -40,6 +39,7 @@ from strawberry.types.field import StrawberryField
 
 from service.compiled.plan import DocumentPlan, FieldPlan, ObjectPlan
 from service.policy.guard import FieldGuard, value_getter
+from service.schema import MAX_TOKENS
 from service.schema.document_limits import DocumentLimitsRule
 from service.schema.text_rule import TextPolicyRule
 
@@ -73,7 +73,7 @@ class SelectedName:
 
 def compile_document(text: str, schema: strawberry.Schema) -> DocumentPlan | None:
     try:
-        document = parse(text)
+        document = parse(text, max_tokens=MAX_TOKENS)
     except GraphQLError:
         return None
     if validate(schema._schema, document, list(RULES)):
@@ -184,15 +184,11 @@ def _field_plan(
         if node.selection_set is not None:
             raise NotCovered
         sync_leaf = not is_list and not strawberry_field.is_async
-        return _with(plan, leaf=inner.coerce_output_value, sync_leaf=sync_leaf)
+        return replace(plan, leaf=inner.coerce_output_value, sync_leaf=sync_leaf)
     covered = WRAPPER_TYPES | NESTED_TYPES
     if not isinstance(inner, GraphQLObjectType) or inner.name not in covered:
         raise NotCovered
-    return _with(plan, children=_object_plan(inner, node.selection_set, schema))
-
-
-def _with(plan: FieldPlan, **changes: Any) -> FieldPlan:
-    return replace(plan, **changes)
+    return replace(plan, children=_object_plan(inner, node.selection_set, schema))
 
 
 def _strawberry_field(graphql_field) -> StrawberryField:
