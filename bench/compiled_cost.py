@@ -53,8 +53,8 @@ SIZES = Sizes(
 
 
 class _Timed:
-    """The app, with the process CPU spent inside it: the client and httpx's ASGI transport
-    cost as much again in-process (cProfile), which a served process would not pay."""
+    """The app, with the process CPU spent inside it: what the client and httpx's in-process
+    transport spend is left out, since a served process would not pay it."""
 
     def __init__(self, app) -> None:
         self.app = app
