@@ -25,7 +25,7 @@ LAYERS: tuple[frozenset[str], ...] = (
         | {"indicators", "admin"}
     ),
     frozenset({"access_report", "sign_in", "tables"}),
-    frozenset({"schema", "web", "demo", "runtime", "app", "cli"}),
+    frozenset({"schema", "compiled", "web", "demo", "runtime", "app", "cli"}),
 )
 
 

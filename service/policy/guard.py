@@ -218,7 +218,7 @@ def _direct_resolver(field: StrawberryField, schema: strawberry.Schema) -> Any:
     if field.arguments or len(field.extensions) != 1:
         return None
     (guard_of,) = field.extensions
-    value_of = _value_getter(field, schema) if isinstance(guard_of, FieldGuard) else None
+    value_of = value_getter(field, schema) if isinstance(guard_of, FieldGuard) else None
     if value_of is None:
         return None
 
@@ -233,7 +233,7 @@ def _direct_resolver(field: StrawberryField, schema: strawberry.Schema) -> Any:
     return resolve
 
 
-def _value_getter(field: StrawberryField, schema: strawberry.Schema) -> Any:
+def value_getter(field: StrawberryField, schema: strawberry.Schema) -> Any:
     """How the field's value is got from its object, as strawberry would; None where it needs
     more than the object and (optionally) `info`."""
     resolver = field.base_resolver

@@ -1,0 +1,50 @@
+"""What a compiled document is: per object type the fields the document selects, each with
+what the generic path would do for it — its guard category, how its value is got, how it is
+serialized — worked out once per document instead of once per field of every response."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import FieldNode, OperationDefinitionNode
+from strawberry.types.field import StrawberryField
+
+
+@dataclass(frozen=True, slots=True)
+class FieldPlan:
+    key: str  # the response key: the alias, else the field's name
+    name: str  # the field's name, as the audit records it
+    parent_type: str
+    nodes: list[FieldNode]  # where the errors of this field point (`locations`); a list, as
+    # GraphQLError takes anything else for one node
+    non_null: bool
+    category: str | None = None  # the guard's category; None for fields that are not guarded
+    value_of: Callable[[Any, Any], Any] | None = None  # (object, info) → the field's value
+    typename: str | None = None  # set for `__typename`
+    leaf: Callable[[Any], Any] | None = None  # the scalar's or enum's output coercion
+    is_list: bool = False
+    item_non_null: bool = False
+    children: ObjectPlan | None = None
+    # Strawberry runs an async resolver only once graphql-core awaits it — the guard's
+    # extension included, where the field has arguments (the guard's direct resolver, for
+    # fields without, admits at once): the admission waits as long.
+    deferred: bool = False
+    sync_leaf: bool = False  # a scalar or enum from a sync resolver: never awaitable
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectPlan:
+    type_name: str
+    fields: tuple[FieldPlan, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentPlan:
+    """One operation with one root list field; its resolver runs as strawberry would run it."""
+
+    operation: OperationDefinitionNode
+    root: FieldPlan  # value_of unused: the root resolver is `root_field`'s, with arguments
+    root_field: StrawberryField
+    selected_fields: list[Any]  # strawberry's `info.selected_fields` for the root resolver
