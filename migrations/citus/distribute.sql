@@ -67,3 +67,8 @@ SELECT create_distributed_table('audit_chain_heads', 'tenant_id', colocate_with 
 
 -- Local to the coordinator: Alembic's bookkeeping.
 -- local: alembic_version
+
+-- Custom plans for the audit append on Citus: with the generic plans the function forces on
+-- plain PostgreSQL (its lookups were re-planned on every call), Citus cannot route a statement
+-- whose jobcenter is still a parameter ("could not create distributed plan", 2026-12-02).
+ALTER FUNCTION audit_append RESET plan_cache_mode;
