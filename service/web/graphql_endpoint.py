@@ -180,7 +180,8 @@ class GraphQLEndpoint(GraphQL):
         name = body.get("operationName")
         if plan is None or (name is not None and name != _operation_name(plan)):
             return None
-        sub_response = Response()
+        # As strawberry makes it: without a Content-Length of its own to be sent twice.
+        sub_response = await self.get_sub_response(request)
         context = await self.get_context(request, sub_response)
         try:
             result = await execute(plan, self.schema, context, variables)
