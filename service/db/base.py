@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, MetaData, func
+from sqlalchemy import DateTime, ForeignKey, MetaData, func, inspect
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -46,3 +47,12 @@ def tenant_key() -> Mapped[uuid.UUID]:
 
 def created_at(info: dict[str, Any] | None = None) -> Mapped[datetime]:
     return mapped_column(server_default=func.now(), info=info or {})
+
+
+@cache
+def row_columns(model: type[Base]) -> tuple[Any, ...]:
+    """A model's mapped columns, to select as plain rows that read like its entities (each
+    mapped attribute is named as its column) for lists that only read them: the ORM then builds,
+    tracks and identity-maps no entity per row — the larger part of a 50-case list's loading
+    (issue 17). Rows are tuples: nothing written to them reaches the database."""
+    return tuple(getattr(model, column.key) for column in inspect(model).column_attrs)
