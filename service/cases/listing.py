@@ -20,6 +20,7 @@ from service.caller import Caller
 from service.cases.access import staff_access
 from service.cases.models import Case, CaseStatus
 from service.cases.vocabulary import CASE_DURATION_LIMIT_MONTHS
+from service.db.base import row_columns
 from service.identity.roles import ActorKind
 from service.moments import add_months
 from service.paging import fill_page
@@ -44,7 +45,7 @@ async def list_cases(
 ) -> list[tuple[Case, Access]]:
     """Oldest first, at most `limit`, each with the caller's access to it."""
     query = (
-        select(Case)
+        select(*row_columns(Case))
         .where(visible_to(caller), *_filter_clauses(caller, filters))
         .order_by(Case.created_at, Case.id)
     )
@@ -53,7 +54,7 @@ async def list_cases(
         later = (
             query if position is None else query.where(tuple_(Case.created_at, Case.id) > position)
         )
-        cases = list(await caller.session.scalars(later.limit(size)))
+        cases = (await caller.session.execute(later.limit(size))).all()
         access = await staff_access(caller.session, caller.actor, cases, now=caller.now)
         readable = _readable(caller, access)
         return cases, [(case, access[case.id]) for case in cases if readable(case.id)]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, MetaData, func
+from sqlalchemy import Column, DateTime, ForeignKey, MetaData, func
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -46,3 +47,14 @@ def tenant_key() -> Mapped[uuid.UUID]:
 
 def created_at(info: dict[str, Any] | None = None) -> Mapped[datetime]:
     return mapped_column(server_default=func.now(), info=info or {})
+
+
+@cache
+def row_columns(model: type[Base]) -> tuple[Column[Any], ...]:
+    """A model's table columns, to select as plain rows that read like its entities (each
+    mapped attribute is named as its column: tests/db/test_row_columns.py) for lists that only
+    read them. Measured on a 51-case page (bench, 2026-12-02): ORM entities 1.7 ms of CPU, the
+    mapped attributes as columns 1.1–1.4 ms, the table's columns 0.65–0.8 ms — the ORM then
+    builds, tracks and identity-maps no entity per row. Rows are tuples: nothing written to
+    them reaches the database."""
+    return tuple(model.__table__.columns)

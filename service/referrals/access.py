@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +18,7 @@ from service.cases.access import staff_access
 from service.cases.models import Case, CaseStatus
 from service.cases.rules import in_aftercare
 from service.consent.facts import consent_records
+from service.db.base import row_columns
 from service.identity.actor import Actor
 from service.identity.roles import ActorKind
 from service.moments import JOBCENTER_TIMEZONE
@@ -24,8 +26,26 @@ from service.policy.facts import Access, ConsentPurpose, ObjectFlag, Relation
 from service.referrals.models import OPEN_STATUSES, ProgressReport, Referral, ReferralStatus
 
 
+async def referral_cases(
+    session: AsyncSession, referrals: Sequence[Referral]
+) -> dict[uuid.UUID, Any]:
+    """The cases of `referrals` the scope can see, by id, as rows that read like `Case`s
+    (service/db/base.row_columns)."""
+    if not referrals:
+        return {}
+    rows = await session.execute(
+        select(*row_columns(Case)).where(Case.id.in_({referral.case_id for referral in referrals}))
+    )
+    return {row.id: row for row in rows}
+
+
 async def referral_access(
-    session: AsyncSession, actor: Actor, referrals: Sequence[Referral], now: datetime
+    session: AsyncSession,
+    actor: Actor,
+    referrals: Sequence[Referral],
+    now: datetime,
+    *,
+    cases: Mapping[uuid.UUID, Any] | None = None,
 ) -> dict[uuid.UUID, Access]:
     """One Access per referral, from a constant number of queries however many there are.
 
@@ -33,6 +53,7 @@ async def referral_access(
     (service/cases/access.py). Either way the referral's own consents come on top, and the flag
     whether the referral is still open (the purpose those consents serve, § 78 SGB X): not in a
     final status, and its case not finally closed (closed, and any after-care over).
+    `cases`: what `referral_cases` read of them, where the caller has it already.
     """
     if not referrals:
         return {}
@@ -45,13 +66,10 @@ async def referral_access(
     by_referral: dict[uuid.UUID, list] = defaultdict(list)
     for record in records:
         by_referral[record.referral_id].append(record.fact)
-    cases = list(
-        await session.scalars(
-            select(Case).where(Case.id.in_({referral.case_id for referral in referrals}))
-        )
-    )
+    if cases is None:
+        cases = await referral_cases(session, referrals)
     today = now.astimezone(JOBCENTER_TIMEZONE).date()
-    ended = {case.id for case in cases if _finally_closed(case, today)}
+    ended = {case.id for case in cases.values() if _finally_closed(case, today)}
 
     def flags(referral: Referral) -> frozenset[ObjectFlag]:
         return frozenset() if referral.case_id in ended else _flags(referral)
@@ -62,7 +80,7 @@ async def referral_access(
             referral.id: Access(relations, tuple(by_referral[referral.id]), flags(referral))
             for referral in referrals
         }
-    by_case = await staff_access(session, actor, cases, now=now)
+    by_case = await staff_access(session, actor, list(cases.values()), now=now)
     no_standing = Access(frozenset())
     return {
         referral.id: Access(

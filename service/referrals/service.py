@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import exists, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +19,7 @@ from service.caller import Caller
 from service.cases.access import staff_access
 from service.cases.models import Case, CaseStatus
 from service.cases.rules import in_aftercare
+from service.db.base import row_columns
 from service.errors import (
     Conflict,
     InvalidTransition,
@@ -33,7 +35,7 @@ from service.partners.categories import ServiceCategory
 from service.partners.service import network_membership
 from service.policy.actions import Action
 from service.policy.facts import Access
-from service.referrals.access import referral_access, with_current_status
+from service.referrals.access import referral_access, referral_cases, with_current_status
 from service.referrals.models import (
     OPEN_STATUSES,
     Attendance,
@@ -69,6 +71,9 @@ class ReferralView:
 
     row: Referral
     access: Access
+    case: Any = None
+    """Its case as the listing read it to decide the access (a row, service/db/base.row_columns),
+    so that showing the case needs no second read; None where it was not read."""
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -118,7 +123,7 @@ async def list_referrals(
     """Newest first, at most `limit`. Partners: every referral made to them, by any jobcenter.
     Staff: referrals of the cases they act on that the policy lets them read. Clients: their
     own."""
-    query = select(Referral).order_by(Referral.created_at.desc(), Referral.id.desc())
+    query = select(*row_columns(Referral)).order_by(Referral.created_at.desc(), Referral.id.desc())
     if caller.actor.kind is ActorKind.PARTNER:
         # The same rows row-level security allows, said in the query: then the newest come
         # from the (partner, created_at) index instead of sorting all of the partner's
@@ -147,10 +152,11 @@ async def list_referrals(
             if position is None
             else query.where(tuple_(Referral.created_at, Referral.id) < tuple_(*position))
         )
-        rows = list(await caller.session.scalars(newer.limit(size)))
-        access = await referral_access(caller.session, caller.actor, rows, caller.now)
+        rows = (await caller.session.execute(newer.limit(size))).all()
+        cases = await referral_cases(caller.session, rows)
+        access = await referral_access(caller.session, caller.actor, rows, caller.now, cases=cases)
         return rows, [
-            ReferralView(row, access[row.id])
+            ReferralView(row, access[row.id], cases.get(row.case_id))
             for row in rows
             if caller.authorizer.is_allowed(caller.actor, Action.REFERRAL_READ, access[row.id])
         ]

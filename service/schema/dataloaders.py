@@ -19,13 +19,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
 from service.clients.models import Client
+from service.db.base import row_columns
 from service.staff.models import StaffUser
 
 T = TypeVar("T")
 
 
 class RowByIdLoader(DataLoader[uuid.UUID, Any]):
-    """Rows of `model` by their id; None where there is none, or none visible."""
+    """Rows of `model` by their id; None where there is none, or none visible. Plain rows
+    that read like the model's entities (`service/db/base.row_columns`): a loader's rows are
+    only read."""
 
     model: ClassVar[Any]
 
@@ -35,18 +38,19 @@ class RowByIdLoader(DataLoader[uuid.UUID, Any]):
 
     async def _load(self, ids: list[uuid.UUID]) -> Sequence[Any]:
         model = self.model
-        rows = await self._session.scalars(select(model).where(model.id.in_(ids)))
+        rows = await self._session.execute(select(*row_columns(model)).where(model.id.in_(ids)))
         by_id = {row.id: row for row in rows}
         return [by_id.get(key) for key in ids]
 
 
 class RowsByParentLoader(DataLoader[uuid.UUID, list[Any]]):
-    """Rows of `model` per parent id (the column `parent`), in `order`, then by id."""
+    """Rows of `model` per parent id (the column `parent`), in `order`, then by id; without
+    the columns named in `omitted` (read by a loader of their own)."""
 
     model: ClassVar[Any]
     parent: ClassVar[str]
     order: ClassVar[tuple[Any, ...]]
-    options: ClassVar[tuple[Any, ...]] = ()
+    omitted: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, session: AsyncSession) -> None:
         super().__init__(load_fn=self._load)
@@ -54,11 +58,9 @@ class RowsByParentLoader(DataLoader[uuid.UUID, list[Any]]):
 
     async def _load(self, parent_ids: list[uuid.UUID]) -> Sequence[list[Any]]:
         model, parent = self.model, getattr(self.model, self.parent)
-        rows = await self._session.scalars(
-            select(model)
-            .where(parent.in_(parent_ids))
-            .options(*self.options)
-            .order_by(*self.order, model.id)
+        columns = [column for column in row_columns(model) if column.key not in self.omitted]
+        rows = await self._session.execute(
+            select(*columns).where(parent.in_(parent_ids)).order_by(*self.order, model.id)
         )
         grouped: dict[uuid.UUID, list[Any]] = defaultdict(list)
         for row in rows:

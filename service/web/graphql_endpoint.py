@@ -147,6 +147,7 @@ class GraphQLEndpoint(GraphQL):
                 request = await self._with_trusted_document(request)
             request.state.work = work
             response = await self._run_compiled(request)
+            compiled_query = response is not None
             if response is None:
                 response = await self.run(request)
             if media_type_of(request) == GRAPHQL_RESPONSE and request_error_of(request):
@@ -158,7 +159,9 @@ class GraphQLEndpoint(GraphQL):
             # A registered document is recorded by its id: the Auskunft names its occasion by
             # the document's label, never by an operation name the caller chose.
             operation = self.trusted.registered_id(context.document) or context.operation
-            withheld = await record_and_commit(work, operation=operation)
+            withheld = await record_and_commit(
+                work, operation=operation, compiled_query=compiled_query
+            )
         return withheld or response
 
     async def _run_compiled(self, request: Request) -> Response | None:

@@ -82,9 +82,11 @@ async def work_in_scope(
         )
 
 
-async def record_and_commit(work: Work, *, operation: str) -> Response | None:
+async def record_and_commit(
+    work: Work, *, operation: str, compiled_query: bool = False
+) -> Response | None:
     """Write the request's audit records and commit; None if done, else the error response
-    to send instead of the data."""
+    to send instead of the data. `compiled_query`: a plan answered (service/compiled/)."""
     try:
         events = work.log.events(
             actor=work.actor,
@@ -92,7 +94,7 @@ async def record_and_commit(work: Work, *, operation: str) -> Response | None:
             operation=operation,
             occurred_at=work.now,
         )
-        if work.group_commit is None or await _wrote(work):
+        if work.group_commit is None or await _wrote(work, ask_database=not compiled_query):
             await append(work.session, events)
             await work.session.commit()
         else:
@@ -118,10 +120,17 @@ async def record_and_commit(work: Work, *, operation: str) -> Response | None:
 _WROTE = text("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")
 
 
-async def _wrote(work: Work) -> bool:
+async def _wrote(work: Work, *, ask_database: bool) -> bool:
     """A mutation's records must commit with its change: one that wrote anything — noted by the
-    write listener, pending in the session, or in the database — is not a read."""
+    write listener, pending in the session, or in the database — is not a read.
+
+    A compiled plan is a query operation over list roots that only read
+    (service/compiled/compiler.py), so the database is not asked: one round trip of a W1 or W2
+    request's eleven. Should a write slip past anyway, the read's rollback drops it: it is
+    never committed unrecorded."""
     session = work.session
     if work.log.wrote or session.new or session.dirty or session.deleted:
         return True
+    if not ask_database:
+        return False
     return session.in_transaction() and bool(await session.scalar(_WROTE))

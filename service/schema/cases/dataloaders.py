@@ -10,7 +10,6 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import defer
 from strawberry.dataloader import DataLoader
 
 from service.cases.cooperation_models import (
@@ -75,7 +74,7 @@ class DocumentsByCaseLoader(_ByCaseLoader):
     """Document lists without their content: only a read of `content` fetches the bytes."""
 
     model, order = CaseDocument, (CaseDocument.created_at,)
-    options = (defer(CaseDocument.content),)
+    omitted = frozenset({"content"})
 
 
 class DocumentContentByIdLoader(DataLoader[uuid.UUID, bytes | None]):

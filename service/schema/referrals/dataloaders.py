@@ -4,9 +4,13 @@ request by the context)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from service.cases.models import Case
 from service.partners.models import PartnerOrganisation
 from service.referrals.models import ProgressReport, ReferralStatusChange
+from service.referrals.service import ReferralView
+from service.schema.context import Info
 from service.schema.dataloaders import RowByIdLoader, RowsByParentLoader
 from service.tenants.models import Tenant
 
@@ -31,3 +35,10 @@ class ProgressReportsByReferralLoader(RowsByParentLoader):
 class StatusChangesByReferralLoader(RowsByParentLoader):
     model, parent = ReferralStatusChange, "referral_id"
     order = (ReferralStatusChange.changed_at,)
+
+
+def prefetch_for_referrals(info: Info, views: Sequence[ReferralView]) -> None:
+    """Hand the page's cases, read by the listing to decide each referral's access, to the
+    loader the `case` field asks: the same rows in the same transaction, read once."""
+    loader = info.context.loader(CaseByIdLoader)
+    loader.prime_many({view.case.id: view.case for view in views if view.case is not None})

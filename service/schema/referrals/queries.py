@@ -8,6 +8,7 @@ from service.referrals import service
 from service.referrals.models import ReferralStatus as ReferralStatusEnum
 from service.schema.context import Info
 from service.schema.pagination import Connection, connection
+from service.schema.referrals.dataloaders import prefetch_for_referrals
 from service.schema.referrals.types import ReferralNode, ReferralStatus, referral_node
 
 
@@ -33,6 +34,7 @@ class ReferralQuery:
             after=decode_cursor(after),
             limit=size + 1,
         )
+        prefetch_for_referrals(info, views[:size])
         return connection(
             views,
             size,
