@@ -188,8 +188,8 @@ async def test_erasure_reaches_the_never_edited_rows_on_the_workers(runtime, fac
 async def test_anchoring_reads_every_jobcenters_heads_across_the_shards(runtime, factories, owner):
     """audit_anchor_heads() (SECURITY DEFINER) reads the chain heads of all jobcenters: a
     multi-shard query through the coordinator, as `service audit anchor` runs it. The heads are
-    planted (audit_append is not yet Citus-ready) and removed after: heads without records would
-    break every later verification of the whole log."""
+    planted (a known seq and hash each) and removed after: heads without records would break
+    every later verification of the whole log."""
     jobcenters = await _jobcenters_on_both_workers(owner, factories)
     planted = {j.id: (seq, bytes([seq]) * 32) for seq, j in enumerate(jobcenters, start=1)}
     async with owner.begin() as conn:
