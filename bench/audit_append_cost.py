@@ -2,10 +2,11 @@
 
     .venv/bin/python bench/audit_append_cost.py [--rounds 200] [--before e028570] [--clients 16]
 
-1. µs per `audit_append` call for a W1-sized request (50 objects × 12 fields): the jsonb form
-   (the function as it was at `--before`, read from git and installed beside today's) against
-   the typed arrays of migration 0004, interleaved, each into its own jobcenter's chain; the
-   Python side (building the argument) timed apart.
+1. µs per `audit_append` call for a W1-sized request (50 objects × 12 fields): the function as
+   it was at `--before` (read from git and installed beside today's in the schema
+   `bench_before`: the jsonb form, or typed arrays of the same signature, called on a
+   connection whose search_path finds it first) against today's, interleaved, each into its
+   own jobcenter's chain; the Python side (building the argument) timed apart.
 2. The group-commit batch sizes with `--clients` concurrent clients in this process, each
    sending the demo case manager's case list (W1's document) over the ASGI app, the demo data
    seeded into a scratch database.
@@ -46,7 +47,8 @@ from service.settings import load_settings
 
 OBJECTS = 50
 FIELDS = tuple(f"field{n:02d}" for n in range(12))
-JSONB_APPEND = text("SELECT audit_append(CAST(:e AS jsonb))")
+JSONB_APPEND = text("SELECT bench_before.audit_append(CAST(:e AS jsonb))")
+BEFORE = "bench_before"
 
 
 def request_events(tenant_id: uuid.UUID) -> list[AuditEvent]:
@@ -76,33 +78,50 @@ def jsonb_encode(events: list[AuditEvent]) -> str:
     return orjson.dumps(events, default=str).decode()
 
 
+def before_form(old: str) -> str:
+    """The function at --before, in the schema BEFORE; "jsonb" or "arrays" (its form)."""
+    return "jsonb" if "audit_append(events jsonb)" in old else "arrays"
+
+
 async def measure_append(server, old: str, rounds: int) -> dict[str, float]:
     name = f"casework_append_bench_{uuid.uuid4().hex[:8]}"
     url = await ensure_database(server, name)
     engine = create_async_engine(url, poolclass=pool.NullPool)
+    before_engine = create_async_engine(
+        url,
+        poolclass=pool.NullPool,
+        connect_args={"server_settings": {"search_path": f"{BEFORE}, public"}},
+    )
+    old_kind = before_form(old)
     try:
         await upgrade_to_head(url)
         old_form, new_form = uuid.uuid4(), uuid.uuid4()
         async with engine.begin() as conn:
+            await conn.execute(text(f"CREATE SCHEMA {BEFORE}"))
+            await conn.execute(text(f"GRANT USAGE ON SCHEMA {BEFORE} TO casework_app"))
             for statement in sql_statements(old):
-                await conn.execute(text(statement))
+                qualified = statement.replace(
+                    "FUNCTION audit_append(", f"FUNCTION {BEFORE}.audit_append("
+                )
+                await conn.execute(text(qualified))
             for tenant in (old_form, new_form):
                 await conn.execute(
                     text("INSERT INTO tenants (id, slug, name) VALUES (:t, :s, 'Bench')"),
                     {"t": tenant, "s": f"jc-{tenant.hex[:8]}"},
                 )
         timings: dict[str, list[float]] = {
-            "jsonb": [],
-            "arrays": [],
-            "py_jsonb": [],
-            "py_arrays": [],
+            "before": [],
+            "today": [],
+            "py_before": [],
+            "py_today": [],
         }
-        async with engine.connect() as conn:
+        async with engine.connect() as today, before_engine.connect() as before:
+            forms = (("before", old_form, before), ("today", new_form, today))
             for n in range(rounds + 10):  # the first ten make lanes and codes
-                for form, tenant in (("jsonb", old_form), ("arrays", new_form)):
+                for form, tenant, conn in forms if n % 2 else reversed(forms):  # neither first
                     events = request_events(tenant)
                     started = time.perf_counter()
-                    if form == "jsonb":
+                    if form == "before" and old_kind == "jsonb":
                         argument = jsonb_encode(events)
                         encoded = time.perf_counter()
                         await conn.execute(JSONB_APPEND, {"e": argument})
@@ -117,6 +136,7 @@ async def measure_append(server, old: str, rounds: int) -> dict[str, float]:
                         timings[form].append(done - started)
     finally:
         await engine.dispose()
+        await before_engine.dispose()
         await drop_database(server, name)
     return {form: statistics.median(values) * 1e6 for form, values in timings.items()}
 
@@ -170,9 +190,10 @@ async def measure_batches(server, clients: int, requests_each: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=200)
-    parser.add_argument("--before", default="e028570", help="a commit with the jsonb form")
+    parser.add_argument("--before", default="e028570", help="a commit (e028570: the jsonb form)")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--requests", type=int, default=20, help="requests per client")
+    parser.add_argument("--append-only", action="store_true", help="skip the group commit (2.)")
     args = parser.parse_args()
     if os.environ.get("DATABASE_URL"):
         server = as_asyncpg(os.environ["DATABASE_URL"])
@@ -186,12 +207,14 @@ def main() -> None:
     ).stdout
     cost = asyncio.run(measure_append(server, old, args.rounds))
     print(f"append of {OBJECTS} objects × {len(FIELDS)} fields, median of {args.rounds}:")
-    for form in ("jsonb", "arrays"):
+    for form, label in (("before", f"{args.before} ({before_form(old)})"), ("today", "today")):
         print(
-            f"  {form}: {cost[form]:.0f} µs a call (of it Python building the argument"
+            f"  {label}: {cost[form]:.0f} µs a call (of it Python building the argument"
             f" {cost['py_' + form]:.0f} µs)"
         )
-    print(f"  arrays ÷ jsonb: {cost['arrays'] / cost['jsonb']:.2f}")
+    print(f"  today ÷ before: {cost['today'] / cost['before']:.2f}")
+    if args.append_only:
+        return
     batches = asyncio.run(measure_batches(server, args.clients, args.requests))
     print(
         f"group commit, {args.clients} clients × {args.requests} case lists in-process:"

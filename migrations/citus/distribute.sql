@@ -68,7 +68,9 @@ SELECT create_distributed_table('audit_chain_heads', 'tenant_id', colocate_with 
 -- Local to the coordinator: Alembic's bookkeeping.
 -- local: alembic_version
 
--- Custom plans for the audit append on Citus: with the generic plans the function forces on
--- plain PostgreSQL (its lookups were re-planned on every call), Citus cannot route a statement
--- whose jobcenter is still a parameter ("could not create distributed plan", 2026-12-02).
-ALTER FUNCTION audit_append RESET plan_cache_mode;
+-- Custom plans for the audit append on Citus, always: with the generic plans the function forces
+-- on plain PostgreSQL (its lookups were re-planned on every call), Citus cannot route a statement
+-- whose jobcenter is still a parameter ("could not create distributed plan", 2026-12-02); with
+-- the default (auto) a backend's sixth call switched the lanes' INSERT … SELECT to a generic plan
+-- and failed the same way (49 appends in the third try's first pass over tests/audit).
+ALTER FUNCTION audit_append SET plan_cache_mode = force_custom_plan;

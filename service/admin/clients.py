@@ -107,9 +107,10 @@ async def number_taken(caller: Caller, customer_number: str) -> bool:
 
 
 async def _client_for(caller: Caller, client_id: uuid.UUID, action: Action) -> Client:
-    client = found(
-        await caller.session.scalar(select(Client).where(Client.id == client_id).with_for_update())
-    )
+    # The jobcenter named: on Citus a row is locked only by a query routed to one shard, and
+    # row-level security's tenant does not route (docs/scale-out.md, item 6).
+    query = select(Client).where(Client.tenant_id == caller.actor.tenant_id, Client.id == client_id)
+    client = found(await caller.session.scalar(query.with_for_update()))
     caller.authorizer.authorize_seen(
         caller.actor, action, directory_access(caller), seen=Action.CLIENT_READ
     )

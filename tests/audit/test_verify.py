@@ -111,14 +111,16 @@ async def test_an_untouched_chain_is_intact(chain):
         # an entry's fields: givenName no longer among those read
         "UPDATE audit_entries SET fields = fields & ~2::bigint WHERE tenant_id = :t AND seq = 2"
         " AND entry = 1",
-        # an entry's object, its ground, its client
-        "UPDATE audit_entries SET object_id = gen_random_uuid() WHERE tenant_id = :t AND seq = 2"
+        # an entry's object, its ground, its client (another id as a parameter: Citus refuses
+        # a volatile gen_random_uuid() in an UPDATE of a distributed table)
+        "UPDATE audit_entries SET object_id = CAST(:other AS uuid) WHERE tenant_id = :t AND seq = 2"
         " AND entry = 2",
-        "UPDATE audit_entries SET subject_id = gen_random_uuid()"
+        "UPDATE audit_entries SET subject_id = CAST(:other AS uuid)"
         " WHERE tenant_id = :t AND seq = 2 AND entry = 2",
         # the header: who and what operation
         "UPDATE audit_requests SET operation = 'Harmless' WHERE tenant_id = :t AND seq = 2",
-        "UPDATE audit_requests SET actor_id = gen_random_uuid() WHERE tenant_id = :t AND seq = 2",
+        "UPDATE audit_requests SET actor_id = CAST(:other AS uuid)"
+        " WHERE tenant_id = :t AND seq = 2",
         # the last entry of a link taken away: the numbering cannot tell, the hash does
         "DELETE FROM audit_entries WHERE tenant_id = :t AND seq = 2 AND entry = 2",
         # an entry slipped in at the end of a link
@@ -128,7 +130,7 @@ async def test_an_untouched_chain_is_intact(chain):
 )
 async def test_a_changed_record_is_caught(chain, statement):
     tenant_id, engine = chain
-    await _tamper(engine, statement, t=tenant_id)
+    await _tamper(engine, statement, t=tenant_id, other=uuid.uuid4())
 
     report = await _verify(engine, tenant_id)
 

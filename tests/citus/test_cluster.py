@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from pathlib import Path
 
 import asyncpg
@@ -15,11 +16,14 @@ from sqlalchemy import exc, pool, text
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from service.audit.anchoring import read_heads
+from service.audit.recorder import append
+from service.audit.verify import verify_tenant
 from service.clients.erasure import erase_client_rows
 from service.db.urls import APP_ROLE
 from service.tables import all_tables
 from service.tenants.binding import scope_binding
 from service.tenants.scope import Scope
+from tests.audit.chains import event
 from tests.referral_factories import consent, referral, referral_setting
 
 pytestmark = pytest.mark.skipif(
@@ -184,8 +188,8 @@ async def test_erasure_reaches_the_never_edited_rows_on_the_workers(runtime, fac
 async def test_anchoring_reads_every_jobcenters_heads_across_the_shards(runtime, factories, owner):
     """audit_anchor_heads() (SECURITY DEFINER) reads the chain heads of all jobcenters: a
     multi-shard query through the coordinator, as `service audit anchor` runs it. The heads are
-    planted (audit_append is not yet Citus-ready) and removed after: heads without records would
-    break every later verification of the whole log."""
+    planted (a known seq and hash each) and removed after: heads without records would break
+    every later verification of the whole log."""
     jobcenters = await _jobcenters_on_both_workers(owner, factories)
     planted = {j.id: (seq, bytes([seq]) * 32) for seq, j in enumerate(jobcenters, start=1)}
     async with owner.begin() as conn:
@@ -208,6 +212,21 @@ async def test_anchoring_reads_every_jobcenters_heads_across_the_shards(runtime,
 
     read = {head.tenant_id: (head.seq, head.hash) for head in heads if head.tenant_id in planted}
     assert read == planted
+
+
+async def test_one_append_over_jobcenters_on_both_workers_is_a_chain_in_each(owner, factories):
+    """audit_append names one jobcenter in each statement, so Citus routes each to its shard:
+    one call over jobcenters on both workers (as a group-committed batch) writes a link in each
+    jobcenter's chain, and each chain verifies."""
+    jobcenters = await _jobcenters_on_both_workers(owner, factories)
+    request = uuid.uuid4()
+    async with owner.begin() as conn:
+        written = await append(conn, [event(j.id, request, uuid.uuid4()) for j in jobcenters])
+
+    async with owner.connect() as conn:
+        reports = [await verify_tenant(conn, j.id) for j in jobcenters]
+    assert written == len(jobcenters)
+    assert [(r.records_checked, r.problem) for r in reports] == [(1, None)] * len(jobcenters)
 
 
 async def _jobcenters_on_both_workers(owner, factories) -> list:
