@@ -17,7 +17,17 @@ SERVICE = Path(__file__).resolve().parents[1] / "service"
 # and what spans the domains (the Auskunft, signing in, the registry of tables) sits above them.
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset(
-        {"errors", "ids", "moments", "paging", "settings", "text_policy", "caller", "resources"}
+        {
+            "errors",
+            "ids",
+            "moments",
+            "paging",
+            "settings",
+            "text_policy",
+            "caller",
+            "resources",
+            "key_files",
+        }
         | {"db", "tenants", "identity", "telemetry", "policy", "audit"}
     ),
     frozenset(

@@ -18,7 +18,6 @@ import binascii
 import hashlib
 import hmac
 import json
-import os
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from service.clients.models import Client
 from service.errors import UserError, ValidationFailed
 from service.identity.actor import Actor
 from service.identity.roles import ROLES_BY_KIND, ActorKind, Role
+from service.key_files import read_or_create
 from service.policy.actions import Action
 from service.policy.guard import GuardTag
 from service.settings import Settings
@@ -75,16 +75,10 @@ def link_key(settings: Settings) -> bytes | None:
         return settings.auskunft_link_key.encode()
     if not settings.development:
         return None
-    path = settings.dev_auskunft_link_key_file
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another request made it first
-            return path.read_text().strip().encode()
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
-    return path.read_text().strip().encode()
+    made = read_or_create(
+        settings.dev_auskunft_link_key_file, lambda: secrets.token_urlsafe(48).encode()
+    )
+    return made.strip()
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,13 +8,13 @@ public half is published in the deploy configuration for anyone who verifies.
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from service.key_files import read_or_create
 from service.settings import Settings
 
 
@@ -75,17 +75,13 @@ def verification_key(settings: Settings, public_key_file: Path | None = None) ->
 
 
 def load_or_create_dev_anchor_key(path: Path) -> Ed25519PrivateKey:
-    if path.exists():
-        return _private(_read(path), str(path))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = Ed25519PrivateKey.generate()
-    pem = key.private_bytes(
+    return _private(read_or_create(path, _new_anchor_key), str(path))
+
+
+def _new_anchor_key() -> bytes:
+    return Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(pem)
-    return key
 
 
 def _read(path: Path) -> bytes:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import os
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -29,6 +28,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from service.identity.roles import ActorKind, Role
+from service.key_files import read_or_create
 
 ALGORITHM_BY_KEY_TYPE: tuple[tuple[type, str], ...] = (
     (rsa.RSAPublicKey, "RS256"),
@@ -259,21 +259,16 @@ class SigningKey:
 
 def load_or_create_dev_key(path: Path) -> SigningKey:
     """The development signing key: made on first run, kept in the data folder, never committed."""
-    if path.exists():
-        private_key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-        assert isinstance(private_key, rsa.RSAPrivateKey)
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        pem = private_key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pem)
+    pem = read_or_create(path, _new_dev_key)
+    private_key = serialization.load_pem_private_key(pem, password=None)
+    assert isinstance(private_key, rsa.RSAPrivateKey)
     return SigningKey(private_key=private_key, kid=key_id(private_key.public_key()))
+
+
+def _new_dev_key() -> bytes:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def load_public_key_file(path: Path) -> VerificationKey:
