@@ -41,7 +41,7 @@ class Served:
 
 
 @contextmanager
-def served_demo(server_url: URL, data_dir: Path, *, workers: int = 1) -> Iterator[Served]:
+def served_demo(server_url: URL, data_dir: Path) -> Iterator[Served]:
     name = f"casework_served_{uuid.uuid4().hex[:8]}"
     database = asyncio.run(_prepare(server_url, name))
     env = {key: value for key, value in os.environ.items() if not key.startswith("TOKEN_")}
@@ -49,7 +49,6 @@ def served_demo(server_url: URL, data_dir: Path, *, workers: int = 1) -> Iterato
         DATABASE_URL=database.render_as_string(hide_password=False),
         SERVICE_DEV_MODE="true",
         SERVICE_DATA_DIR=str(data_dir),
-        SERVICE_WORKERS=str(workers),
     )
     port = _free_port()
     log = data_dir / f"serve-{port}.log"

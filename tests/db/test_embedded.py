@@ -1,6 +1,7 @@
 """The embedded PostgreSQL of `make run` stops with the service — on SIGTERM (what `docker stop`,
 systemd and process managers send) and SIGINT (Ctrl-C) — also after an earlier process of the
-same data folder was killed and left its pid behind (issue 19)."""
+same data folder was killed and left its pid behind (issue 19) — and with two workers (issue 17).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import httpx
@@ -112,14 +114,67 @@ def test_a_killed_process_leaves_a_stale_pid_that_the_next_start_recovers(data_d
     assert json.loads((data_dir / "pg" / HANDLES_FILE).read_text()) == []
 
 
-def test_two_workers_share_the_parents_embedded_postgresql_which_stops_after_them(data_dir):
-    process, _port = _serve(data_dir, workers=2)
+def test_two_workers_share_the_port_and_the_parents_embedded_postgresql_and_stop_together(
+    data_dir,
+):
+    """SERVICE_WORKERS=2: each worker on a socket of its own (service/web/serving.py), so the
+    kernel spreads connections over both; which one answered is read where an operator reads
+    it, the access line's `pid`, never a response. SIGTERM stops both, then the server."""
+    process, port = _serve(data_dir, workers=2)
     # The parent alone holds the server; its workers get the database's URL.
     assert json.loads((data_dir / "pg" / HANDLES_FILE).read_text()) == [process.pid]
     postmaster = _postmaster(data_dir / "pg")
+    log = data_dir / f"serve-{port}.log"
+    sent = [_unauthenticated_request(port) for _ in range(REQUESTS)]
+    answered_by = _pids_of(log, sent)
 
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=60)
 
+    workers = set(answered_by.values())
+    assert len(answered_by) == REQUESTS
+    assert workers == set(_started_workers(log)) and len(workers) == 2
+    assert process.pid not in workers
+    assert process.returncode == 128 + signal.SIGTERM
+    assert not any(_running(pid) for pid in workers)
     assert not _running(postmaster)
     assert json.loads((data_dir / "pg" / HANDLES_FILE).read_text()) == []
+
+
+REQUESTS = 40  # on two sockets, all 40 connections on one worker has odds of 2 in 2**40
+
+
+def _unauthenticated_request(port: int) -> str:
+    """A new connection each time (the kernel spreads connections, not requests): answered 401,
+    and logged like any request."""
+    request_id = str(uuid.uuid4())
+    response = httpx.post(
+        f"http://127.0.0.1:{port}/graphql",
+        json={"query": "{ me { subject } }"},
+        headers={"X-Request-Id": request_id},
+    )
+    assert response.status_code == 401 and "pid" not in response.text.lower()
+    return request_id
+
+
+def _pids_of(log: Path, request_ids: list[str]) -> dict[str, int]:
+    """The pid of each request's access line; the lines may trail the responses a little."""
+    deadline = time.monotonic() + 10
+    while True:
+        found = {
+            entry["request_id"]: entry["pid"]
+            for entry in _entries(log)
+            if entry.get("logger") == "service.access" and entry.get("request_id") in request_ids
+        }
+        if len(found) == len(request_ids) or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)  # polling a log another process writes
+
+
+def _entries(log: Path) -> list[dict]:
+    return [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+
+
+def _started_workers(log: Path) -> list[int]:
+    """The workers the parent started, as its `serving` line names them."""
+    return next(e for e in _entries(log) if e.get("message") == "serving")["workers"]
