@@ -15,21 +15,14 @@ from service.identity.roles import ActorKind, Role
 from service.policy.actions import Action
 from service.policy.authorizer import Authorizer
 from service.policy.facts import Access, ObjectFlag
+from tests.policy.actors import policy_actor
 
 TENANT = uuid.uuid4()
 CLIENT_ID = uuid.uuid4()
 
 
 def _actor(kind: ActorKind, *roles: Role, user_id: uuid.UUID | None = None) -> Actor:
-    return Actor(
-        kind=kind,
-        user_id=user_id or uuid.uuid4(),
-        subject="someone",
-        display_name="someone",
-        roles=frozenset(roles),
-        tenant_id=None if kind is ActorKind.PARTNER else TENANT,
-        organisation_id=uuid.uuid4() if kind is ActorKind.PARTNER else None,
-    )
+    return policy_actor(kind, *roles, tenant_id=TENANT, user_id=user_id)
 
 
 DPO = _actor(ActorKind.STAFF, Role.DATA_PROTECTION_OFFICER)
