@@ -149,8 +149,11 @@ def _field_plan(
 ) -> FieldPlan:
     name = node.name.value
     key = (node.alias or node.name).value
+    locations = [node.loc.source.get_location(node.loc.start)] if node.loc else []
     if name == "__typename":
-        return FieldPlan(key, name, parent.name, [node], non_null=True, typename=parent.name)
+        return FieldPlan(
+            key, name, parent.name, [node], non_null=True, locations=locations, typename=parent.name
+        )
     graphql_field = parent.fields.get(name)
     if graphql_field is None or (node.arguments and not root):
         raise NotCovered
@@ -173,6 +176,7 @@ def _field_plan(
         name=name,
         parent_type=parent.name,
         nodes=[node],
+        locations=locations,
         non_null=non_null,
         category=category,
         deferred=strawberry_field.is_async and not direct,

@@ -221,11 +221,31 @@ class _Run:
         return coerced
 
     def _field_error(self, raw: Exception, field: FieldPlan, non_null: bool, path: tuple) -> None:
-        error = located_error(raw, field.nodes, list(path))
+        error = _located(raw, field, list(path))
         if non_null:
             raise error
         self.errors.append(error)
         return None
+
+
+def _located(raw: Exception, field: FieldPlan, path: list) -> GraphQLError:
+    """`located_error(raw, field.nodes, path)` with the field's locations worked out once.
+    What it does differently for errors that carry their own nodes, source or positions (none
+    of the service's do) is left to it."""
+    if isinstance(raw, GraphQLError) or any(
+        hasattr(raw, name) for name in ("nodes", "source", "positions")
+    ):
+        return located_error(raw, field.nodes, path)
+    message = getattr(raw, "message", None)
+    error = GraphQLError(
+        str(raw) if message is None else str(message), None, path=path, original_error=raw
+    )
+    error.nodes = field.nodes
+    if field.locations:
+        error.source = field.nodes[0].loc.source
+        error.positions = [field.nodes[0].loc.start]
+        error.locations = field.locations
+    return error
 
 
 def _null_error(field: FieldPlan) -> TypeError:

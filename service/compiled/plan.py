@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import FieldNode, OperationDefinitionNode
+from graphql import FieldNode, OperationDefinitionNode, SourceLocation
 from strawberry.types.field import StrawberryField
 
 
@@ -20,6 +20,9 @@ class FieldPlan:
     nodes: list[FieldNode]  # where the errors of this field point (`locations`); a list, as
     # GraphQLError takes anything else for one node
     non_null: bool
+    # Where its errors point, worked out once: graphql-core finds them in the document's text
+    # for every error (a partner's 20 referrals: 180 FORBIDDEN, ≈ 12 % of the request's CPU).
+    locations: list[SourceLocation]
     category: str | None = None  # the guard's category; None for fields that are not guarded
     value_of: Callable[[Any, Any], Any] | None = None  # (object, info) → the field's value
     typename: str | None = None  # set for `__typename`
