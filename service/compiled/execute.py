@@ -14,13 +14,12 @@ batches, the guard's admissions and so the errors and audit records come in the 
 
 from __future__ import annotations
 
-from inspect import isawaitable
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError, located_error
 from graphql.execution.values import get_argument_values, get_variable_values
-from graphql.pyutils import gather_with_cancel
+from graphql.pyutils import gather_with_cancel, is_awaitable
 from strawberry.types import ExecutionResult
 from strawberry.types.arguments import convert_arguments
 
@@ -59,7 +58,7 @@ async def execute(
     try:
         value = await resolver._unbound_wrapped_func(None, run.info, **kwargs)
         completed = run.complete(root, value, (root.key,))
-        if isawaitable(completed):
+        if _awaitable(completed):
             completed = await completed
         data = {root.key: completed}
     except Exception as raw:
@@ -109,7 +108,7 @@ class _Run:
         waiting = []
         for field in plan.fields:
             value = result[field.key] = self.field(field, source, path)
-            if not field.sync_leaf and isawaitable(value):
+            if not field.sync_leaf and _awaitable(value):
                 waiting.append(field.key)
         if not waiting:
             return result
@@ -124,10 +123,10 @@ class _Run:
                 # Most fields of a response: no path, no awaitable to look for.
                 return None if value is None and not field.non_null else self._leaf(field, value)
             here = (*path, field.key)
-            if isawaitable(value):
+            if _awaitable(value):
                 return self._complete_later(field, value, here)
             completed = self.complete(field, value, here)
-            if isawaitable(completed):
+            if _awaitable(completed):
                 return self._completion(field, completed, field.non_null, here)
             return completed
         except Exception as raw:
@@ -144,7 +143,7 @@ class _Run:
             category = source.guard.category
         reads = self.guard.admit(source.guard, category)
         value = field.value_of(source, self.info)
-        if isawaitable(value):
+        if _awaitable(value):
             return _recorded_when_resolved(value, reads, field.name)
         reads.add(field.name)
         return value
@@ -163,7 +162,7 @@ class _Run:
     async def _complete_later(self, field: FieldPlan, value: Any, path: tuple) -> Any:
         try:
             completed = self.complete(field, await value, path)
-            if isawaitable(completed):
+            if _awaitable(completed):
                 completed = await completed
             return completed
         except Exception as raw:
@@ -196,7 +195,7 @@ class _Run:
                     value = None
                 else:
                     value = self._single(field, item, here)
-                if isawaitable(value):
+                if _awaitable(value):
                     value = self._completion(field, value, field.item_non_null, here)
                     waiting.append(index)
             except Exception as raw:
@@ -226,6 +225,16 @@ class _Run:
             raise error
         self.errors.append(error)
         return None
+
+
+# What graphql-core asks of every value (its `is_awaitable`), answered first for the types most
+# values of a response are: `inspect.isawaitable`'s ABC check was 4 % of a case list's samples
+# (py-spy, in-process).
+_PLAIN = frozenset({dict, list, str, int, bool, float, type(None)})
+
+
+def _awaitable(value: Any) -> bool:
+    return type(value) not in _PLAIN and is_awaitable(value)
 
 
 def _located(raw: Exception, field: FieldPlan, path: list) -> GraphQLError:
