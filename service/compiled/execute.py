@@ -45,18 +45,13 @@ class _Info:
 
 
 async def execute(
-    plan: DocumentPlan,
-    schema: strawberry.Schema,
-    context: Context,
-    variables: dict[str, Any],
+    plan: DocumentPlan, context: Context, arguments: dict[str, Any]
 ) -> ExecutionResult:
-    """Raises NotRunHere before anything is read if the generic path must answer."""
-    kwargs = _root_arguments(plan, schema, variables)
     run = _Run(context.guard, _Info(context, plan.selected_fields))
     root = plan.root
     resolver = plan.root_field.base_resolver
     try:
-        value = await resolver._unbound_wrapped_func(None, run.info, **kwargs)
+        value = await resolver._unbound_wrapped_func(None, run.info, **arguments)
         completed = run.complete(root, value, (root.key,))
         if _awaitable(completed):
             completed = await completed
@@ -69,9 +64,11 @@ async def execute(
     return ExecutionResult(data=data, errors=errors or None)
 
 
-def _root_arguments(
+def arguments_for(
     plan: DocumentPlan, schema: strawberry.Schema, variables: dict[str, Any]
 ) -> dict[str, Any]:
+    """The root resolver's arguments. Raises NotRunHere, before anything is read, where the
+    generic path must answer (variables that do not coerce: it words the errors)."""
     graphql_schema = schema._schema
     coerced = get_variable_values(
         graphql_schema, plan.operation.variable_definitions or (), variables

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from strawberry.extensions import SchemaExtension
@@ -28,29 +30,51 @@ def operation_label(name: str | None) -> str:
     return name if _NAME.fullmatch(name) else names.UNNAMEABLE_OPERATION
 
 
+@dataclass(slots=True)
+class ObservedOperation:
+    """What the operation's span and metric points say, filled in by whoever ran it."""
+
+    name: str | None = None  # the client's operation name
+    kind: str = "unknown"  # query, mutation; unknown when the document did not parse
+    errors: int = 0
+    request_context: Any = None  # the request's Context: actor and read counts
+
+
+@contextmanager
+def observed_operation() -> Iterator[ObservedOperation]:
+    """One span and one metric point for an operation, on the generic path (the extension
+    below) and the compiled one (service/web/graphql_endpoint.py) alike, so dashboards count
+    every request, however it ran."""
+    instruments = active()
+    started = time.perf_counter()
+    observed = ObservedOperation()
+    with instruments.tracer.start_as_current_span(names.SPAN_GRAPHQL_OPERATION) as span:
+        yield observed
+        name = operation_label(observed.name)
+        outcome = names.OUTCOME_ERROR if observed.errors else names.OUTCOME_OK
+        labels = {
+            names.GRAPHQL_OPERATION_NAME: name,
+            names.GRAPHQL_OPERATION_TYPE: observed.kind,
+            names.GRAPHQL_OUTCOME: outcome,
+        }
+        instruments.operations.add(1, labels)
+        instruments.operation_duration.record(time.perf_counter() - started, labels)
+        if span.is_recording():
+            span.update_name(f"{observed.kind} {name}")
+            span.set_attributes(labels)
+            span.set_attribute(names.GRAPHQL_ERRORS, observed.errors)
+            span.set_attributes(request_facts(observed.request_context))
+
+
 class OperationTelemetry(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
-        instruments = active()
-        started = time.perf_counter()
-        with instruments.tracer.start_as_current_span(names.SPAN_GRAPHQL_OPERATION) as span:
+        with observed_operation() as observed:
             yield
             context = self.execution_context
-            name = operation_label(context.operation_name)
-            kind = _operation_type(context)
-            errors = len(getattr(context.result, "errors", None) or ())
-            outcome = names.OUTCOME_ERROR if errors else names.OUTCOME_OK
-            labels = {
-                names.GRAPHQL_OPERATION_NAME: name,
-                names.GRAPHQL_OPERATION_TYPE: kind,
-                names.GRAPHQL_OUTCOME: outcome,
-            }
-            instruments.operations.add(1, labels)
-            instruments.operation_duration.record(time.perf_counter() - started, labels)
-            if span.is_recording():
-                span.update_name(f"{kind} {name}")
-                span.set_attributes(labels)
-                span.set_attribute(names.GRAPHQL_ERRORS, errors)
-                span.set_attributes(request_facts(context.context))
+            observed.name = context.operation_name
+            observed.kind = _operation_type(context)
+            observed.errors = len(getattr(context.result, "errors", None) or ())
+            observed.request_context = context.context
 
 
 def _operation_type(context: Any) -> str:

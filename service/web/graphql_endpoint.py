@@ -24,11 +24,12 @@ from strawberry.types import ExecutionResult
 
 from service.access_report.labels import FieldCategories
 from service.compiled.documents import CompiledDocuments
-from service.compiled.execute import NotRunHere, execute
+from service.compiled.execute import NotRunHere, arguments_for, execute
 from service.identity.tokens import TokenRejected
 from service.runtime import Runtime
 from service.schema.context import Context
 from service.schema.errors import INTERNAL_MESSAGE, document_error_code
+from service.telemetry.graphql import observed_operation
 from service.web.graphiql import offline_page
 from service.web.limits import BodyTooLarge, read_body, replay
 from service.web.media_types import GRAPHQL_RESPONSE, JSON, negotiate
@@ -183,13 +184,19 @@ class GraphQLEndpoint(GraphQL):
         name = body.get("operationName")
         if plan is None or (name is not None and name != _operation_name(plan)):
             return None
+        try:
+            arguments = arguments_for(plan, self.schema, variables)
+        except NotRunHere:
+            return None
         # As strawberry makes it: without a Content-Length of its own to be sent twice.
         sub_response = await self.get_sub_response(request)
         context = await self.get_context(request, sub_response)
-        try:
-            result = await execute(plan, self.schema, context, variables)
-        except NotRunHere:
-            return None
+        with observed_operation() as observed:
+            result = await execute(plan, context, arguments)
+            observed.name = _operation_name(plan)
+            observed.kind = plan.operation.operation.value
+            observed.errors = len(result.errors or ())
+            observed.request_context = context
         context.document = text
         return self.create_response(await self.process_result(request, result), sub_response)
 
