@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy import select
@@ -74,6 +74,16 @@ class ClientByIdLoader(RowByIdLoader):
 
 class StaffByIdLoader(RowByIdLoader):
     model = StaffUser
+
+
+def selected_names(selections: Iterable[Any]) -> set[str]:
+    """Every field name selected at or below `selections` (strawberry's `info.selected_fields`,
+    or the compiled path's copy of them): what a root may prefetch for."""
+    names: set[str] = set()
+    for selection in selections:
+        names.add(getattr(selection, "name", ""))
+        names |= selected_names(selection.selections)
+    return names
 
 
 def loaded(loader: DataLoader, key: Any, build: Callable[[Any], T]) -> T | Awaitable[T]:

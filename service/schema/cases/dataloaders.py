@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,7 +31,12 @@ from service.cases.models import (
     ProfilingItem,
 )
 from service.schema.context import Info
-from service.schema.dataloaders import ClientByIdLoader, RowsByParentLoader, StaffByIdLoader
+from service.schema.dataloaders import (
+    ClientByIdLoader,
+    RowsByParentLoader,
+    StaffByIdLoader,
+    selected_names,
+)
 
 
 class _ByCaseLoader(RowsByParentLoader):
@@ -119,7 +123,7 @@ async def prefetch_for_cases(info: Info, cases: Sequence[Case]) -> None:
     """Load the clients and staff a page of cases will show, one batch per loader, before its
     nodes resolve: their `client` and staff fields then resolve at once (`loaded`). Only what
     the query selects somewhere below the field (a superset of what the nodes ask for)."""
-    names = _selected_names(info.selected_fields)
+    names = selected_names(info.selected_fields)
     context = info.context
     pending = []
     if "client" in names:
@@ -143,11 +147,3 @@ _STAFF_FIELDS = {
     "handedOverTo": "handed_over_to_id",
     "handedOverBy": "handed_over_by_id",
 }
-
-
-def _selected_names(selections: Iterable[Any]) -> set[str]:
-    names: set[str] = set()
-    for selection in selections:
-        names.add(getattr(selection, "name", ""))
-        names |= _selected_names(selection.selections)
-    return names

@@ -4,6 +4,7 @@ request by the context)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 
 from service.cases.models import Case
@@ -11,7 +12,12 @@ from service.partners.models import PartnerOrganisation
 from service.referrals.models import ProgressReport, ReferralStatusChange
 from service.referrals.service import ReferralView
 from service.schema.context import Info
-from service.schema.dataloaders import RowByIdLoader, RowsByParentLoader
+from service.schema.dataloaders import (
+    ClientByIdLoader,
+    RowByIdLoader,
+    RowsByParentLoader,
+    selected_names,
+)
 from service.tenants.models import Tenant
 
 
@@ -37,8 +43,22 @@ class StatusChangesByReferralLoader(RowsByParentLoader):
     order = (ReferralStatusChange.changed_at,)
 
 
-def prefetch_for_referrals(info: Info, views: Sequence[ReferralView]) -> None:
+async def prefetch_for_referrals(info: Info, views: Sequence[ReferralView]) -> None:
     """Hand the page's cases, read by the listing to decide each referral's access, to the
-    loader the `case` field asks: the same rows in the same transaction, read once."""
-    loader = info.context.loader(CaseByIdLoader)
-    loader.prime_many({view.case.id: view.case for view in views if view.case is not None})
+    loader the `case` field asks (the same rows in the same transaction, read once), and load
+    the clients and jobcenters the page will show, one batch each, before its nodes resolve:
+    their `case`, `client` and `jobcenter` then resolve at once (`loaded`) instead of as an
+    awaitable each that graphql-core gathers per referral."""
+    context = info.context
+    context.loader(CaseByIdLoader).prime_many(
+        {view.case.id: view.case for view in views if view.case is not None}
+    )
+    names = selected_names(info.selected_fields)
+    pending = []
+    if "client" in names:
+        loader = context.loader(ClientByIdLoader)
+        pending.append(loader.load_many({view.row.client_id for view in views}))
+    if "jobcenter" in names:
+        loader = context.loader(TenantByIdLoader)
+        pending.append(loader.load_many({view.row.tenant_id for view in views}))
+    await asyncio.gather(*pending)

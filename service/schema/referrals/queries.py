@@ -34,7 +34,7 @@ class ReferralQuery:
             after=decode_cursor(after),
             limit=size + 1,
         )
-        prefetch_for_referrals(info, views[:size])
+        await prefetch_for_referrals(info, views[:size])
         return connection(
             views,
             size,

@@ -16,7 +16,7 @@ from service.referrals.service import ReferralView, is_overdue
 from service.schema.cases.types import CaseNode, case_node
 from service.schema.clients.types import ClientNode, client_node
 from service.schema.context import Info
-from service.schema.dataloaders import ClientByIdLoader
+from service.schema.dataloaders import ClientByIdLoader, loaded
 from service.schema.identity.types import Jobcenter, PartnerOrganisation
 from service.schema.partners.types import NetworkPartner, ServiceCategory, network_partner_of
 from service.schema.referrals import dataloaders
@@ -146,9 +146,9 @@ class ReferralNode:
         return is_overdue(self.view.row, reports, info.context.caller().today)
 
     @strawberry.field(description="The jobcenter that made the referral.")
-    async def jobcenter(self, info: Info) -> Jobcenter:
-        row = await info.context.loader(dataloaders.TenantByIdLoader).load(self.view.row.tenant_id)
-        return Jobcenter(id=strawberry.ID(str(row.id)), slug=row.slug, name=row.name)
+    def jobcenter(self, info: Info) -> Jobcenter:
+        loader = info.context.loader(dataloaders.TenantByIdLoader)
+        return loaded(loader, self.view.row.tenant_id, _jobcenter)
 
     @strawberry.field(description="The network partner it went to.")
     async def partner_organisation(self, info: Info) -> PartnerOrganisation:
@@ -167,17 +167,25 @@ class ReferralNode:
         return await network_partner_of(info, row.tenant_id, row.partner_organisation_id)
 
     @strawberry.field(description="The client; each field only as far as policy and consent allow.")
-    async def client(self, info: Info) -> ClientNode | None:
-        row = await info.context.loader(ClientByIdLoader).load(self.view.row.client_id)
-        return client_node(row, self.view.access) if row else None
+    def client(self, info: Info) -> ClientNode | None:
+        access = self.view.access
+        return loaded(
+            info.context.loader(ClientByIdLoader),
+            self.view.row.client_id,
+            lambda row: client_node(row, access) if row else None,
+        )
 
     @strawberry.field(
         description="The case the referral belongs to; for a partner, each field only as far "
         "as the client's consent for this referral covers its category."
     )
-    async def case(self, info: Info) -> CaseNode | None:
-        row = await info.context.loader(dataloaders.CaseByIdLoader).load(self.view.row.case_id)
-        return case_node(row, self.view.access) if row else None
+    def case(self, info: Info) -> CaseNode | None:
+        access = self.view.access
+        return loaded(
+            info.context.loader(dataloaders.CaseByIdLoader),
+            self.view.row.case_id,
+            lambda row: case_node(row, access) if row else None,
+        )
 
     @strawberry.field
     async def status_history(self, info: Info) -> list[StatusChangeNode]:
@@ -203,3 +211,7 @@ class ReferralNode:
 
 def referral_node(view: ReferralView) -> ReferralNode:
     return ReferralNode(guard=_tag(view, "referral", view.row.id), view=view)
+
+
+def _jobcenter(row) -> Jobcenter:
+    return Jobcenter(id=strawberry.ID(str(row.id)), slug=row.slug, name=row.name)
