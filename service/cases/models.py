@@ -89,6 +89,13 @@ class Case(Base):
         Index("ix_cases_responsible_case_manager_id", "responsible_case_manager_id"),
         Index("ix_cases_deputy_case_manager_id", "deputy_case_manager_id"),
         Index("ix_cases_proposed_by_id", "proposed_by_id"),
+        # The fourth way a case is someone's (0003); without it the OR of the four scanned the
+        # jobcenter's cases on every case list (migration 0007).
+        Index(
+            "ix_cases_handed_over_to_id",
+            "handed_over_to_id",
+            postgresql_where=text("handed_over_to_id IS NOT NULL"),
+        ),
     )
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()

@@ -24,6 +24,8 @@ class Consent(Base):
             ["tenant_id", "deputy_id"], ["staff_users.tenant_id", "staff_users.id"]
         ),
         Index("ix_consents_referral_id", "referral_id"),
+        # A case list reads its deputy cases' deputy consents by client and purpose (0007).
+        Index("ix_consents_client_id_purpose", "client_id", "purpose"),
         # A deputy consent names its deputy and ends with the absence; only it names a deputy
         # (migration 0020: NOT VALID, older deputy consents name nobody and ground nobody).
         CheckConstraint(
@@ -35,7 +37,7 @@ class Consent(Base):
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()
     id: Mapped[uuid.UUID] = row_id()
-    client_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    client_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     purpose: Mapped[str] = mapped_column(String(20), info=kept(DataCategory.CONSENTS, SCOPE))
     grantee_organisation_id: Mapped[uuid.UUID | None] = mapped_column(
         UUID(as_uuid=True), ForeignKey("partner_organisations.id"), index=True
