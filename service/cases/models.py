@@ -30,6 +30,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from service.db.base import Base, created_at, row_id, tenant_key, uuid_pk
 from service.policy.categories import DataCategory
 from service.policy.data_map import CODE, DATE, ROW, WRITTEN_AT, free_text, kept, not_personal
+from service.tenants.reach import reach_column
 
 
 class CaseStatus(StrEnum):
@@ -146,6 +147,7 @@ class Case(Base):
     handed_over_at: Mapped[datetime | None] = mapped_column(
         info=kept(DataCategory.CASE_STATUS, DATE)
     )
+    reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
 class ProfilingItem(Base):
@@ -162,6 +164,7 @@ class ProfilingItem(Base):
     subcategory: Mapped[str | None] = mapped_column(String(40), info=kept(ROW, CODE))
     data_category: Mapped[str] = mapped_column(String(40), info=not_personal(ROW_CLASSIFICATION))
     detail: Mapped[str] = mapped_column(String(500), info=free_text(ROW))
+    reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
 class AssessmentEntry(Base):
@@ -190,6 +193,7 @@ class AssessmentEntry(Base):
         UUID(as_uuid=True), info=not_personal("the entry this one replaced: a key")
     )
     superseded_at: Mapped[datetime | None] = mapped_column(info=kept(ROW, DATE))
+    reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
 class PlanItem(Base):
@@ -237,6 +241,7 @@ class PlanItem(Base):
         info=kept(DataCategory.INTEGRATION_PLAN, DATE)
     )
     created_at: Mapped[datetime] = created_at(WRITTEN_AT)
+    reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
 class PlanItemRevision(Base):
@@ -287,6 +292,7 @@ class PlanItemRevision(Base):
     )
     changed_by_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     changed_at: Mapped[datetime] = created_at(WRITTEN_AT)
+    reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
 class IntegrationAgreement(Base):
@@ -311,6 +317,7 @@ class IntegrationAgreement(Base):
     )
     concluded_by_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     concluded_at: Mapped[datetime] = created_at(kept(DataCategory.INTEGRATION_PLAN, DATE))
+    reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
 class CaseReview(Base):
@@ -334,6 +341,7 @@ class CaseReview(Base):
     next_review_due: Mapped[date] = mapped_column(info=kept(DataCategory.INTEGRATION_PLAN, DATE))
     author_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     created_at: Mapped[datetime] = created_at(WRITTEN_AT)
+    reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
 class AftercareNote(Base):
@@ -348,6 +356,7 @@ class AftercareNote(Base):
     text: Mapped[str] = mapped_column(Text, info=free_text(DataCategory.CASE_NOTES))
     author_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     created_at: Mapped[datetime] = created_at(kept(DataCategory.INTEGRATION_PLAN, DATE))
+    reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
 class CaseDocument(Base):
@@ -377,3 +386,4 @@ class CaseDocument(Base):
     media_type: Mapped[str] = mapped_column(String(100), info=kept(ROW, CODE))
     size_bytes: Mapped[int] = mapped_column(info=kept(ROW, CODE))
     content: Mapped[bytes] = mapped_column(LargeBinary, info=free_text(ROW))
+    reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
