@@ -16,8 +16,41 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from service.db.admin import drop_database, ensure_database
 from service.db.migrate import alembic_config, upgrade_to_head
+from tests.reach_checks import reach_differences
 
 BEFORE_REACH = "0006_audit_append_routable"
+# Data as 0006 held it: a client referred three times to two organisations (one referral of
+# its case, one of an earlier case), one client referred nowhere, a status change, a plan item,
+# a revoked consent to a partner and a revoked deputy consent (no grantee).
+AT_0006 = [
+    "INSERT INTO tenants (id, slug, name) VALUES (:t, 'jc-backfill', 'Jobcenter')",
+    "INSERT INTO partner_organisations (id, slug, name)"
+    " VALUES (:a, 'org-a', 'A'), (:b, 'org-b', 'B')",
+    "INSERT INTO staff_users (tenant_id, id, subject, display_name) VALUES (:t, :s, 'fm', 'FM')",
+    "INSERT INTO clients (tenant_id, id, customer_number, given_name, family_name)"
+    " VALUES (:t, :c, '1', 'Erika', 'M'), (:t, gen_random_uuid(), '2', 'Max', 'M')",
+    "INSERT INTO cases (tenant_id, id, client_id, status)"
+    " VALUES (:t, :old, :c, 'closed'), (:t, :k, :c, 'admitted')",
+    "INSERT INTO plan_items (tenant_id, case_id, kind, title)"
+    " VALUES (:t, :k, 'goal', 'Ziel'), (:t, :old, 'goal', 'Alt')",
+    "INSERT INTO referrals (tenant_id, id, case_id, client_id, partner_organisation_id,"
+    " service_category, purpose, first_report_due, created_by_id) VALUES"
+    " (:t, :r, :k, :c, :a, 'debt_counselling', 'p', current_date, :s),"
+    " (:t, gen_random_uuid(), :k, :c, :a, 'debt_counselling', 'p', current_date, :s),"
+    " (:t, gen_random_uuid(), :old, :c, :b, 'debt_counselling', 'p', current_date, :s)",
+    "INSERT INTO referral_status_changes (tenant_id, referral_id, status, changed_by_kind,"
+    " changed_by_id) VALUES (:t, :r, 'sent', 'staff', :s)",
+    "INSERT INTO consents (tenant_id, id, client_id, purpose, grantee_organisation_id, direction,"
+    " categories, explicit_special_categories, valid_from, valid_until, informed_content,"
+    " informed_effects, informed_scope, informed_voluntariness, informed_benefit,"
+    " recorded_by_kind, recorded_by_id, deputy_id) VALUES"
+    " (:t, :g, :c, 'referral', :a, 'to_partner', '{identity}', false, now(), NULL,"
+    "  true, true, true, true, true, 'staff', :s, NULL),"
+    " (:t, :d, :c, 'deputy', NULL, 'to_partner', '{identity}', false, now(), now() + '1 day',"
+    "  true, true, true, true, true, 'staff', :s, :s)",
+    "INSERT INTO consent_revocations (tenant_id, consent_id, revoked_by_kind, revoked_by_id,"
+    " channel) VALUES (:t, :g, 'client', :c, 'letter'), (:t, :d, 'client', :c, 'letter')",
+]
 PARTNER = "app_current_partner_organisation()"
 SUBQUERY = re.compile(r"\b(exists|select)\b", re.IGNORECASE)
 POLICIES = text(
@@ -116,12 +149,30 @@ async def test_the_reach_is_on_exactly_the_tables_that_had_an_exists_partner_pol
         config.attributes["connection"] = sync_conn
         command.upgrade(config, BEFORE_REACH)
 
+    ids = {key: uuid.uuid4() for key in ("t", "a", "b", "s", "c", "old", "k", "r", "g", "d")}
     async with engine.begin() as conn:
         await conn.run_sync(upgrade)
-    await engine.dispose()
+        for statement in AT_0006:
+            await conn.execute(text(statement), ids)
     before, _ = await _catalog(scratch_database)
     await upgrade_to_head(scratch_database)
     after, reached = await _catalog(scratch_database)
+    async with engine.connect() as conn:
+        backfill_differences = await reach_differences(conn)
+        arrays = {
+            table: sorted(map(str, await conn.scalars(text(f"SELECT reached_by FROM {table}"))))
+            for table in ("clients", "cases", "plan_items")
+        }
+        links = (
+            await conn.execute(
+                text(
+                    "SELECT (SELECT partner_organisation_id FROM referral_status_changes),"
+                    " array_agg(grantee_organisation_id ORDER BY grantee_organisation_id)"
+                    " FROM consent_revocations"
+                )
+            )
+        ).one()
+    await engine.dispose()
 
     subqueries = [(t, e) for t, e in _partner_expressions(before) if SUBQUERY.search(e)]
     # A client's or a case's rows: the EXISTS matched the referral's client or case.
@@ -134,6 +185,11 @@ async def test_the_reach_is_on_exactly_the_tables_that_had_an_exists_partner_pol
     through_a_parent = {table for table, _ in subqueries} - through_a_client_or_case
     now = dict(_partner_expressions(after))
 
+    assert backfill_differences == []
+    assert arrays["clients"] == sorted(map(str, [None, sorted([ids["a"], ids["b"]])]))
+    assert arrays["cases"] == sorted(map(str, [[ids["a"]], [ids["b"]]]))
+    assert arrays["plan_items"] == arrays["cases"]
+    assert links == (ids["a"], [ids["a"], None])
     assert len(through_a_client_or_case) == 17
     assert reached == through_a_client_or_case
     assert through_a_parent == {
