@@ -102,10 +102,13 @@ def _copy_to_new_rows(session: Session, _flush: UOWTransaction, _objects: Any) -
     wanted: dict[str, list[Any]] = {}
     for obj in session.new:
         table = _table_of(obj)
-        if table is None or REACHED_BY not in table.c or getattr(obj, REACHED_BY) is not None:
+        # Whatever the row was given is replaced: this is the one writer of the arrays.
+        if table is None or REACHED_BY not in table.c:
             continue
         parent = parent_of(table)
-        if parent is not None:
+        if parent is None:
+            obj.reached_by = None  # a new client or case: reached once a referral names it
+        else:
             wanted.setdefault(parent[0], []).append((obj, parent[1]))
     if not wanted:
         return

@@ -7,12 +7,14 @@ without one."""
 from __future__ import annotations
 
 import base64
+import uuid
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from service.cases.models import PlanItem
 from service.demo.seed import JOBCENTERS, demo_id
 from service.identity.roles import Role
 from service.partners.categories import ServiceCategory
@@ -40,6 +42,7 @@ from tests.cases.test_cooperation_plan import (
 from tests.cases.test_intake import DECIDE_INTAKE, PROPOSE_CASE, proposal
 from tests.cases.test_plan_changes import EDIT
 from tests.reach_checks import reach_by, reach_differences
+from tests.referral_factories import referral, referral_setting
 from tests.referrals.test_referral_flow import CREATE_REFERRAL, UPDATE_STATUS
 from tests.tenants.test_row_level_security import as_app_role
 from tests.test_not_yours import LIFT, RESTRICT
@@ -301,3 +304,26 @@ async def test_the_demo_seed_reaches_exactly_what_its_referrals_give(dev_setting
 
     assert differences == []
     assert reached >= 2  # the demo's partners reach cases: the check compared real arrays
+
+
+async def test_a_row_given_another_reach_gets_its_cases_all_the_same(factories, owner_engine):
+    setting = await referral_setting(factories)
+    await referral(factories, setting)
+    stranger = uuid.uuid4()
+    async with factories._session(tenant=setting.jobcenter.id) as session:
+        session.add(
+            PlanItem(
+                tenant_id=setting.jobcenter.id,
+                case_id=setting.case_id,
+                kind="goal",
+                title="Ziel",
+                reached_by=[stranger],
+            )
+        )
+
+    async with owner_engine.connect() as conn:
+        stored = await conn.scalar(
+            text("SELECT reached_by FROM plan_items WHERE case_id = :c"), {"c": setting.case_id}
+        )
+
+    assert stored == [setting.organisation.id]
