@@ -143,6 +143,7 @@ async def consent(
                 ConsentRevocation(
                     tenant_id=row.tenant_id,
                     consent_id=row.id,
+                    grantee_organisation_id=row.grantee_organisation_id,
                     revoked_by_kind="client",
                     revoked_by_id=setting.client.id,
                     channel="letter",

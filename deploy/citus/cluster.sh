@@ -113,10 +113,6 @@ SQL
     DATABASE_URL=$(url "$db") SERVICE_DEV_MODE=false \
         TOKEN_ISSUER=${TOKEN_ISSUER:-https://idp.invalid} \
         TOKEN_JWKS_URL=${TOKEN_JWKS_URL:-https://idp.invalid/certs} "$SERVICE" migrate
-    if [ "${CITUS_DROP_PARTNER_POLICIES:-}" = 1 ]; then
-        echo "EXPERIMENT: dropping the partner policies Citus refuses (drop-partner-policies.sql)"
-        psql_at coordinator "$db" -f - <"$ROOT/deploy/citus/drop-partner-policies.sql"
-    fi
     psql_at coordinator "$db" -f - <"$ROOT/migrations/citus/distribute.sql"
     echo "$db: migrated and distributed over $(psql_at coordinator "$db" -At -c \
         "SELECT count(*) FROM pg_dist_node WHERE noderole = 'primary' AND groupid <> 0") workers"

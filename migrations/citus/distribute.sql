@@ -2,8 +2,8 @@
 -- coordinator, after `service migrate` has created the schema and before data arrives.
 -- Every table of the database is named here as reference or distributed;
 -- tests/db/test_citus_rules.py fails on a table without a decision. See docs/scale-out.md.
--- Tried on Citus 13.2.2 (`make test-citus`): it stops at `clients`, whose partner policy has a
--- subquery, which Citus does not support in policies of distributed tables (docs/scale-out.md).
+-- Tried on Citus 13.2.2 (`make test-citus`). No policy holds a subquery since migration 0007
+-- (Citus refuses them in policies of distributed tables; tests/db/test_partner_policies.py).
 
 -- The transaction-local tenant setting must reach the workers for row-level security there:
 -- Citus forwards SET LOCAL (not set_config()) with this setting, read at the coordinator.

@@ -32,6 +32,7 @@ from service.audit.models import AUDIT_MODELS
 from service.audit.object_types import TABLE_OBJECT_TYPES, ObjectType, object_type_of_table
 from service.audit.request_log import RequestLog
 from service.policy.facts import ObjectFlag
+from service.tenants.reach import REACHED_BY
 
 if TYPE_CHECKING:
     from service.policy.guard import RequestGuard
@@ -102,7 +103,9 @@ def _changed_fields(obj: object, is_new: bool) -> set[str]:
         history = state.attrs[attribute.key].history
         if history.added and (not is_new or history.added[0] is not None):
             fields.add(attribute.key)
-    return fields - {"tenant_id", "id", "version", "created_at"}
+    # The reach is the service's copy of the referrals (service/tenants/reach.py), not a change
+    # anyone made to the client's data.
+    return fields - {"tenant_id", "id", "version", "created_at", REACHED_BY}
 
 
 @cache

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from service.db.base import Base, created_at, row_id, tenant_key, uuid_pk
 from service.policy.categories import DataCategory
 from service.policy.data_map import CODE, DATE, ROW, WRITTEN_AT, free_text, kept, not_personal
+from service.tenants.reach import reach_column
 
 PLAN = DataCategory.INTEGRATION_PLAN
 ROW_CLASSIFICATION = "the row's data category in the data map, set from what the row says"
@@ -55,6 +56,7 @@ class PotentialAnalysis(Base):
     conducted_on: Mapped[date] = mapped_column(info=kept(PLAN, DATE))
     conducted_by_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     created_at: Mapped[datetime] = created_at(WRITTEN_AT)
+    reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
 class PotentialAnalysisItem(Base):
@@ -82,6 +84,7 @@ class PotentialAnalysisItem(Base):
     subcategory: Mapped[str] = mapped_column(String(40), info=kept(ROW, CODE))
     data_category: Mapped[str] = mapped_column(String(40), info=not_personal(ROW_CLASSIFICATION))
     text: Mapped[str] = mapped_column(String(1000), info=free_text(ROW))
+    reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
 class CooperationPlan(Base):
@@ -126,6 +129,7 @@ class CooperationPlan(Base):
     client_position_note: Mapped[str | None] = mapped_column(Text, info=free_text(PLAN))
     drawn_up_by_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     created_at: Mapped[datetime] = created_at(kept(PLAN, DATE))
+    reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
 class CooperationPlanReview(Base):
@@ -149,6 +153,7 @@ class CooperationPlanReview(Base):
     next_review_due: Mapped[date] = mapped_column(info=kept(PLAN, DATE))
     author_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     created_at: Mapped[datetime] = created_at(WRITTEN_AT)
+    reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
 class Conciliation(Base):
@@ -176,6 +181,7 @@ class Conciliation(Base):
     outcome: Mapped[str | None] = mapped_column(Text, info=free_text(PLAN))
     recorded_by_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     created_at: Mapped[datetime] = created_at(WRITTEN_AT)
+    reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
 class CooperationRequest(Base):
@@ -201,3 +207,4 @@ class CooperationRequest(Base):
     legal_consequences: Mapped[str] = mapped_column(Text, info=free_text(PLAN))
     issued_by_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     created_at: Mapped[datetime] = created_at(WRITTEN_AT)
+    reached_by: Mapped[list[uuid.UUID] | None] = reach_column()

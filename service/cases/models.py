@@ -30,6 +30,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from service.db.base import Base, created_at, row_id, tenant_key, uuid_pk
 from service.policy.categories import DataCategory
 from service.policy.data_map import CODE, DATE, ROW, WRITTEN_AT, free_text, kept, not_personal
+from service.tenants.reach import reach_column
 
 
 class CaseStatus(StrEnum):
@@ -90,7 +91,7 @@ class Case(Base):
         Index("ix_cases_deputy_case_manager_id", "deputy_case_manager_id"),
         Index("ix_cases_proposed_by_id", "proposed_by_id"),
         # The fourth way a case is someone's (0003); without it the OR of the four scanned the
-        # jobcenter's cases on every case list (migration 0007).
+        # jobcenter's cases on every case list (migration 0008).
         Index(
             "ix_cases_handed_over_to_id",
             "handed_over_to_id",
@@ -153,6 +154,7 @@ class Case(Base):
     handed_over_at: Mapped[datetime | None] = mapped_column(
         info=kept(DataCategory.CASE_STATUS, DATE)
     )
+    reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
 class ProfilingItem(Base):
@@ -169,6 +171,7 @@ class ProfilingItem(Base):
     subcategory: Mapped[str | None] = mapped_column(String(40), info=kept(ROW, CODE))
     data_category: Mapped[str] = mapped_column(String(40), info=not_personal(ROW_CLASSIFICATION))
     detail: Mapped[str] = mapped_column(String(500), info=free_text(ROW))
+    reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
 class AssessmentEntry(Base):
@@ -197,6 +200,7 @@ class AssessmentEntry(Base):
         UUID(as_uuid=True), info=not_personal("the entry this one replaced: a key")
     )
     superseded_at: Mapped[datetime | None] = mapped_column(info=kept(ROW, DATE))
+    reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
 class PlanItem(Base):
@@ -244,6 +248,7 @@ class PlanItem(Base):
         info=kept(DataCategory.INTEGRATION_PLAN, DATE)
     )
     created_at: Mapped[datetime] = created_at(WRITTEN_AT)
+    reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
 class PlanItemRevision(Base):
@@ -294,6 +299,7 @@ class PlanItemRevision(Base):
     )
     changed_by_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     changed_at: Mapped[datetime] = created_at(WRITTEN_AT)
+    reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
 class IntegrationAgreement(Base):
@@ -318,6 +324,7 @@ class IntegrationAgreement(Base):
     )
     concluded_by_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     concluded_at: Mapped[datetime] = created_at(kept(DataCategory.INTEGRATION_PLAN, DATE))
+    reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
 class CaseReview(Base):
@@ -341,6 +348,7 @@ class CaseReview(Base):
     next_review_due: Mapped[date] = mapped_column(info=kept(DataCategory.INTEGRATION_PLAN, DATE))
     author_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     created_at: Mapped[datetime] = created_at(WRITTEN_AT)
+    reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
 class AftercareNote(Base):
@@ -355,6 +363,7 @@ class AftercareNote(Base):
     text: Mapped[str] = mapped_column(Text, info=free_text(DataCategory.CASE_NOTES))
     author_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     created_at: Mapped[datetime] = created_at(kept(DataCategory.INTEGRATION_PLAN, DATE))
+    reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
 class CaseDocument(Base):
@@ -384,3 +393,4 @@ class CaseDocument(Base):
     media_type: Mapped[str] = mapped_column(String(100), info=kept(ROW, CODE))
     size_bytes: Mapped[int] = mapped_column(info=kept(ROW, CODE))
     content: Mapped[bytes] = mapped_column(LargeBinary, info=free_text(ROW))
+    reached_by: Mapped[list[uuid.UUID] | None] = reach_column()

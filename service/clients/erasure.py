@@ -114,7 +114,9 @@ def owner_conditions(tables: list[Table]) -> dict[str, str]:
                 for fk in table.foreign_keys
                 if fk.column.table.name in depth
                 and fk.column.table is not table
-                and fk.column.name != "tenant_id"
+                # The parent's id, not another column a composite key also checks (a
+                # report's partner_organisation_id against its referral's, migration 0007).
+                and fk.column.name == "id"
             ),
             key=lambda pair: depth[pair[1]],
         )

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from service.db.base import Base, created_at, row_id, tenant_key
 from service.policy.categories import DataCategory
 from service.policy.data_map import WRITTEN_AT, identifying, not_personal, replaced
+from service.tenants.reach import reach_column
 
 # Erasure keeps the customer number unique per jobcenter without keeping it.
 CUSTOMER_NUMBER_PLACEHOLDER = "'GELÖSCHT-' || left(replace(id::text, '-', ''), 8)"
@@ -63,3 +64,4 @@ class Client(Base):
     )
     """Set when the client's personal data was erased (Löschung); the row stays as a key."""
     created_at: Mapped[datetime] = created_at(WRITTEN_AT)
+    reached_by: Mapped[list[uuid.UUID] | None] = reach_column()

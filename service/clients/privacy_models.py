@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from service.db.base import Base, created_at, tenant_key, uuid_pk
 from service.policy.categories import DataCategory
 from service.policy.data_map import DATE, free_text, kept, not_personal
+from service.tenants.reach import reach_column
 
 
 class ClientRestriction(Base):
@@ -40,3 +41,4 @@ class ClientRestriction(Base):
     lifted_by_id: Mapped[uuid.UUID | None] = mapped_column(
         UUID(as_uuid=True), info=not_personal("the data-protection officer who lifted it")
     )
+    reached_by: Mapped[list[uuid.UUID] | None] = reach_column()

@@ -3,7 +3,16 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ARRAY, CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, String, Text
+from sqlalchemy import (
+    ARRAY,
+    CheckConstraint,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -24,8 +33,10 @@ class Consent(Base):
             ["tenant_id", "deputy_id"], ["staff_users.tenant_id", "staff_users.id"]
         ),
         Index("ix_consents_referral_id", "referral_id"),
-        # A case list reads its deputy cases' deputy consents by client and purpose (0007).
+        # A case list reads its deputy cases' deputy consents by client and purpose (0008).
         Index("ix_consents_client_id_purpose", "client_id", "purpose"),
+        # What a revocation's grantee is checked against (migration 0007).
+        UniqueConstraint("tenant_id", "id", "grantee_organisation_id"),
         # A deputy consent names its deputy and ends with the absence; only it names a deputy
         # (migration 0020: NOT VALID, older deputy consents name nobody and ground nobody).
         CheckConstraint(
@@ -77,10 +88,22 @@ class ConsentRevocation(Base):
     __tablename__ = "consent_revocations"
     __table_args__ = (
         ForeignKeyConstraint(["tenant_id", "consent_id"], ["consents.tenant_id", "consents.id"]),
+        # Named here: the convention's name would pass PostgreSQL's 63 characters.
+        ForeignKeyConstraint(
+            ["tenant_id", "consent_id", "grantee_organisation_id"],
+            ["consents.tenant_id", "consents.id", "consents.grantee_organisation_id"],
+            name="fk_consent_revocations_consent_grantee",
+        ),
     )
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()
     consent_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    grantee_organisation_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    """The consent's grantee, on the row, for row-level security without a subquery
+    (service/tenants/reach.py); NULL where the consent is to no partner (a deputy's). The
+    foreign key checks it only where it is set: revoke_consent copies it from the consent, and
+    a revocation missing it would hide the revocation from the partner, who would then read the
+    consent as still given — tests/tenants/test_reach.py compares every row with its consent."""
     revoked_at: Mapped[datetime] = created_at(kept(DataCategory.CONSENTS, SCOPE))
     revoked_by_kind: Mapped[str] = mapped_column(
         String(10), info=not_personal("whether staff or the client revoked it")

@@ -356,6 +356,8 @@ async def revoke_consent(
     revocation = ConsentRevocation(
         tenant_id=consent.tenant_id,
         consent_id=consent.id,
+        # Row-level security shows the revocation to the grantee by this (models.py).
+        grantee_organisation_id=consent.grantee_organisation_id,
         revoked_at=caller.now,
         revoked_by_kind=str(caller.actor.kind),
         revoked_by_id=caller.actor.user_id,

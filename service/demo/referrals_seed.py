@@ -84,6 +84,7 @@ async def seed_referrals(session: AsyncSession, demo_id, now: datetime | None = 
         ProgressReport(
             tenant_id=debt.tenant_id,
             referral_id=debt.id,
+            partner_organisation_id=debt.partner_organisation_id,
             reported_on=(now - timedelta(days=7)).date(),
             attendance="attended",
             status=str(ReferralStatus.IN_PROGRESS),
@@ -164,6 +165,7 @@ def _history(
         ReferralStatusChange(
             tenant_id=referral.tenant_id,
             referral_id=referral.id,
+            partner_organisation_id=referral.partner_organisation_id,
             status=str(step),
             changed_by_kind="staff" if step is ReferralStatus.SENT else "partner",
             changed_by_id=ids.case_manager if step is ReferralStatus.SENT else partner_user_id,
@@ -259,6 +261,7 @@ async def _expired_and_revoked(session: AsyncSession, ids: _Ids, now: datetime) 
         ConsentRevocation(
             tenant_id=revoked.tenant_id,
             consent_id=revoked.id,
+            grantee_organisation_id=revoked.grantee_organisation_id,
             revoked_at=now - timedelta(days=45),
             revoked_by_kind="client",
             revoked_by_id=erika.client_id,

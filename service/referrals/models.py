@@ -4,7 +4,7 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, ForeignKeyConstraint, Index, String, Text, text
+from sqlalchemy import ForeignKey, ForeignKeyConstraint, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -50,6 +50,22 @@ class Attendance(StrEnum):
     MISSED = "missed"
 
 
+def _referral_partner_fk(table: str) -> ForeignKeyConstraint:
+    # Named here: the convention's name would pass PostgreSQL's 63 characters.
+    return ForeignKeyConstraint(
+        ["tenant_id", "referral_id", "partner_organisation_id"],
+        ["referrals.tenant_id", "referrals.id", "referrals.partner_organisation_id"],
+        name=f"fk_{table}_referral_partner",
+    )
+
+
+def referral_partner() -> Mapped[uuid.UUID]:
+    """The referral's organisation, on the row, for row-level security without a subquery
+    (service/tenants/reach.py); the foreign key to the referral with it makes any other value
+    impossible. Set on insert from the referral (service.py)."""
+    return mapped_column(UUID(as_uuid=True))
+
+
 class Referral(Base):
     """A case manager's referral of a client to a network partner (Einschaltung Dritter)."""
 
@@ -60,8 +76,10 @@ class Referral(Base):
         ForeignKeyConstraint(
             ["tenant_id", "created_by_id"], ["staff_users.tenant_id", "staff_users.id"]
         ),
-        # A partner's list across jobcenters, and row-level security's EXISTS on clients/cases.
+        # A partner's list across jobcenters.
         Index("ix_referrals_partner_organisation_id", "partner_organisation_id", "created_at"),
+        # What a status change's or report's organisation is checked against (migration 0007).
+        UniqueConstraint("tenant_id", "id", "partner_organisation_id"),
         Index("ix_referrals_client_id", "client_id"),
         Index("ix_referrals_case_id", "case_id"),
     )
@@ -94,12 +112,14 @@ class ReferralStatusChange(Base):
     __tablename__ = "referral_status_changes"
     __table_args__ = (
         ForeignKeyConstraint(["tenant_id", "referral_id"], ["referrals.tenant_id", "referrals.id"]),
+        _referral_partner_fk("referral_status_changes"),
         Index("ix_referral_status_changes_referral_id", "referral_id"),
     )
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()
     id: Mapped[uuid.UUID] = uuid_pk()
     referral_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    partner_organisation_id: Mapped[uuid.UUID] = referral_partner()
     status: Mapped[str] = mapped_column(String(20), info=kept(DataCategory.REFERRAL, CODE))
     reason: Mapped[str | None] = mapped_column(Text, info=free_text(DataCategory.REFERRAL))
     changed_by_kind: Mapped[str] = mapped_column(
@@ -119,12 +139,14 @@ class ProgressReport(Base):
     __tablename__ = "progress_reports"
     __table_args__ = (
         ForeignKeyConstraint(["tenant_id", "referral_id"], ["referrals.tenant_id", "referrals.id"]),
+        _referral_partner_fk("progress_reports"),
         Index("ix_progress_reports_referral_id", "referral_id"),
     )
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()
     id: Mapped[uuid.UUID] = uuid_pk()
     referral_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    partner_organisation_id: Mapped[uuid.UUID] = referral_partner()
     reported_on: Mapped[date] = mapped_column(info=kept(DataCategory.REFERRAL, DATE))
     attendance: Mapped[str] = mapped_column(String(10), info=kept(DataCategory.REFERRAL, CODE))
     status: Mapped[str] = mapped_column(String(20), info=kept(DataCategory.REFERRAL, CODE))

@@ -327,6 +327,7 @@ async def report_progress(
         ProgressReport(
             tenant_id=view.row.tenant_id,
             referral_id=view.row.id,
+            partner_organisation_id=view.row.partner_organisation_id,
             reported_on=reported_on,
             attendance=str(attendance),
             status=view.row.status,
@@ -422,6 +423,7 @@ def _status_change(
     return ReferralStatusChange(
         tenant_id=referral.tenant_id,
         referral_id=referral.id,
+        partner_organisation_id=referral.partner_organisation_id,
         status=str(status),
         reason=(reason or "").strip() or None,
         changed_by_kind=str(actor.kind),

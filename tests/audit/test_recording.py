@@ -163,7 +163,16 @@ async def test_a_change_is_recorded_as_a_write_without_its_values(
         ("referral", ("status",)),
         (
             "referral_status_change",
-            ("changedAt", "changedById", "changedByKind", "reason", "referralId", "status"),
+            # the referral's organisation, on the row since migration 0007 (a key)
+            (
+                "changedAt",
+                "changedById",
+                "changedByKind",
+                "partnerOrganisationId",
+                "reason",
+                "referralId",
+                "status",
+            ),
         ),
     }
     assert {(w["basis"], w["operation"], w["actor_kind"]) for w in writes} == {

@@ -118,6 +118,7 @@ async def _client_in_every_table(factories) -> ReferralSetting:
         ReferralStatusChange(
             tenant_id=tenant,
             referral_id=referral_id,
+            partner_organisation_id=setting.organisation.id,
             status="accepted",
             reason="Grund",
             changed_by_kind="staff",
@@ -126,6 +127,7 @@ async def _client_in_every_table(factories) -> ReferralSetting:
         ProgressReport(
             tenant_id=tenant,
             referral_id=referral_id,
+            partner_organisation_id=setting.organisation.id,
             reported_on=date.today(),
             attendance="attended",
             status="in_progress",
@@ -176,6 +178,7 @@ async def _client_in_every_table(factories) -> ReferralSetting:
             ConsentRevocation(
                 tenant_id=tenant,
                 consent_id=consent_id,
+                grantee_organisation_id=setting.organisation.id,
                 revoked_by_kind="staff",
                 revoked_by_id=author,
                 channel="in_person",

@@ -138,6 +138,7 @@ class History:
             ReferralStatusChange(
                 tenant_id=self.jobcenter.id,
                 referral_id=referral_id,
+                partner_organisation_id=partner_id,
                 status=status,
                 changed_by_kind="staff",
                 changed_by_id=author,

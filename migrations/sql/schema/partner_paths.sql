@@ -1,3 +1,6 @@
+-- As the baseline built them. Since migration 0007 these policies compare the row alone
+-- (`app_current_partner_organisation() = ANY (reached_by)`, service/tenants/reach.py): Citus
+-- refuses a subquery in a policy of a distributed table.
 -- Partners reach a client's rows only through a referral made to their organisation (by any
 -- jobcenter): the client, their restriction, the case and the case's content. Rows, not fields:
 -- which of these rows' fields a partner reads is decided per data category by the field guard

@@ -16,8 +16,8 @@ Written for a live database (migrations/README.md): on a large table build the i
 with CREATE INDEX CONCURRENTLY under these names; this migration then finds them. Only indexes:
 the release before this one serves the database as well.
 
-Revision ID: 0007_case_list_indexes
-Revises: 0006_audit_append_routable
+Revision ID: 0008_case_list_indexes
+Revises: 0007_partner_reach_on_rows
 Create Date: 2026-12-02
 """
 
@@ -25,8 +25,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0007_case_list_indexes"
-down_revision: str | None = "0006_audit_append_routable"
+revision: str = "0008_case_list_indexes"
+down_revision: str | None = "0007_partner_reach_on_rows"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 serves_previous_code = True
