@@ -31,6 +31,9 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
+import service.tables  # noqa: F401  (every model, for reached_tables)
+from service.tenants.reach import parent_of, reached_tables
+
 CASELOAD = 120  # cases per case manager; more than the guideline of 75, as in practice
 W2_PARTNER = 0
 HISTORY_FIRST_MONTH = datetime(2026, 1, 1, tzinfo=UTC)  # the first audit partition
@@ -321,14 +324,38 @@ def _statements(z: Sizes, now: datetime) -> list[tuple[str, str]]:
             f" {ref_cm}"
             f" FROM (SELECT i, (i - {(C + 1) // 2}) % {z.referrals} AS r"
             f"  FROM generate_series({(C + 1) // 2}, {extra} - 1) i) x;"
-            f" INSERT INTO consent_revocations (tenant_id, consent_id, revoked_at,"
-            f" revoked_by_kind, revoked_by_id, channel)"
+            # With the consent's grantee, which the partner's policy reads (migration 0007).
+            f" INSERT INTO consent_revocations (tenant_id, consent_id, grantee_organisation_id,"
+            f" revoked_at, revoked_by_kind, revoked_by_id, channel)"
             f" SELECT {_id('tenant', f'(r % {C}) % {T}')}, {_id('consent', 'r')},"
+            f" {_id('org', org_of)},"
             f" {referral_at} + interval '30 days', 'client', {_id('client', f'r % {C}')},"
             f" 'portal' FROM generate_series(0, {z.referrals - 1}) r WHERE r % 20 >= 17",
         ),
+        ("partner reach", _reach_statements()),
         *_audit_statements(z, start, span, A, every),
     ]
+
+
+def _reach_statements() -> str:
+    """The partner organisations on the rows their referrals reach (`reached_by`, migration
+    0007), as the service's flush keeps them (service/tenants/reach.py): these inserts are SQL,
+    which the flush never sees. Without them the W2 partner would reach no client."""
+    statements = []
+    for table in reached_tables():
+        parent = parent_of(table)
+        by, column = (
+            ("client_id" if table.name == "clients" else "case_id", "id")
+            if parent is None
+            else (parent[1], parent[1])
+        )
+        statements.append(
+            f"UPDATE {table.name} x SET reached_by = r.organisations FROM ("
+            f" SELECT tenant_id, {by} AS key, array_agg(DISTINCT partner_organisation_id)"
+            f" AS organisations FROM referrals GROUP BY 1, 2) r"
+            f" WHERE x.tenant_id = r.tenant_id AND x.{column} = r.key"
+        )
+    return "; ".join(statements)
 
 
 # Entries per request in the history (a page of the case list reads clients and cases), and

@@ -42,6 +42,8 @@ REACHED_BY: Final = "reached_by"
 REFERRALS: Final = "referrals"
 CLIENTS: Final = "clients"
 CASES: Final = "cases"
+CONSENTS: Final = "consents"
+REVOCATIONS: Final = "consent_revocations"
 
 
 def reach_column() -> Mapped[list[uuid.UUID] | None]:
@@ -133,6 +135,33 @@ def _arrays(
         )
     )
     return {(row.tenant_id, row.id): row.reached_by for row in rows}
+
+
+@event.listens_for(Session, "before_flush")
+def _revocations_name_their_grantee(session: Session, _flush: UOWTransaction, _o: Any) -> None:
+    """A new revocation carries its consent's grantee, read from the consent, whatever it was
+    given. The partner's policy on revocations compares that column (migration 0007), and the
+    foreign key accepts NULL: a revocation stored without it would be invisible to the partner,
+    whose consent would then read as active — open, not closed. So no caller sets it."""
+    new = [obj for obj in session.new if getattr(obj, "__tablename__", None) == REVOCATIONS]
+    if not new:
+        return
+    grantees = {  # a consent new in the same flush is not in the database yet
+        (obj.tenant_id, obj.id): obj.grantee_organisation_id
+        for obj in session.new
+        if getattr(obj, "__tablename__", None) == CONSENTS
+    }
+    keys = {(obj.tenant_id, obj.consent_id) for obj in new} - grantees.keys()
+    if keys:
+        consents = Base.metadata.tables[CONSENTS]
+        rows = session.connection().execute(
+            select(consents.c.tenant_id, consents.c.id, consents.c.grantee_organisation_id).where(
+                tuple_(consents.c.tenant_id, consents.c.id).in_(list(keys))
+            )
+        )
+        grantees.update({(row.tenant_id, row.id): row.grantee_organisation_id for row in rows})
+    for obj in new:
+        obj.grantee_organisation_id = grantees.get((obj.tenant_id, obj.consent_id))
 
 
 @event.listens_for(Session, "after_flush")

@@ -15,6 +15,7 @@ from sqlalchemy import pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from service.cases.models import PlanItem
+from service.consent.models import ConsentRevocation
 from service.demo.seed import JOBCENTERS, demo_id
 from service.identity.roles import Role
 from service.partners.categories import ServiceCategory
@@ -42,7 +43,7 @@ from tests.cases.test_cooperation_plan import (
 from tests.cases.test_intake import DECIDE_INTAKE, PROPOSE_CASE, proposal
 from tests.cases.test_plan_changes import EDIT
 from tests.reach_checks import reach_by, reach_differences
-from tests.referral_factories import referral, referral_setting
+from tests.referral_factories import consent, referral, referral_setting
 from tests.referrals.test_referral_flow import CREATE_REFERRAL, UPDATE_STATUS
 from tests.tenants.test_row_level_security import as_app_role
 from tests.test_not_yours import LIFT, RESTRICT
@@ -327,3 +328,30 @@ async def test_a_row_given_another_reach_gets_its_cases_all_the_same(factories, 
         )
 
     assert stored == [setting.organisation.id]
+
+
+async def test_a_revocation_given_no_grantee_carries_its_consents(factories, owner_engine):
+    # Stored without it, the partner's policy would hide the revocation, and the partner would
+    # read the consent as still active.
+    setting = await referral_setting(factories)
+    referral_id = await referral(factories, setting)
+    consent_id = await consent(factories, setting, referral_id, "identity")
+    async with factories._session(tenant=setting.jobcenter.id) as session:
+        session.add(
+            ConsentRevocation(
+                tenant_id=setting.jobcenter.id,
+                consent_id=consent_id,
+                grantee_organisation_id=None,
+                revoked_by_kind="client",
+                revoked_by_id=setting.client.id,
+                channel="letter",
+            )
+        )
+
+    async with owner_engine.connect() as conn:
+        stored = await conn.scalar(
+            text("SELECT grantee_organisation_id FROM consent_revocations WHERE consent_id = :c"),
+            {"c": consent_id},
+        )
+
+    assert stored == setting.organisation.id
