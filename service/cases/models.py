@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.db.base import Base, created_at, row_id, tenant_key, uuid_pk
+from service.db.base import Base, TenantScoped, created_at, row_id, tenant_key, uuid_pk
 from service.policy.categories import DataCategory
 from service.policy.data_map import CODE, DATE, ROW, WRITTEN_AT, free_text, kept, not_personal
 
@@ -57,7 +57,7 @@ def _case_index(table: str) -> Index:
     return Index(f"ix_{table}_case_id", "case_id")
 
 
-class Case(Base):
+class Case(TenantScoped, Base):
     """A client's case in employment-oriented case management, from intake to closure.
 
     At most one open (proposed or admitted) case per client and jobcenter: a partial unique index.
@@ -148,7 +148,7 @@ class Case(Base):
     )
 
 
-class ProfilingItem(Base):
+class ProfilingItem(TenantScoped, Base):
     """A profiling item taken over into the intake reasoning (Fallzugang: category + detail)."""
 
     __tablename__ = "case_profiling_items"
@@ -164,7 +164,7 @@ class ProfilingItem(Base):
     detail: Mapped[str] = mapped_column(String(500), info=free_text(ROW))
 
 
-class AssessmentEntry(Base):
+class AssessmentEntry(TenantScoped, Base):
     """One assessment entry. Re-assessment adds a new row that `replaces_id` the old one and marks
     the old one superseded, so the history stays (domain/000: Historienvermerk)."""
 
@@ -192,7 +192,7 @@ class AssessmentEntry(Base):
     superseded_at: Mapped[datetime | None] = mapped_column(info=kept(ROW, DATE))
 
 
-class PlanItem(Base):
+class PlanItem(TenantScoped, Base):
     """A goal, sub-goal or activity of the integration plan, with its steering outcome.
 
     One table for the three levels: they share the outcome and are read together per case.
@@ -239,7 +239,7 @@ class PlanItem(Base):
     created_at: Mapped[datetime] = created_at(WRITTEN_AT)
 
 
-class PlanItemRevision(Base):
+class PlanItemRevision(TenantScoped, Base):
     """A plan item as it stood before one change (Fortschreibung, domain/004: the plan "muss sich
     im Zeitverlauf an Veränderungen der Gegebenheiten anpassen"), and why it changed. The item
     carries what holds now; these rows keep every earlier text, date and outcome. Insert-only:
@@ -289,7 +289,7 @@ class PlanItemRevision(Base):
     changed_at: Mapped[datetime] = created_at(WRITTEN_AT)
 
 
-class IntegrationAgreement(Base):
+class IntegrationAgreement(TenantScoped, Base):
     """A numbered, immutable version of the integration agreement (Eingliederungsvereinbarung):
     the plan as it stood when concluded. The service's role may only insert and read it."""
 
@@ -313,7 +313,7 @@ class IntegrationAgreement(Base):
     concluded_at: Mapped[datetime] = created_at(kept(DataCategory.INTEGRATION_PLAN, DATE))
 
 
-class CaseReview(Base):
+class CaseReview(TenantScoped, Base):
     """The six-monthly review: why case management continues and with what prognosis."""
 
     __tablename__ = "case_reviews"
@@ -336,7 +336,7 @@ class CaseReview(Base):
     created_at: Mapped[datetime] = created_at(WRITTEN_AT)
 
 
-class AftercareNote(Base):
+class AftercareNote(TenantScoped, Base):
     """A note of after-care (nachgehende Betreuung): the only thing a closed case still takes."""
 
     __tablename__ = "aftercare_notes"
@@ -350,7 +350,7 @@ class AftercareNote(Base):
     created_at: Mapped[datetime] = created_at(kept(DataCategory.INTEGRATION_PLAN, DATE))
 
 
-class CaseDocument(Base):
+class CaseDocument(TenantScoped, Base):
     """A document of the case file (Dokumentenverwaltung). The content is stored in PostgreSQL;
     after `access_until` nobody reads it (the policy refuses objects flagged access_expired)."""
 
