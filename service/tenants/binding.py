@@ -81,6 +81,8 @@ def _name_the_jobcenter(state: ORMExecuteState) -> None:
     it is. What the criteria do not see is a table whose columns alone are selected, named by
     no mapped attribute of the statement (`in_bound_jobcenter`)."""
     tenant_id = scope_of(state.session).tenant_id
+    # A list of parameter sets is an ORM bulk statement by primary key, which leads with
+    # `tenant_id` already.
     if tenant_id is None or not isinstance(state.parameters, dict | None):
         return
     state.parameters = {**(state.parameters or {}), _TENANT_PARAMETER: tenant_id}
