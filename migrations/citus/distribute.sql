@@ -57,13 +57,19 @@ SELECT create_distributed_table('consents', 'tenant_id', colocate_with => 'staff
 SELECT create_distributed_table('consent_revocations', 'tenant_id', colocate_with => 'staff_users');
 -- The audit log (request links and their entries) stays partitioned by month on every shard;
 -- its code dictionaries and chain heads (16 lanes a jobcenter) beside it: audit_append writes them
--- in one shard group.
-SELECT create_distributed_table('audit_requests', 'tenant_id', colocate_with => 'staff_users');
-SELECT create_distributed_table('audit_entries', 'tenant_id', colocate_with => 'staff_users');
-SELECT create_distributed_table('audit_kinds', 'tenant_id', colocate_with => 'staff_users');
-SELECT create_distributed_table('audit_fields', 'tenant_id', colocate_with => 'staff_users');
-SELECT create_distributed_table('audit_bases', 'tenant_id', colocate_with => 'staff_users');
-SELECT create_distributed_table('audit_chain_heads', 'tenant_id', colocate_with => 'staff_users');
+-- in one shard group. A colocation group of its own, not the case data's: audit_append runs as
+-- its owner (SECURITY DEFINER), a write's records are appended in the write's transaction, and
+-- Citus refuses a second user on placements co-located with ones the first modified in that
+-- transaction ("cannot perform query on placements that were modified in this transaction by
+-- a different user", docs/scale-out.md, item 7). No foreign key or query joins an audit table to
+-- the case data (tests/db/test_citus_rules.py); a jobcenter's audit shard and data shard may
+-- then lie on different workers.
+SELECT create_distributed_table('audit_requests', 'tenant_id', colocate_with => 'none');
+SELECT create_distributed_table('audit_entries', 'tenant_id', colocate_with => 'audit_requests');
+SELECT create_distributed_table('audit_kinds', 'tenant_id', colocate_with => 'audit_requests');
+SELECT create_distributed_table('audit_fields', 'tenant_id', colocate_with => 'audit_requests');
+SELECT create_distributed_table('audit_bases', 'tenant_id', colocate_with => 'audit_requests');
+SELECT create_distributed_table('audit_chain_heads', 'tenant_id', colocate_with => 'audit_requests');
 
 -- Local to the coordinator: Alembic's bookkeeping.
 -- local: alembic_version

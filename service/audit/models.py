@@ -32,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.db.base import Base, tenant_key
+from service.db.base import Base, TenantScoped, tenant_key
 
 # A field set is a bigint bitmask, sign bit unused: 63 fields per object kind. The 64th fails
 # the request loudly (audit_append raises; fail closed) rather than spilling into a second mask:
@@ -47,7 +47,7 @@ def _lane() -> Mapped[int]:
     return mapped_column(SmallInteger, primary_key=True, autoincrement=False)
 
 
-class AuditRequest(Base):
+class AuditRequest(TenantScoped, Base):
     """One link of a jobcenter's chain: one request's header, in one lane. Its hash covers this
     row (the lane only when not 0), all its entries (by name, in entry order) and the previous
     link's hash (`seq - 1` of the same lane)."""
@@ -67,7 +67,7 @@ class AuditRequest(Base):
     hash: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-class AuditEntry(Base):
+class AuditEntry(TenantScoped, Base):
     """One object's worth of fields read (or written) in one request: 104 bytes a row (seq an
     integer per lane, so the lane's 2 bytes fit without crossing an 8-byte boundary).
 
@@ -96,7 +96,7 @@ class AuditEntry(Base):
     kind: Mapped[int] = mapped_column(SmallInteger)
 
 
-class AuditKind(Base):
+class AuditKind(TenantScoped, Base):
     """Dictionary: action and object type of an entry ("read", "client")."""
 
     __tablename__ = "audit_kinds"
@@ -108,7 +108,7 @@ class AuditKind(Base):
     object_type: Mapped[str] = mapped_column(String(40))
 
 
-class AuditField(Base):
+class AuditField(TenantScoped, Base):
     """Dictionary: a field name of an object kind and its bit in the entries' mask."""
 
     __tablename__ = "audit_fields"
@@ -123,7 +123,7 @@ class AuditField(Base):
     name: Mapped[str] = mapped_column(String(100))
 
 
-class AuditBasis(Base):
+class AuditBasis(TenantScoped, Base):
     """Dictionary: the ground of a read ("consent:<id>", "responsible_case_manager", …)."""
 
     __tablename__ = "audit_bases"
@@ -134,7 +134,7 @@ class AuditBasis(Base):
     name: Mapped[str] = mapped_column(String(100))
 
 
-class AuditChainHead(Base):
+class AuditChainHead(TenantScoped, Base):
     """The last link of each lane of a tenant's chain: where the next request in that lane
     continues it. The row is locked by the appending transaction until it commits."""
 

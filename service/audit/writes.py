@@ -123,17 +123,22 @@ def _parents_naming_a_client(table: Table) -> tuple[tuple[str, Table], ...]:
 
 
 def _owners(session: Session, objects: Iterable[object]) -> dict[tuple[str, uuid.UUID], uuid.UUID]:
-    """One query per kind of parent, however many objects were written."""
-    wanted: dict[tuple[str, Table], set[uuid.UUID]] = {}
+    """One query per kind of parent and jobcenter, however many objects were written. Each
+    names its jobcenter (the written rows'), so that on Citus it reads one shard
+    (docs/scale-out.md, item 6); a partner's request writes in the referral's."""
+    wanted: dict[tuple[str, Table, uuid.UUID], set[uuid.UUID]] = {}
     for obj in objects:
         for column, parent in _parents_naming_a_client(obj.__table__):
             if getattr(obj, column, None) is not None:
-                wanted.setdefault((column, parent), set()).add(getattr(obj, column))
+                key = (column, parent, obj.tenant_id)
+                wanted.setdefault(key, set()).add(getattr(obj, column))
     found: dict[tuple[str, uuid.UUID], uuid.UUID] = {}
     connection = session.connection()
-    for (column, parent), ids in wanted.items():
+    for (column, parent, tenant_id), ids in wanted.items():
         rows = connection.execute(
-            select(parent.c.id, parent.c.client_id).where(parent.c.id.in_(ids))
+            select(parent.c.id, parent.c.client_id).where(
+                parent.c.tenant_id == tenant_id, parent.c.id.in_(ids)
+            )
         )
         found.update({(column, row[0]): row[1] for row in rows})
     return found

@@ -16,7 +16,7 @@ from sqlalchemy import CheckConstraint, ForeignKeyConstraint, Index, String, Tex
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.db.base import Base, created_at, row_id, tenant_key, uuid_pk
+from service.db.base import Base, TenantScoped, created_at, row_id, tenant_key, uuid_pk
 from service.policy.categories import DataCategory
 from service.policy.data_map import CODE, DATE, ROW, WRITTEN_AT, free_text, kept, not_personal
 from service.tenants.reach import reach_column
@@ -44,7 +44,7 @@ def _case_index(table: str) -> Index:
     return Index(f"ix_{table}_case_id", "case_id")
 
 
-class PotentialAnalysis(Base):
+class PotentialAnalysis(TenantScoped, Base):
     """A Potenzialanalyse (§ 15 Abs. 1 SGB II), conducted with the client on a day."""
 
     __tablename__ = "potential_analyses"
@@ -59,7 +59,7 @@ class PotentialAnalysis(Base):
     reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
-class PotentialAnalysisItem(Base):
+class PotentialAnalysisItem(TenantScoped, Base):
     """A strength, a need or the client's own view on one topic. Classified by what it says (the
     topic's data category): a need on addiction is addiction data, special category (Art. 9)."""
 
@@ -87,7 +87,7 @@ class PotentialAnalysisItem(Base):
     reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
-class CooperationPlan(Base):
+class CooperationPlan(TenantScoped, Base):
     """One version of the plan shared with the client, under the law it was made under.
 
     A Kooperationsplan is in effect from `valid_from` once the client agreed, until the day before
@@ -132,7 +132,7 @@ class CooperationPlan(Base):
     reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
-class CooperationPlanReview(Base):
+class CooperationPlanReview(TenantScoped, Base):
     """The joint review of a version (§ 15 Abs. 3: gemeinsam überprüfen und fortschreiben)."""
 
     __tablename__ = "cooperation_plan_reviews"
@@ -156,7 +156,7 @@ class CooperationPlanReview(Base):
     reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
-class Conciliation(Base):
+class Conciliation(TenantScoped, Base):
     """A Schlichtungsverfahren (§ 15a SGB II) on a version the client disagreed with."""
 
     __tablename__ = "conciliations"
@@ -184,7 +184,7 @@ class Conciliation(Base):
     reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
-class CooperationRequest(Base):
+class CooperationRequest(TenantScoped, Base):
     """A request to act with advice on its legal consequences (Aufforderung zu einer
     Mitwirkungshandlung mit Rechtsfolgenbelehrung, § 15 Abs. 5/6 SGB II): the one binding thing,
     kept apart from the plan, dated, never edited."""

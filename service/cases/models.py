@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.db.base import Base, created_at, row_id, tenant_key, uuid_pk
+from service.db.base import Base, TenantScoped, created_at, row_id, tenant_key, uuid_pk
 from service.policy.categories import DataCategory
 from service.policy.data_map import CODE, DATE, ROW, WRITTEN_AT, free_text, kept, not_personal
 from service.tenants.reach import reach_column
@@ -58,7 +58,7 @@ def _case_index(table: str) -> Index:
     return Index(f"ix_{table}_case_id", "case_id")
 
 
-class Case(Base):
+class Case(TenantScoped, Base):
     """A client's case in employment-oriented case management, from intake to closure.
 
     At most one open (proposed or admitted) case per client and jobcenter: a partial unique index.
@@ -157,7 +157,7 @@ class Case(Base):
     reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
-class ProfilingItem(Base):
+class ProfilingItem(TenantScoped, Base):
     """A profiling item taken over into the intake reasoning (Fallzugang: category + detail)."""
 
     __tablename__ = "case_profiling_items"
@@ -174,7 +174,7 @@ class ProfilingItem(Base):
     reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
-class AssessmentEntry(Base):
+class AssessmentEntry(TenantScoped, Base):
     """One assessment entry. Re-assessment adds a new row that `replaces_id` the old one and marks
     the old one superseded, so the history stays (domain/000: Historienvermerk)."""
 
@@ -203,7 +203,7 @@ class AssessmentEntry(Base):
     reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
-class PlanItem(Base):
+class PlanItem(TenantScoped, Base):
     """A goal, sub-goal or activity of the integration plan, with its steering outcome.
 
     One table for the three levels: they share the outcome and are read together per case.
@@ -251,7 +251,7 @@ class PlanItem(Base):
     reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
-class PlanItemRevision(Base):
+class PlanItemRevision(TenantScoped, Base):
     """A plan item as it stood before one change (Fortschreibung, domain/004: the plan "muss sich
     im Zeitverlauf an Veränderungen der Gegebenheiten anpassen"), and why it changed. The item
     carries what holds now; these rows keep every earlier text, date and outcome. Insert-only:
@@ -302,7 +302,7 @@ class PlanItemRevision(Base):
     reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
-class IntegrationAgreement(Base):
+class IntegrationAgreement(TenantScoped, Base):
     """A numbered, immutable version of the integration agreement (Eingliederungsvereinbarung):
     the plan as it stood when concluded. The service's role may only insert and read it."""
 
@@ -327,7 +327,7 @@ class IntegrationAgreement(Base):
     reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
-class CaseReview(Base):
+class CaseReview(TenantScoped, Base):
     """The six-monthly review: why case management continues and with what prognosis."""
 
     __tablename__ = "case_reviews"
@@ -351,7 +351,7 @@ class CaseReview(Base):
     reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
-class AftercareNote(Base):
+class AftercareNote(TenantScoped, Base):
     """A note of after-care (nachgehende Betreuung): the only thing a closed case still takes."""
 
     __tablename__ = "aftercare_notes"
@@ -366,7 +366,7 @@ class AftercareNote(Base):
     reached_by: Mapped[list[uuid.UUID] | None] = reach_column()
 
 
-class CaseDocument(Base):
+class CaseDocument(TenantScoped, Base):
     """A document of the case file (Dokumentenverwaltung). The content is stored in PostgreSQL;
     after `access_until` nobody reads it (the policy refuses objects flagged access_expired)."""
 

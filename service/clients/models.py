@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.db.base import Base, created_at, row_id, tenant_key
+from service.db.base import Base, TenantScoped, created_at, row_id, tenant_key
 from service.policy.categories import DataCategory
 from service.policy.data_map import WRITTEN_AT, identifying, not_personal, replaced
 from service.tenants.reach import reach_column
@@ -15,7 +15,7 @@ from service.tenants.reach import reach_column
 CUSTOMER_NUMBER_PLACEHOLDER = "'GELÖSCHT-' || left(replace(id::text, '-', ''), 8)"
 
 
-class Client(Base):
+class Client(TenantScoped, Base):
     """A person receiving SGB II benefits from this jobcenter.
 
     Every column but the keys is personal data; later issues expose them only through the field

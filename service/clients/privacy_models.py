@@ -7,13 +7,13 @@ from sqlalchemy import ForeignKeyConstraint, Index, String, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.db.base import Base, created_at, tenant_key, uuid_pk
+from service.db.base import Base, TenantScoped, created_at, tenant_key, uuid_pk
 from service.policy.categories import DataCategory
 from service.policy.data_map import DATE, free_text, kept, not_personal
 from service.tenants.reach import reach_column
 
 
-class ClientRestriction(Base):
+class ClientRestriction(TenantScoped, Base):
     """Restriction of processing (Sperrung, Art. 18 GDPR): while it is not lifted, nobody but
     the data-protection officer reads the client's data. Lifting is recorded, not deleted."""
 

@@ -16,12 +16,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.db.base import Base, created_at, row_id, tenant_key
+from service.db.base import Base, TenantScoped, created_at, row_id, tenant_key
 from service.policy.categories import DataCategory
 from service.policy.data_map import SCOPE, free_text, kept, not_personal
 
 
-class Consent(Base):
+class Consent(TenantScoped, Base):
     """A client's consent, as given. Never edited: the service's role may only insert and read
     it; a revocation is a fact of its own (ConsentRevocation)."""
 
@@ -82,7 +82,7 @@ class Consent(Base):
     recorded_at: Mapped[datetime] = created_at(kept(DataCategory.CONSENTS, SCOPE))
 
 
-class ConsentRevocation(Base):
+class ConsentRevocation(TenantScoped, Base):
     """That a consent was revoked: when, by whom, through which channel. One per consent."""
 
     __tablename__ = "consent_revocations"

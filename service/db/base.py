@@ -45,6 +45,17 @@ def tenant_key() -> Mapped[uuid.UUID]:
     return mapped_column(UUID(as_uuid=True), ForeignKey("tenants.id"), primary_key=True)
 
 
+class TenantScoped:
+    """A model of a jobcenter's table (its key led by `tenant_id`). Each request bound to one
+    jobcenter names it in every ORM statement over such a model (service/tenants/binding.py),
+    so that Citus routes the statement to one shard; tests/db/test_table_rules.py checks that
+    every mapped table with a `tenant_id` is one."""
+
+    # For SQLAlchemy, which analyses the loader criteria's lambda against this class; every
+    # model declares its own `tenant_id` (that one is mapped, in its place in the key).
+    tenant_id: Mapped[uuid.UUID] = tenant_key()
+
+
 def created_at(info: dict[str, Any] | None = None) -> Mapped[datetime]:
     return mapped_column(server_default=func.now(), info=info or {})
 

@@ -16,7 +16,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, Index,
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.db.base import Base, created_at, row_id, tenant_key
+from service.db.base import Base, TenantScoped, created_at, row_id, tenant_key
 from service.policy.categories import DataCategory
 from service.policy.data_map import CODE, DATE, WRITTEN_AT, free_text, kept, not_personal
 
@@ -37,7 +37,7 @@ def _case_index(table: str) -> Index:
     return Index(f"ix_{table}_case_id", "case_id")
 
 
-class CaseNote(Base):
+class CaseNote(TenantScoped, Base):
     """A Historienvermerk: a dated note on a case — a contact by its channel, a note, a
     decision — in the protected case-management area."""
 
@@ -78,7 +78,7 @@ class CaseNote(Base):
     created_at: Mapped[datetime] = created_at(WRITTEN_AT)
 
 
-class Appointment(Base):
+class Appointment(TenantScoped, Base):
     """A Termin with the client, optionally together with a network partner."""
 
     __tablename__ = "appointments"
@@ -122,7 +122,7 @@ class Appointment(Base):
     created_at: Mapped[datetime] = created_at(WRITTEN_AT)
 
 
-class FollowUp(Base):
+class FollowUp(TenantScoped, Base):
     """A Wiedervorlage: a day to come back to the case, with a short reason. It is the case's,
     not a person's: it is due to whoever is responsible for the case on that day, so it moves
     with the case when the team lead reassigns it (service/diary/due_list.py)."""

@@ -7,7 +7,7 @@ from sqlalchemy import ARRAY, ForeignKey, String, Text, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.db.base import Base, created_at, tenant_key, uuid_pk
+from service.db.base import Base, TenantScoped, created_at, tenant_key, uuid_pk
 
 
 class PartnerOrganisation(Base):
@@ -23,7 +23,7 @@ class PartnerOrganisation(Base):
     created_at: Mapped[datetime] = created_at()
 
 
-class NetworkMembership(Base):
+class NetworkMembership(TenantScoped, Base):
     """That an organisation is a network partner of one jobcenter, and for which services."""
 
     __tablename__ = "network_memberships"

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, ForeignKeyConstraint, Index, String, Text, Un
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.db.base import Base, created_at, row_id, tenant_key, uuid_pk
+from service.db.base import Base, TenantScoped, created_at, row_id, tenant_key, uuid_pk
 from service.policy.categories import DataCategory
 from service.policy.data_map import (
     CODE,
@@ -66,7 +66,7 @@ def referral_partner() -> Mapped[uuid.UUID]:
     return mapped_column(UUID(as_uuid=True))
 
 
-class Referral(Base):
+class Referral(TenantScoped, Base):
     """A case manager's referral of a client to a network partner (Einschaltung Dritter)."""
 
     __tablename__ = "referrals"
@@ -106,7 +106,7 @@ class Referral(Base):
     )
 
 
-class ReferralStatusChange(Base):
+class ReferralStatusChange(TenantScoped, Base):
     """Every status change of a referral: when, to what, by whom (staff or partner user)."""
 
     __tablename__ = "referral_status_changes"
@@ -132,7 +132,7 @@ class ReferralStatusChange(Base):
     changed_at: Mapped[datetime] = created_at(kept(DataCategory.REFERRAL, DATE))
 
 
-class ProgressReport(Base):
+class ProgressReport(TenantScoped, Base):
     """A partner's report back (Rückmeldung): its text reaches the jobcenter only under a
     consent in the direction partner → jobcenter."""
 

@@ -44,7 +44,7 @@ from service.referrals.models import (
     ReferralStatus,
     ReferralStatusChange,
 )
-from service.tenants.binding import scope_of
+from service.tenants.binding import in_bound_jobcenter, scope_of
 
 PURPOSE_LIMIT = 1000
 REASON_LIMIT = 1000
@@ -123,7 +123,11 @@ async def list_referrals(
     """Newest first, at most `limit`. Partners: every referral made to them, by any jobcenter.
     Staff: referrals of the cases they act on that the policy lets them read. Clients: their
     own."""
-    query = select(*row_columns(Referral)).order_by(Referral.created_at.desc(), Referral.id.desc())
+    # Their columns alone leave the referrals' table out of the session's loader criteria
+    # (service/tenants/binding.py): a staff or client request names its jobcenter here.
+    query = in_bound_jobcenter(
+        caller.session.sync_session, select(*row_columns(Referral)), Referral
+    ).order_by(Referral.created_at.desc(), Referral.id.desc())
     if caller.actor.kind is ActorKind.PARTNER:
         # The same rows row-level security allows, said in the query: then the newest come
         # from the (partner, created_at) index instead of sorting all of the partner's

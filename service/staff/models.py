@@ -7,10 +7,10 @@ from sqlalchemy import ARRAY, ForeignKeyConstraint, Index, String, UniqueConstra
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.db.base import Base, created_at, row_id, tenant_key
+from service.db.base import Base, TenantScoped, created_at, row_id, tenant_key
 
 
-class StaffUser(Base):
+class StaffUser(TenantScoped, Base):
     """A jobcenter employee. `subject` is the identity provider's `sub` claim."""
 
     __tablename__ = "staff_users"
@@ -30,7 +30,7 @@ class StaffUser(Base):
     team_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
 
 
-class Team(Base):
+class Team(TenantScoped, Base):
     """A team of the jobcenter, for indicators per team (domain/002: never per employee)."""
 
     __tablename__ = "teams"

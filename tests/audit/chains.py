@@ -1,9 +1,10 @@
-"""Helpers for tests of the audit chains: an event as `audit_append` takes it, and open
+"""Helpers for tests of the audit chains: an event as `audit_append` takes it, open
 transactions that hold lanes (migrations/sql/schema/audit.sql) the way requests not yet
-committed hold them."""
+committed hold them, and where an append waiting for a lane shows its wait."""
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -81,3 +82,44 @@ def request_reads(tenant_id, n: int) -> list[AuditEvent]:
     client = event(tenant_id, request_id, subject, operation=f"Read{n}")
     case = replace(client, object_type="case", object_id=uuid.uuid4(), fields=("status",))
     return [client, case]
+
+
+# Where a backend's row-lock wait shows. On one server: its own row of pg_stat_activity. On
+# Citus the lanes' rows are locked on the worker holding the jobcenter's shard, by a backend
+# there working for the coordinator's, which waits on the worker's answer instead; both carry
+# the coordinator backend's global pid, and citus_stat_activity lists every node's backends.
+ON_CITUS = bool(os.environ.get("CITUS_TEST_DATABASE_URL"))
+_ACTIVITY = (
+    "(SELECT global_pid AS backend, * FROM citus_stat_activity)"
+    if ON_CITUS
+    else "(SELECT pid AS backend, * FROM pg_stat_activity)"
+)
+_BACKEND = text("SELECT citus_backend_gpid()" if ON_CITUS else "SELECT pg_backend_pid()")
+_WAITS = text(
+    f"SELECT EXISTS (SELECT FROM {_ACTIVITY} a WHERE backend = :backend AND wait_event = :event)"
+)
+_APPEND_WAITING = text(
+    f"""
+    WITH a AS MATERIALIZED {_ACTIVITY}
+    SELECT call.backend FROM a call
+     WHERE call.usename = :role AND call.query LIKE 'SELECT audit_append(%'
+       AND EXISTS (SELECT FROM a lock
+                    WHERE lock.backend = call.backend AND lock.wait_event = 'transactionid')
+     LIMIT 1
+    """
+)
+
+
+async def backend_of(conn: AsyncConnection) -> int:
+    """The id `waits_on` finds `conn`'s backend by (its pid; on Citus its global pid)."""
+    return await conn.scalar(_BACKEND)
+
+
+async def waits_on(conn: AsyncConnection, backend: int, wait_event: str) -> bool:
+    """Whether `backend` (or on Citus a worker's backend working for it) waits on this."""
+    return await conn.scalar(_WAITS, {"backend": backend, "event": wait_event})
+
+
+async def appending_and_waiting_for_a_lane(conn: AsyncConnection, role: str) -> int | None:
+    """The backend of an `audit_append` call by `role` that waits for a row lock, if any."""
+    return await conn.scalar(_APPEND_WAITING, {"role": role})

@@ -22,7 +22,7 @@ from service.audit.recorder import append
 from service.audit.verify import verify_tenant
 from service.db.urls import APP_ROLE
 from service.identity.roles import Role
-from tests.audit.chains import event, lanes_held, request_reads
+from tests.audit.chains import appending_and_waiting_for_a_lane, event, lanes_held, request_reads
 from tests.graphql import post_graphql
 from tests.referral_factories import consent, referral, referral_setting
 
@@ -89,13 +89,7 @@ async def _until(condition, what: str) -> None:
 async def _blocked_writer(owner) -> int | None:
     """The backend of the writer's append while it waits for a held lane, if it does."""
     async with owner.connect() as conn:
-        return await conn.scalar(
-            text(
-                "SELECT pid FROM pg_stat_activity WHERE usename = :role"
-                " AND wait_event = 'transactionid' AND query LIKE 'SELECT audit_append(%'"
-            ),
-            {"role": APP_ROLE},
-        )
+        return await appending_and_waiting_for_a_lane(conn, APP_ROLE)
 
 
 async def _links(owner, tenant_id) -> list[tuple[str, str]]:

@@ -16,7 +16,7 @@ from service.audit.event import AuditEvent
 from service.audit.models import LANES
 from service.audit.recorder import append
 from service.audit.verify import verify_tenant
-from tests.audit.chains import event, lane_of, lanes_held, open_append
+from tests.audit.chains import backend_of, event, lane_of, lanes_held, open_append, waits_on
 
 
 def _event(tenant_id: uuid.UUID, request_id: str, **changes) -> AuditEvent:
@@ -37,16 +37,16 @@ async def _verify(engine, tenant_id):
         return await verify_tenant(conn, tenant_id)
 
 
-async def _until_waiting(engine, pid: int, wait_event: str) -> None:
-    """Until the backend `pid` waits on a lock of this kind (at most five seconds)."""
-    query = text("SELECT wait_event FROM pg_stat_activity WHERE pid = :p")
+async def _until_waiting(engine, backend: int, wait_event: str) -> None:
+    """Until the backend waits on a lock of this kind (at most five seconds; on Citus, where
+    the wait is on a worker: tests/audit/chains.py)."""
     async with engine.connect() as conn:
         for _ in range(500):
-            if await conn.scalar(query, {"p": pid}) == wait_event:
+            if await waits_on(conn, backend, wait_event):
                 return
             await conn.rollback()
             await asyncio.sleep(0.01)
-    raise AssertionError(f"backend {pid} never waited on {wait_event}")
+    raise AssertionError(f"backend {backend} never waited on {wait_event}")
 
 
 async def test_two_open_transactions_of_one_jobcenter_do_not_block_each_other(jobcenter, owner):
@@ -78,10 +78,10 @@ async def test_with_every_lane_held_a_request_waits_on_the_lane_its_id_picks(job
             {"t": jobcenter.id, "l": picked},
         )
         async with open_append(owner) as waiting:
-            pid = await waiting.scalar(text("SELECT pg_backend_pid()"))
+            backend = await backend_of(waiting)
             await waiting.execute(text("SET LOCAL lock_timeout = '5s'"))
             appending = asyncio.create_task(append(waiting, [_event(jobcenter.id, str(request))]))
-            await _until_waiting(owner, pid, "transactionid")
+            await _until_waiting(owner, backend, "transactionid")
             # Only the picked lane is let go: had it waited on another, it would time out.
             await holder.rollback()
             await holder.close()

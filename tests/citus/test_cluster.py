@@ -77,6 +77,16 @@ async def test_two_workers_and_every_table_distributed_as_decided(owner):
                 )
             ).all()
         )
+        groups = dict(
+            (
+                await conn.execute(
+                    text(
+                        "SELECT logicalrelid::text, colocationid FROM pg_dist_partition"
+                        " WHERE partmethod = 'h'"
+                    )
+                )
+            ).all()
+        )
         nodes_with_shards = await conn.scalar(
             text(
                 "SELECT count(DISTINCT p.nodeport) FROM pg_dist_shard s"
@@ -90,6 +100,12 @@ async def test_two_workers_and_every_table_distributed_as_decided(owner):
     # Partitions of the audit log are distributed with their parents, hence a superset.
     assert {t for t, m in kinds.items() if m == "h"} >= DISTRIBUTED
     assert nodes_with_shards == 2
+    # The audit log in a colocation group of its own (a write's records: docs/scale-out.md,
+    # item 7), the case data in another.
+    audit = {t for t in DISTRIBUTED if t.startswith("audit_")}
+    assert len({groups[t] for t in audit}) == 1
+    assert len({groups[t] for t in DISTRIBUTED - audit}) == 1
+    assert {groups[t] for t in audit}.isdisjoint(groups[t] for t in DISTRIBUTED - audit)
 
 
 async def test_a_jobcenters_client_is_stored_on_a_worker(owner, factories):

@@ -16,6 +16,23 @@ SQL = DISTRIBUTE_SQL.read_text()
 REFERENCE = set(re.findall(r"create_reference_table\('(\w+)'\)", SQL))
 DISTRIBUTED = set(re.findall(r"create_distributed_table\('(\w+)', 'tenant_id'", SQL))
 LOCAL = set(re.findall(r"-- local: (\w+)", SQL))
+AUDIT_APPEND_SQL = (
+    Path(__file__).resolve().parents[2] / "migrations" / "sql" / "functions" / "audit_append.sql"
+).read_text()
+
+
+def _colocation_groups() -> dict[str, str]:
+    """Each distributed table's colocation group, named by its first table: Citus' 'default'
+    for a table created without `colocate_with`, its own for 'none', else its target's."""
+    groups: dict[str, str] = {}
+    for table, target in re.findall(
+        r"create_distributed_table\('(\w+)', 'tenant_id'(?:, colocate_with => '(\w+)')?\)", SQL
+    ):
+        groups[table] = {"": "default", "none": table}.get(target) or groups[target]
+    return groups
+
+
+GROUPS = _colocation_groups()
 
 TABLES = text(
     "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -91,6 +108,35 @@ async def test_foreign_keys_between_distributed_tables_are_colocated(catalog):
             if pairs.get("tenant_id") != "tenant_id":
                 offenders.append(row.name)
     assert offenders == []
+
+
+async def test_foreign_keys_stay_within_a_colocation_group(catalog):
+    """Citus checks a foreign key between distributed tables on one node only if they are
+    co-located."""
+    _, _, foreign_keys = catalog
+    offenders = [
+        row.name
+        for row in foreign_keys
+        if row.source in DISTRIBUTED
+        and row.target in DISTRIBUTED
+        and GROUPS[row.source] != GROUPS[row.target]
+    ]
+    assert offenders == []
+
+
+def test_what_audit_append_writes_is_a_colocation_group_of_its_own():
+    """audit_append runs as its owner in the transaction of the write it records; Citus refuses
+    a second user on placements co-located with ones the app's role modified in that
+    transaction (docs/scale-out.md, item 7). So every table it touches is in one group, and
+    nothing else is."""
+    touched = set(re.findall(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+(\w+)", AUDIT_APPEND_SQL)) & set(
+        GROUPS
+    )
+    audit_groups = {GROUPS[table] for table in touched}
+
+    assert touched == {table for table in GROUPS if table.startswith("audit_")}
+    assert len(audit_groups) == 1
+    assert {table for table, group in GROUPS.items() if group in audit_groups} == touched
 
 
 async def test_reference_tables_never_point_at_distributed_ones(catalog):

@@ -7,6 +7,9 @@ import pytest
 from sqlalchemy import pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+import service.tables  # noqa: F401  (every domain's models, for the model rule)
+from service.db.base import Base, TenantScoped
+
 # Global on purpose, each documented on its model: the tenant key itself, and partner
 # organisations with their users, which serve several jobcenters at once.
 GLOBAL_TABLES = {"tenants", "partner_organisations", "partner_users"}
@@ -83,3 +86,19 @@ async def test_foreign_keys_between_tenant_tables_lead_with_tenant_id(catalog):
         and row.columns[0] != "tenant_id"
     ]
     assert offenders == []
+
+
+def test_every_model_of_a_tenant_table_names_its_jobcenter_in_queries():
+    """A model with a `tenant_id` that is not TenantScoped would be queried without its
+    jobcenter named (service/tenants/binding.py): on Citus, asked of every shard."""
+    offenders = [
+        mapper.class_.__name__
+        for mapper in Base.registry.mappers
+        if "tenant_id" in mapper.local_table.c and not issubclass(mapper.class_, TenantScoped)
+    ]
+    assert offenders == []
+    assert {mapper.local_table.name for mapper in Base.registry.mappers} - {
+        mapper.local_table.name
+        for mapper in Base.registry.mappers
+        if issubclass(mapper.class_, TenantScoped)
+    } == GLOBAL_TABLES
