@@ -14,8 +14,9 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import ORMExecuteState, Session
 from starlette.responses import Response
 
 from service.audit.group_commit import GroupCommit
@@ -28,6 +29,7 @@ from service.policy.guard import RequestGuard
 from service.runtime import Runtime
 from service.sign_in.users import load_actor, scope_for
 from service.telemetry.logging import current_request_id
+from service.tenants.binding import ScopedSession
 from service.tenants.scope import Scope
 from service.web.responses import bearer_token, error_response
 
@@ -116,13 +118,28 @@ async def record_and_commit(
 
 
 # Whether the transaction holds a change: PostgreSQL assigns a transaction id at the first
-# write (a row inserted, updated, deleted or locked), whichever statement made it.
+# write (a row inserted, updated, deleted or locked), whichever statement made it. Not on
+# Citus, where a change routed to a worker assigns the coordinator's transaction none: there a
+# team created answered and was rolled back (docs/scale-out.md, fourth try). So what the
+# session itself changed is noted too.
 _WROTE = text("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")
+_CHANGED = "casework.changed"
+
+
+@event.listens_for(ScopedSession, "after_flush")
+def _note_flush(session: Session, _flush: object) -> None:
+    session.info[_CHANGED] = True
+
+
+@event.listens_for(ScopedSession, "do_orm_execute")
+def _note_change(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_CHANGED] = True
 
 
 async def _wrote(work: Work, *, ask_database: bool) -> bool:
     """A mutation's records must commit with its change: one that wrote anything — noted by the
-    write listener, pending in the session, or in the database — is not a read.
+    write listener, pending or flushed in the session, or in the database — is not a read.
 
     A compiled plan is a query operation over list roots that only read
     (service/compiled/compiler.py), so the database is not asked: one round trip of a W1 or W2
@@ -130,6 +147,8 @@ async def _wrote(work: Work, *, ask_database: bool) -> bool:
     never committed unrecorded."""
     session = work.session
     if work.log.wrote or session.new or session.dirty or session.deleted:
+        return True
+    if session.sync_session.info.get(_CHANGED):
         return True
     if not ask_database:
         return False

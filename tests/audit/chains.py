@@ -95,6 +95,12 @@ _ACTIVITY = (
     else "(SELECT pid AS backend, * FROM pg_stat_activity)"
 )
 _BACKEND = text("SELECT citus_backend_gpid()" if ON_CITUS else "SELECT pg_backend_pid()")
+# Citus adds pg_terminate_backend(bigint), by global pid, beside PostgreSQL's (integer).
+_TERMINATE = text(
+    "SELECT pg_terminate_backend(CAST(:backend AS bigint))"
+    if ON_CITUS
+    else "SELECT pg_terminate_backend(CAST(:backend AS integer))"
+)
 _WAITS = text(
     f"SELECT EXISTS (SELECT FROM {_ACTIVITY} a WHERE backend = :backend AND wait_event = :event)"
 )
@@ -118,6 +124,11 @@ async def backend_of(conn: AsyncConnection) -> int:
 async def waits_on(conn: AsyncConnection, backend: int, wait_event: str) -> bool:
     """Whether `backend` (or on Citus a worker's backend working for it) waits on this."""
     return await conn.scalar(_WAITS, {"backend": backend, "event": wait_event})
+
+
+async def terminate(conn: AsyncConnection, backend: int) -> None:
+    """End the backend (on Citus: on whichever node it runs), as a lost connection would."""
+    await conn.execute(_TERMINATE, {"backend": backend})
 
 
 async def appending_and_waiting_for_a_lane(conn: AsyncConnection, role: str) -> int | None:

@@ -22,7 +22,13 @@ from service.audit.recorder import append
 from service.audit.verify import verify_tenant
 from service.db.urls import APP_ROLE
 from service.identity.roles import Role
-from tests.audit.chains import appending_and_waiting_for_a_lane, event, lanes_held, request_reads
+from tests.audit.chains import (
+    appending_and_waiting_for_a_lane,
+    event,
+    lanes_held,
+    request_reads,
+    terminate,
+)
 from tests.graphql import post_graphql
 from tests.referral_factories import consent, referral, referral_setting
 
@@ -149,7 +155,7 @@ async def test_a_batch_that_fails_fails_every_request_in_it(partner_read, owner,
         killed: set[int] = set()
         while (pid := await _next_blocked_writer(owner, killed, reads)) is not None:
             async with owner.connect() as conn:
-                await conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+                await terminate(conn, pid)
             killed.add(pid)
     responses = await asyncio.gather(*reads)
 

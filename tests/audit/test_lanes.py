@@ -119,10 +119,10 @@ async def test_two_lanes_adding_the_same_new_names_get_the_same_codes(jobcenter,
         open_append(owner, [_event(jobcenter.id, first, **new_names)]) as one,
         open_append(owner) as two,
     ):
-        pid = await two.scalar(text("SELECT pg_backend_pid()"))
+        backend = await backend_of(two)
         appending = asyncio.create_task(append(two, [_event(jobcenter.id, second, **new_names)]))
         # The second waits for the first's new codes (not for its lane) ...
-        await _until_waiting(owner, pid, "advisory")
+        await _until_waiting(owner, backend, "advisory")
         await one.commit()
         # ... and then finds them instead of numbering the same names again.
         await appending
