@@ -38,7 +38,7 @@ test-all: $(STAMP)
 # migrated and distributed (migrations/citus/distribute.sql). Skips with a message where Citus is
 # not installed (deploy/citus/build.sh builds it from source, as root). Results: docs/scale-out.md.
 CITUS_TESTS ?= tests/citus tests/tenants \
-	tests/referrals/test_partner_view.py tests/audit
+	tests/referrals/test_partner_view.py tests/audit tests/access_report
 test-citus: $(STAMP)
 	deploy/citus/test.sh $(CITUS_TESTS)
 

@@ -139,7 +139,10 @@ async def _occasions(
         select(r.c.request_id, r.c.operation, r.c.actor_kind, r.c.actor_id)
         .add_columns(r.c.actor_organisation_id)
         .where(
-            r.c.tenant_id == page.c.tenant_id,
+            # The jobcenter as a constant, not the page's column: Citus then routes the whole
+            # query to one shard; correlated by column it refused it ("cannot push down this
+            # subquery", docs/scale-out.md). The page holds only that jobcenter's entries.
+            r.c.tenant_id == client.tenant_id,
             r.c.lane == page.c.lane,
             r.c.seq == page.c.seq,
             r.c.occurred_at == page.c.occurred_at,
