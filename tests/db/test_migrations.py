@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import re
-import uuid
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from service.db.admin import drop_database, ensure_database
 from service.db.migrate import alembic_config, head_revisions, upgrade_to_head
 from service.tables import all_tables
 
@@ -45,14 +42,6 @@ async def test_models_and_migrations_agree(owner_url):
     await engine.dispose()
 
     assert differences == []
-
-
-@pytest.fixture
-async def scratch_database(server_url):
-    name = f"casework_scratch_{uuid.uuid4().hex[:10]}"
-    url = await ensure_database(server_url, name)
-    yield url
-    await drop_database(server_url, name)
 
 
 async def test_migrations_go_down_to_empty_and_up_again(scratch_database):

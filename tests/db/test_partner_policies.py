@@ -14,7 +14,6 @@ from alembic import command
 from sqlalchemy import pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from service.db.admin import drop_database, ensure_database
 from service.db.migrate import alembic_config, upgrade_to_head
 from tests.reach_checks import reach_differences
 
@@ -129,14 +128,6 @@ async def test_the_service_role_may_extend_the_reach_and_nothing_else_of_it(owne
     await engine.dispose()
 
     assert refused == []
-
-
-@pytest.fixture
-async def scratch_database(server_url):
-    name = f"casework_scratch_{uuid.uuid4().hex[:10]}"
-    url = await ensure_database(server_url, name)
-    yield url
-    await drop_database(server_url, name)
 
 
 async def test_the_reach_is_on_exactly_the_tables_that_had_an_exists_partner_policy(
