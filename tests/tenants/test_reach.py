@@ -29,6 +29,7 @@ from tests.cases.test_case_work import (
     CONCLUDE,
     RECORD_REVIEW,
     TALK,
+    ok,
 )
 from tests.cases.test_cooperation_plan import (
     ANALYSIS,
@@ -58,33 +59,27 @@ async def owner_engine(owner_url):
     await engine.dispose()
 
 
-async def _ok(world: World, person, document: str, mutation: str, **input) -> dict:
-    body = await world.as_(person, document, input=input)
-    assert payload_errors(body, mutation) == [], body
-    return body["data"][mutation]
-
-
 async def _case_with_content(world: World) -> str:
     """Proposed with its profiling, admitted, assessed, planned (a goal edited: a revision),
     an agreement concluded, reviewed, a document: all before any referral."""
     cm = world.case_manager
-    case = (await _ok(world, cm, PROPOSE_CASE, "proposeCase", **proposal(world)))["case"]
-    await _ok(
+    case = (await ok(world, PROPOSE_CASE, "proposeCase", person=cm, **proposal(world)))["case"]
+    await ok(
         world,
-        cm,
         DECIDE_INTAKE,
         "decideIntake",
+        person=cm,
         caseId=case["id"],
         admit=True,
         careVariant="FULL_HANDOVER",
         reasoning="Übernahme",
     )
     await _work(world, case["id"])
-    await _ok(
+    await ok(
         world,
-        cm,
         CONCLUDE,
         "concludeAgreement",
+        person=cm,
         caseId=case["id"],
         validFrom=TODAY.isoformat(),
         validUntil=(TODAY + timedelta(days=180)).isoformat(),
@@ -95,40 +90,40 @@ async def _case_with_content(world: World) -> str:
 async def _work(world: World, case_id: str) -> None:
     """What a case manager adds on any day: an entry, a goal and its edit, a review, a document."""
     cm = world.case_manager
-    await _ok(
+    await ok(
         world,
-        cm,
         ADD_ENTRY,
         "addAssessmentEntry",
+        person=cm,
         caseId=case_id,
         kind="STABILISATION_NEED",
         subcategory="DEBTS",
         subject="Schulden",
     )
-    goal = await _ok(world, cm, ADD_GOAL, "addGoal", caseId=case_id, title="Wohnung")
-    await _ok(
+    goal = await ok(world, ADD_GOAL, "addGoal", person=cm, caseId=case_id, title="Wohnung")
+    await ok(
         world,
-        cm,
         EDIT,
         "editPlanItem",
+        person=cm,
         itemId=goal["changedId"],
         title="Wohnung sichern",
         reason="präzisiert",
     )
-    await _ok(
+    await ok(
         world,
-        cm,
         RECORD_REVIEW,
         "recordReview",
+        person=cm,
         caseId=case_id,
         reasoning="Fortführung nötig",
         prognosis="Stabilisierung in drei Monaten",
     )
-    await _ok(
+    await ok(
         world,
-        cm,
         ADD_DOCUMENT,
         "addDocument",
+        person=cm,
         caseId=case_id,
         title="Gutachten",
         area="PROTECTED",
@@ -142,46 +137,52 @@ async def _cooperation(world: World, case_id: str) -> None:
     and its Schlichtung, a binding request."""
     cm = world.case_manager
     analysis = (
-        await _ok(
+        await ok(
             world,
-            cm,
             ANALYSIS,
             "recordPotentialAnalysis",
+            person=cm,
             caseId=case_id,
             conductedOn=TODAY.isoformat(),
             items=ITEMS,
         )
     )["changedId"]
     first = await _plan(world, case_id, analysis, TODAY)
-    await _ok(world, cm, POSITION, "recordPlanPosition", planId=first, position="AGREED")
-    await _ok(
+    await ok(world, POSITION, "recordPlanPosition", person=cm, planId=first, position="AGREED")
+    await ok(
         world,
-        cm,
         REVIEW,
         "reviewCooperationPlan",
+        person=cm,
         planId=first,
         withClient=True,
         notes="Plan gilt weiter.",
         nextReviewDue=(TODAY + timedelta(days=90)).isoformat(),
     )
     second = await _plan(world, case_id, analysis, TODAY + timedelta(days=1))
-    await _ok(
+    await ok(
         world,
-        cm,
         POSITION,
         "recordPlanPosition",
+        person=cm,
         planId=second,
         position="DISAGREED",
         note="Zu viele Bewerbungen.",
     )
-    await _ok(
-        world, cm, START, "startConciliation", planId=second, requestedBy="CLIENT", subject="Zahl"
-    )
-    await _ok(
+    await ok(
         world,
-        cm,
+        START,
+        "startConciliation",
+        person=cm,
+        planId=second,
+        requestedBy="CLIENT",
+        subject="Zahl",
+    )
+    await ok(
+        world,
         REQUEST,
         "issueCooperationRequest",
+        person=cm,
         caseId=case_id,
         action="Zwei Bewerbungen vorlegen.",
         dueOn=(TODAY + timedelta(days=14)).isoformat(),
@@ -190,11 +191,11 @@ async def _cooperation(world: World, case_id: str) -> None:
 
 
 async def _plan(world: World, case_id: str, analysis: str, valid_from) -> str:
-    drawn = await _ok(
+    drawn = await ok(
         world,
-        world.case_manager,
         DRAW_UP,
         "drawUpCooperationPlan",
+        person=world.case_manager,
         caseId=case_id,
         potentialAnalysisId=analysis,
         validFrom=valid_from.isoformat(),
@@ -204,11 +205,11 @@ async def _plan(world: World, case_id: str, analysis: str, valid_from) -> str:
 
 
 async def _refer(world: World, case_id: str, organisation) -> str:
-    created = await _ok(
+    created = await ok(
         world,
-        world.case_manager,
         CREATE_REFERRAL,
         "createReferral",
+        person=world.case_manager,
         caseId=case_id,
         partnerOrganisationId=str(organisation.id),
         serviceCategory="DEBT_COUNSELLING",
@@ -253,18 +254,20 @@ async def test_a_partner_story_keeps_every_reach_exact(
         moved = await world.as_(first_counsellor, UPDATE_STATUS, id=first_referral, status=status)
         assert "errors" not in moved, moved
     # … and the case closed (its open referral aborted), with an after-care note after.
-    await _ok(
+    await ok(
         world,
-        world.case_manager,
         CLOSE,
         "closeCase",
+        person=world.case_manager,
         caseId=case_id,
         reason="LASTING_INTEGRATION",
         reasoning="Arbeitsvertrag",
         aftercareUntil=(TODAY + timedelta(days=90)).isoformat(),
         **TALK,
     )
-    await _ok(world, world.case_manager, AFTERCARE, "addAftercareNote", caseId=case_id, note="x")
+    await ok(
+        world, AFTERCARE, "addAftercareNote", person=world.case_manager, caseId=case_id, note="x"
+    )
 
     async with owner_engine.connect() as conn:
         differences = await reach_differences(conn, [world.jobcenter.id])

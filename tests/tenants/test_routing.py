@@ -20,6 +20,7 @@ from service.db.base import Base, TenantScoped
 from service.identity.roles import Role
 from service.referrals.models import ReferralStatus
 from tests.cases.factories import CaseFactories
+from tests.cases.test_case_reads import LIST_WITH_EVERYTHING
 from tests.graphql import answer_as
 from tests.referral_factories import referral, referral_setting
 
@@ -28,19 +29,6 @@ TENANT_TABLES = frozenset(
     for mapper in Base.registry.mappers
     if issubclass(mapper.class_, TenantScoped)
 )
-CASES = """
-query Cases {
-  cases(first: 50) {
-    edges { node {
-      id status responsibleCaseManager { displayName }
-      client { familyName }
-      intake { ruleOfThumbMet profilingItems { detail } }
-      assessment { finances { subject } }
-      goals { title } reviews { reasoning } documents { title }
-    } }
-  }
-}
-"""
 CASE = """
 query Case($id: ID!) {
   case(id: $id) {
@@ -148,9 +136,9 @@ async def test_a_staff_request_names_its_jobcenter_in_every_statement(
 
     # Another jobcenter's list first: the statements are compiled once and cached, the
     # jobcenter is a parameter of each.
-    await as_(elsewhere.case_manager, CASES)
+    await as_(elsewhere.case_manager, LIST_WITH_EVERYTHING)
     async with sent_by(runtime) as sent:
-        listed = await as_(case_manager, CASES)
+        listed = await as_(case_manager, LIST_WITH_EVERYTHING)
         read = await as_(case_manager, CASE, id=str(setting.case_id))
         referrals = await as_(case_manager, REFERRALS)
         closed = await as_(case_manager, CLOSE, input=closing)
