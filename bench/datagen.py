@@ -32,7 +32,7 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 
 import service.tables  # noqa: F401  (every model, for reached_tables)
-from service.tenants.reach import parent_of, reached_tables
+from service.tenants.reach import reached_tables, reached_through
 
 CASELOAD = 120  # cases per case manager; more than the guideline of 75, as in practice
 W2_PARTNER = 0
@@ -343,12 +343,7 @@ def _reach_statements() -> str:
     which the flush never sees. Without them the W2 partner would reach no client."""
     statements = []
     for table in reached_tables():
-        parent = parent_of(table)
-        by, column = (
-            ("client_id" if table.name == "clients" else "case_id", "id")
-            if parent is None
-            else (parent[1], parent[1])
-        )
+        by, column = reached_through(table)
         statements.append(
             f"UPDATE {table.name} x SET reached_by = r.organisations FROM ("
             f" SELECT tenant_id, {by} AS key, array_agg(DISTINCT partner_organisation_id)"

@@ -77,18 +77,13 @@ def parent_of(table: Table) -> tuple[str, str] | None:
     return CLIENTS, "client_id"
 
 
-def _key_of(table: Table) -> str:
-    """The referral's column that names the rows of `table` it reaches."""
+def reached_through(table: Table) -> tuple[str, str]:
+    """How a referral reaches the rows of `table`: (the referral's column, the row's column it
+    is matched with) — a root by its own id, a content row or restriction by its parent's."""
     parent = parent_of(table)
     if parent is None:
-        return "client_id" if table.name == CLIENTS else "case_id"
-    return parent[1]
-
-
-def _row_key(table: Table) -> Any:
-    """The row's column matched against `_key_of`: a root's own id, a content row's parent."""
-    parent = parent_of(table)
-    return table.c.id if parent is None else table.c[parent[1]]
+        return ("client_id" if table.name == CLIENTS else "case_id"), "id"
+    return parent[1], parent[1]
 
 
 def _table_of(obj: object) -> Table | None:
@@ -179,7 +174,7 @@ def _append_new_referrals(session: Session, _flush: UOWTransaction) -> None:
                 _append(table),
                 {
                     "tenant": referral.tenant_id,
-                    "key": getattr(referral, _key_of(table)),
+                    "key": getattr(referral, reached_through(table)[0]),
                     "organisation": referral.partner_organisation_id,
                 },
             )
@@ -193,7 +188,7 @@ def _append(table: Table) -> Any:
         update(table)
         .where(
             table.c.tenant_id == bindparam("tenant"),
-            _row_key(table) == bindparam("key"),
+            table.c[reached_through(table)[1]] == bindparam("key"),
             # Only where absent (array_position is NULL then, and on a NULL array): the array
             # is a set, grown once per organisation.
             func.array_position(column, organisation).is_(None),
