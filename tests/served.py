@@ -50,21 +50,12 @@ def served_demo(server_url: URL, data_dir: Path) -> Iterator[Served]:
         SERVICE_DEV_MODE="true",
         SERVICE_DATA_DIR=str(data_dir),
     )
-    port = _free_port()
-    log = data_dir / f"serve-{port}.log"
-    with log.open("w") as stderr:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-        )
-    served = Served(f"http://127.0.0.1:{port}", database, env, process, log)
+    process = None
     try:
-        _wait_ready(served)
-        yield served
+        process, port, log = serve(env, data_dir, ready_within=30)
+        yield Served(f"http://127.0.0.1:{port}", database, env, process, log)
     finally:
-        if process.poll() is None:
+        if process is not None and process.poll() is None:
             process.terminate()
             process.wait(timeout=15)
         asyncio.run(drop_database(server_url, name))
@@ -77,20 +68,34 @@ async def _prepare(server_url: URL, name: str) -> URL:
     return url
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def _wait_ready(served: Served) -> None:
-    deadline = time.monotonic() + 30
+def serve(
+    env: dict[str, str], data_dir: Path, *, ready_within: float
+) -> tuple[subprocess.Popen, int, Path]:
+    """`service serve` on a free port with `env`, once its /readyz answers 200: the process,
+    its port and its log (stderr: the JSON log lines)."""
+    port = free_port()
+    log = data_dir / f"serve-{port}.log"
+    with log.open("w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+    deadline = time.monotonic() + ready_within
     while time.monotonic() < deadline:
-        assert served.process.poll() is None, "service exited"
+        assert process.poll() is None, log.read_text()[-3000:]
         try:
-            if httpx.get(f"{served.base}/readyz", timeout=1).status_code == 200:
-                return
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
+                return process, port, log
         except httpx.TransportError:
             pass
-        time.sleep(0.2)
-    raise AssertionError("service did not become ready")
+        time.sleep(0.2)  # polling a starting process: the one wait this needs
+    process.kill()
+    raise AssertionError("the service did not become ready")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,7 @@ import jwt
 import pytest
 
 from service.identity.tokens import load_or_create_dev_key
+from tests.served import free_port
 
 SERVICE = [sys.executable, "-m", "service.cli"]
 ME_ORGANISATION = "{ me { organisation { slug } } }"
@@ -87,14 +87,8 @@ def test_export_schema_check_passes_on_the_committed_file(dev_env):
     assert _run(["export-schema", "--check"], dev_env).returncode == 0
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_serve_answers_me_for_a_demo_token(dev_env):
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [*SERVICE, "serve", "--port", str(port)],
         env=dev_env,

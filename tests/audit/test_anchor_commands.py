@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -31,6 +30,7 @@ from service.db.admin import drop_database, ensure_database
 from service.db.migrate import upgrade_to_head
 from tests.audit.chains import request_reads
 from tests.audit.test_anchors import JOBCENTER_GONE, SHORTENED
+from tests.served import free_port
 
 SERVICE = [sys.executable, "-m", "service.cli"]
 CHECKED = ["--anchors", "{tmp}/anchors", "--public-key", "{tmp}/public.pem"]
@@ -206,12 +206,6 @@ def test_anchoring_with_a_key_that_is_not_ed25519_is_refused(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_serve_anchors_every_interval(owner_url, dev_settings, tmp_path):
     env = _bare_env(dev_settings.data_dir) | {
         "DATABASE_URL": owner_url.render_as_string(hide_password=False),
@@ -219,7 +213,7 @@ def test_serve_anchors_every_interval(owner_url, dev_settings, tmp_path):
         "AUDIT_ANCHOR_DIR": str(tmp_path / "anchors"),
         "AUDIT_ANCHOR_INTERVAL_SECONDS": "1",
     }
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [*SERVICE, "serve", "--port", str(port)],
         env=env,

@@ -8,9 +8,7 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -19,14 +17,9 @@ import httpx
 import pytest
 
 from service.db.embedded import HANDLES_FILE
+from tests.served import serve
 
 START_SECONDS = 120
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _serve(data_dir: Path, workers: int = 1) -> tuple[subprocess.Popen, int]:
@@ -38,26 +31,8 @@ def _serve(data_dir: Path, workers: int = 1) -> tuple[subprocess.Popen, int]:
     env.update(
         SERVICE_DEV_MODE="true", SERVICE_DATA_DIR=str(data_dir), SERVICE_WORKERS=str(workers)
     )
-    port = _free_port()
-    log = data_dir / f"serve-{port}.log"
-    with log.open("w") as stderr:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-        )
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        assert process.poll() is None, log.read_text()[-3000:]
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
-                return process, port
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)  # polling a starting process: the one wait this needs
-    process.kill()
-    raise AssertionError("the service did not become ready")
+    process, port, _log = serve(env, data_dir, ready_within=START_SECONDS)
+    return process, port
 
 
 def _postmaster(pgdata: Path) -> int:
