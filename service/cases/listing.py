@@ -21,6 +21,7 @@ from service.cases.access import staff_access
 from service.cases.models import Case, CaseStatus
 from service.cases.vocabulary import CASE_DURATION_LIMIT_MONTHS
 from service.db.base import row_columns
+from service.db.driver_rows import fetch_rows
 from service.identity.roles import ActorKind
 from service.moments import add_months
 from service.paging import fill_page
@@ -54,7 +55,7 @@ async def list_cases(
         later = (
             query if position is None else query.where(tuple_(Case.created_at, Case.id) > position)
         )
-        cases = (await caller.session.execute(later.limit(size))).all()
+        cases = await fetch_rows(caller.session, later.limit(size))
         access = await staff_access(caller.session, caller.actor, cases, now=caller.now)
         readable = _readable(caller, access)
         return cases, [(case, access[case.id]) for case in cases if readable(case.id)]

@@ -17,18 +17,22 @@ from service.clients.access import client_for
 from service.clients.erasure import ErasedRow, erase_client_rows
 from service.clients.models import Client
 from service.clients.privacy_models import ClientRestriction
+from service.db.driver_rows import ReadStatement
 from service.errors import InvalidTransition, required, too_long
 from service.policy.actions import Action
 
 REASON_LIMIT = 500
 
 
+_RESTRICTED = ReadStatement(
+    select(ClientRestriction.client_id).where(ClientRestriction.lifted_at.is_(None))
+)
+
+
 async def restricted_subjects(session: AsyncSession) -> frozenset[uuid.UUID]:
     """Clients under an active restriction, as far as the request's scope can see."""
-    rows = await session.scalars(
-        select(ClientRestriction.client_id).where(ClientRestriction.lifted_at.is_(None))
-    )
-    return frozenset(rows)
+    rows = await _RESTRICTED.rows(session)
+    return frozenset(client_id for (client_id,) in rows)
 
 
 async def restrict(

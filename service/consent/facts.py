@@ -8,12 +8,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.consent.models import Consent, ConsentRevocation
+from service.db.driver_rows import ReadStatement, among
 from service.policy.facts import ConsentDirection, ConsentFact, ConsentPurpose
 
 
@@ -34,22 +36,39 @@ async def consent_records(
     purpose: ConsentPurpose | None = None,
     now: datetime,
 ) -> list[ConsentRecord]:
+    given = {
+        name: value
+        for name, value in (
+            ("client_ids", None if client_ids is None else list(client_ids)),
+            ("referral_ids", None if referral_ids is None else list(referral_ids)),
+            ("purpose", None if purpose is None else str(purpose)),
+        )
+        if value is not None
+    }
+    rows = await _consents_where(frozenset(given)).rows(session, **given)
+    return [
+        ConsentRecord(fact_of(row, row.revoked_at, now), row.client_id, row.referral_id)
+        for row in rows
+    ]
+
+
+_BY = {
+    "client_ids": among(Consent.client_id, "client_ids"),
+    "referral_ids": among(Consent.referral_id, "referral_ids"),
+    "purpose": Consent.purpose == bindparam("purpose"),
+}
+
+
+@cache
+def _consents_where(given: frozenset[str]) -> ReadStatement:
+    """The consents with their revocation, selected by the parameters given: one statement
+    each way a caller selects them."""
     query = select(*_FACT_COLUMNS, ConsentRevocation.revoked_at).outerjoin(
         ConsentRevocation,
         (ConsentRevocation.tenant_id == Consent.tenant_id)
         & (ConsentRevocation.consent_id == Consent.id),
     )
-    if client_ids is not None:
-        query = query.where(Consent.client_id.in_(list(client_ids)))
-    if referral_ids is not None:
-        query = query.where(Consent.referral_id.in_(list(referral_ids)))
-    if purpose is not None:
-        query = query.where(Consent.purpose == str(purpose))
-    rows = await session.execute(query)
-    return [
-        ConsentRecord(fact_of(row, row.revoked_at, now), row.client_id, row.referral_id)
-        for row in rows
-    ]
+    return ReadStatement(query.where(*(_BY[name] for name in sorted(given))))
 
 
 # What a fact is made of, as columns: entities cost 2–3× as much to load (service/db/base.py,

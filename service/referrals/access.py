@@ -19,11 +19,14 @@ from service.cases.models import Case, CaseStatus
 from service.cases.rules import in_aftercare
 from service.consent.facts import consent_records
 from service.db.base import row_columns
+from service.db.driver_rows import ReadStatement, among
 from service.identity.actor import Actor
 from service.identity.roles import ActorKind
 from service.moments import JOBCENTER_TIMEZONE
 from service.policy.facts import Access, ConsentPurpose, ObjectFlag, Relation
 from service.referrals.models import OPEN_STATUSES, ProgressReport, Referral, ReferralStatus
+
+_CASES = ReadStatement(select(*row_columns(Case)).where(among(Case.id, "ids")))
 
 
 async def referral_cases(
@@ -33,9 +36,7 @@ async def referral_cases(
     (service/db/base.row_columns)."""
     if not referrals:
         return {}
-    rows = await session.execute(
-        select(*row_columns(Case)).where(Case.id.in_({referral.case_id for referral in referrals}))
-    )
+    rows = await _CASES.rows(session, ids=list({referral.case_id for referral in referrals}))
     return {row.id: row for row in rows}
 
 

@@ -20,6 +20,7 @@ from service.cases.access import staff_access
 from service.cases.models import Case, CaseStatus
 from service.cases.rules import in_aftercare
 from service.db.base import row_columns
+from service.db.driver_rows import fetch_rows
 from service.errors import (
     Conflict,
     InvalidTransition,
@@ -156,7 +157,7 @@ async def list_referrals(
             if position is None
             else query.where(tuple_(Referral.created_at, Referral.id) < tuple_(*position))
         )
-        rows = (await caller.session.execute(newer.limit(size))).all()
+        rows = await fetch_rows(caller.session, newer.limit(size))
         cases = await referral_cases(caller.session, rows)
         access = await referral_access(caller.session, caller.actor, rows, caller.now, cases=cases)
         return rows, [

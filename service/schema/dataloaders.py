@@ -20,6 +20,7 @@ from strawberry.dataloader import DataLoader
 
 from service.clients.models import Client
 from service.db.base import row_columns
+from service.db.driver_rows import ReadStatement, among
 from service.staff.models import StaffUser
 
 T = TypeVar("T")
@@ -36,9 +37,15 @@ class RowByIdLoader(DataLoader[uuid.UUID, Any]):
         super().__init__(load_fn=self._load)
         self._session = session
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "model" in cls.__dict__:
+            cls.statement = ReadStatement(
+                select(*row_columns(cls.model)).where(among(cls.model.id, "ids"))
+            )
+
     async def _load(self, ids: list[uuid.UUID]) -> Sequence[Any]:
-        model = self.model
-        rows = await self._session.execute(select(*row_columns(model)).where(model.id.in_(ids)))
+        rows = await self.statement.rows(self._session, ids=ids)
         by_id = {row.id: row for row in rows}
         return [by_id.get(key) for key in ids]
 
@@ -56,12 +63,19 @@ class RowsByParentLoader(DataLoader[uuid.UUID, list[Any]]):
         super().__init__(load_fn=self._load)
         self._session = session
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "model" in cls.__dict__:
+            model = cls.model
+            columns = [column for column in row_columns(model) if column.key not in cls.omitted]
+            cls.statement = ReadStatement(
+                select(*columns)
+                .where(among(getattr(model, cls.parent), "parent_ids"))
+                .order_by(*cls.order, model.id)
+            )
+
     async def _load(self, parent_ids: list[uuid.UUID]) -> Sequence[list[Any]]:
-        model, parent = self.model, getattr(self.model, self.parent)
-        columns = [column for column in row_columns(model) if column.key not in self.omitted]
-        rows = await self._session.execute(
-            select(*columns).where(parent.in_(parent_ids)).order_by(*self.order, model.id)
-        )
+        rows = await self.statement.rows(self._session, parent_ids=parent_ids)
         grouped: dict[uuid.UUID, list[Any]] = defaultdict(list)
         for row in rows:
             grouped[getattr(row, self.parent)].append(row)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.clients.models import Client
+from service.db.driver_rows import ReadStatement
 from service.identity.actor import Actor
 from service.identity.roles import ROLES_BY_KIND, ActorKind, Role
 from service.identity.tokens import Claims, TokenRejected
@@ -39,31 +40,45 @@ async def scope_for(claims: Claims, directory: ScopeDirectory) -> Scope:
     return Scope.tenant(tenant_id)
 
 
+# The user behind a token, on every request: as rows (service/db/driver_rows.py), the columns
+# the actor is made of. The policies confine each lookup to the token's jobcenter or partner.
+_STAFF = ReadStatement(
+    select(StaffUser.id, StaffUser.display_name, StaffUser.roles).where(
+        StaffUser.subject == bindparam("subject"), StaffUser.active
+    )
+)
+_PARTNER = ReadStatement(
+    select(PartnerUser.id, PartnerUser.display_name, PartnerUser.roles).where(
+        PartnerUser.subject == bindparam("subject"), PartnerUser.active
+    )
+)
+_CLIENT = ReadStatement(
+    select(Client.id, Client.given_name, Client.family_name).where(
+        Client.login_subject == bindparam("subject"), Client.active
+    )
+)
+
+
 async def load_actor(session: AsyncSession, claims: Claims, scope: Scope) -> Actor:
     """Find the user in `session` (already bound to `scope`, so RLS confines the lookup)."""
     match claims.kind:
         case ActorKind.STAFF:
-            user = await session.scalar(
-                select(StaffUser).where(StaffUser.subject == claims.subject, StaffUser.active)
-            )
-            if user is None:
-                raise UNKNOWN_USER
+            user = _one(await _STAFF.rows(session, subject=claims.subject))
             return _actor(claims, user.id, user.display_name, user.roles, scope)
         case ActorKind.PARTNER:
-            partner = await session.scalar(
-                select(PartnerUser).where(PartnerUser.subject == claims.subject, PartnerUser.active)
-            )
-            if partner is None:
-                raise UNKNOWN_USER
+            partner = _one(await _PARTNER.rows(session, subject=claims.subject))
             return _actor(claims, partner.id, partner.display_name, partner.roles, scope)
         case ActorKind.CLIENT:
-            client = await session.scalar(
-                select(Client).where(Client.login_subject == claims.subject, Client.active)
-            )
-            if client is None:
-                raise UNKNOWN_USER
+            client = _one(await _CLIENT.rows(session, subject=claims.subject))
             name = f"{client.given_name} {client.family_name}"
             return _actor(claims, client.id, name, [Role.CLIENT], scope)
+
+
+def _one(rows):
+    """The active user with the token's subject (unique where the scope confines it)."""
+    if not rows:
+        raise UNKNOWN_USER
+    return rows[0]
 
 
 def _actor(

@@ -92,6 +92,15 @@ def _name_the_jobcenter(state: ORMExecuteState) -> None:
         state.statement = state.statement.options(_IN_BOUND_JOBCENTER)
 
 
+def bound_statement(session: Session, query: Select[Any]) -> tuple[Select[Any], dict[str, Any]]:
+    """`query` with what `_name_the_jobcenter` adds to it, and the parameters that go with it:
+    for a read that runs outside the session's ORM execution (service/db/driver_rows.py)."""
+    tenant_id = scope_of(session).tenant_id
+    if tenant_id is None:
+        return query, {}
+    return query.options(_IN_BOUND_JOBCENTER), {_TENANT_PARAMETER: tenant_id}
+
+
 def in_bound_jobcenter(session: Session, query: Select[Any], model: Any) -> Select[Any]:
     """`query`, which selects `model`'s table columns (`row_columns`), confined to the session's
     jobcenter where one is bound: what `_name_the_jobcenter` adds to ORM statements, for a

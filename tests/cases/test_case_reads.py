@@ -8,6 +8,7 @@ from sqlalchemy import event
 from service.cases.models import CaseStatus
 from service.cases.vocabulary import AssessmentSubcategory
 from service.identity.roles import Role
+from service.paging import FOLLOW_UP_BATCH
 from tests.cases.conftest import forbidden_paths, graphql_error
 
 CASE_WITH_ASSESSMENT = """
@@ -182,6 +183,31 @@ async def test_a_page_of_cases_is_filled_past_cases_the_reader_may_not_see(
 
     assert [edge["node"]["id"] for edge in body["data"]["cases"]["edges"]] == own
     assert body["data"]["cases"]["pageInfo"]["hasNextPage"] is False
+
+
+async def test_a_page_is_filled_across_several_follow_up_batches(world, case_factories, factories):
+    """Later batches read only what is missing (service/paging.py): with more unreadable cases
+    between the readable ones than a follow-up batch holds, the page is still the first
+    readable cases in order, and says whether more follow."""
+
+    async def case(**roles) -> str:
+        someone = await factories.client(world.jobcenter)
+        return str(await case_factories.case(world.jobcenter, someone, **roles))
+
+    first = await case(case_manager=world.colleague)
+    for _ in range(FOLLOW_UP_BATCH + 3):
+        await case(case_manager=world.case_manager, deputy=world.colleague)
+    later = [await case(case_manager=world.colleague) for _ in range(3)]
+
+    body = await world.as_(world.colleague, CASES, first=3)
+    rest = await world.as_(
+        world.colleague, CASES, first=3, after=body["data"]["cases"]["pageInfo"]["endCursor"]
+    )
+
+    assert [edge["node"]["id"] for edge in body["data"]["cases"]["edges"]] == [first, *later[:2]]
+    assert body["data"]["cases"]["pageInfo"]["hasNextPage"] is True
+    assert [edge["node"]["id"] for edge in rest["data"]["cases"]["edges"]] == later[2:]
+    assert rest["data"]["cases"]["pageInfo"]["hasNextPage"] is False
 
 
 async def test_a_cursor_that_is_not_one_is_refused(world):
