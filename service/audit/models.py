@@ -84,7 +84,9 @@ class AuditEntry(TenantScoped, Base):
         {"postgresql_partition_by": "RANGE (occurred_at)"},
     )
 
-    tenant_id: Mapped[uuid.UUID] = tenant_key()
+    # No foreign key to `tenants`: its header's holds for it, and a check per entry was 0.7 ms
+    # of a case list's append (migration 0009).
+    tenant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     lane: Mapped[int] = _lane()
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     occurred_at: Mapped[datetime] = mapped_column(primary_key=True)

@@ -11,7 +11,6 @@ from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
     MaxTokensLimiter,
-    ParserCache,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
@@ -38,6 +37,7 @@ from service.schema.document_limits import MAX_ALIASES, MAX_COST, MAX_DEPTH, Doc
 from service.schema.errors import ErrorShaping, OperationNaming
 from service.schema.identity.queries import IdentityQuery
 from service.schema.indicators.queries import IndicatorsQuery
+from service.schema.parsing import DocumentCache
 from service.schema.partners.queries import PartnersQuery
 from service.schema.referrals.mutations import ReferralMutation
 from service.schema.referrals.queries import ReferralQuery
@@ -129,7 +129,7 @@ def build_schema(*, introspection: bool = True, resolver_spans: bool = False) ->
         extensions=[
             OperationTelemetry,  # outermost: its span covers parsing, validation and execution
             # Parsing and validation were half of a small request's time (FIELD-NOTES.md).
-            lambda: ParserCache(maxsize=256),
+            DocumentCache,
             lambda: ValidationCache(maxsize=256),
             *limits,
             ErrorShaping,

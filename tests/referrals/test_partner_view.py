@@ -183,3 +183,26 @@ async def test_partner_of_two_jobcenters_lists_both_and_nothing_else(client, tok
         north.jobcenter.slug,
         south.jobcenter.slug,
     }
+
+
+def _line_and_column(text: str, word: str) -> dict[str, int]:
+    """Where `word` first stands in `text`, counted by hand (1-indexed, as GraphQL counts)."""
+    at = text.index(f" {word}") + 1
+    return {"line": text.count("\n", 0, at) + 1, "column": at - text.rfind("\n", 0, at)}
+
+
+async def test_each_refused_field_names_its_place_in_the_document(client, tokens, factories):
+    """The locations of FORBIDDEN errors (service/schema/parsing.py works each out once per
+    document): the same on the first request and on the next, which finds the document
+    parsed."""
+    setting = await referral_setting(factories)
+    referral_id = await referral(factories, setting)
+    await consent(factories, setting, referral_id, "identity")
+
+    for _ in range(2):
+        body = await _read(client, tokens, setting, referral_id)
+
+        assert {error["path"][-1]: error["locations"] for error in body["errors"]} == {
+            field: [_line_and_column(REFERRAL_WITH_CLIENT, field)]
+            for field in ("street", "phone", "householdSize")
+        }
