@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import MetaData, select, update
+from sqlalchemy import ARRAY, ColumnElement, MetaData, cast, func, select, update
+from sqlalchemy.dialects.postgresql import UUID, array
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.caller import Caller
@@ -24,9 +25,15 @@ from service.policy.actions import Action
 REASON_LIMIT = 500
 
 
-_RESTRICTED = ReadStatement(
-    select(ClientRestriction.client_id).where(ClientRestriction.lifted_at.is_(None))
-)
+_ACTIVE = ClientRestriction.lifted_at.is_(None)
+_RESTRICTED = ReadStatement(select(ClientRestriction.client_id).where(_ACTIVE))
+
+
+def restricted_subjects_column() -> ColumnElement[list[uuid.UUID]]:
+    """`restricted_subjects` as a column of another read (the user behind a token: one round
+    trip for both, service/sign_in/users.py)."""
+    ids = select(func.array_agg(ClientRestriction.client_id)).where(_ACTIVE).scalar_subquery()
+    return func.coalesce(ids, cast(array([], type_=UUID(as_uuid=True)), ARRAY(UUID(as_uuid=True))))
 
 
 async def restricted_subjects(session: AsyncSession) -> frozenset[uuid.UUID]:

@@ -10,11 +10,13 @@ domains, since the records are theirs (staff, partners, clients).
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.clients.models import Client
+from service.clients.privacy import restricted_subjects_column
 from service.db.driver_rows import ReadStatement
 from service.identity.actor import Actor
 from service.identity.roles import ROLES_BY_KIND, ActorKind, Role
@@ -40,38 +42,48 @@ async def scope_for(claims: Claims, directory: ScopeDirectory) -> Scope:
     return Scope.tenant(tenant_id)
 
 
-# The user behind a token, on every request: as rows (service/db/driver_rows.py), the columns
-# the actor is made of. The policies confine each lookup to the token's jobcenter or partner.
+# The user behind a token, on every request, and the clients whose processing is restricted
+# (the field guard's facts): one statement, one round trip of a case list's eleven instead of
+# two. As rows (service/db/driver_rows.py): the columns the actor is made of. The policies
+# confine each lookup to the token's jobcenter or partner organisation.
+_RESTRICTED = restricted_subjects_column().label("restricted")
 _STAFF = ReadStatement(
-    select(StaffUser.id, StaffUser.display_name, StaffUser.roles).where(
+    select(StaffUser.id, StaffUser.display_name, StaffUser.roles, _RESTRICTED).where(
         StaffUser.subject == bindparam("subject"), StaffUser.active
     )
 )
 _PARTNER = ReadStatement(
-    select(PartnerUser.id, PartnerUser.display_name, PartnerUser.roles).where(
+    select(PartnerUser.id, PartnerUser.display_name, PartnerUser.roles, _RESTRICTED).where(
         PartnerUser.subject == bindparam("subject"), PartnerUser.active
     )
 )
 _CLIENT = ReadStatement(
-    select(Client.id, Client.given_name, Client.family_name).where(
+    select(Client.id, Client.given_name, Client.family_name, _RESTRICTED).where(
         Client.login_subject == bindparam("subject"), Client.active
     )
 )
 
 
-async def load_actor(session: AsyncSession, claims: Claims, scope: Scope) -> Actor:
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    actor: Actor
+    restricted_subjects: frozenset[uuid.UUID]
+
+
+async def signed_in(session: AsyncSession, claims: Claims, scope: Scope) -> SignedIn:
     """Find the user in `session` (already bound to `scope`, so RLS confines the lookup)."""
     match claims.kind:
         case ActorKind.STAFF:
             user = _one(await _STAFF.rows(session, subject=claims.subject))
-            return _actor(claims, user.id, user.display_name, user.roles, scope)
+            actor = _actor(claims, user.id, user.display_name, user.roles, scope)
         case ActorKind.PARTNER:
-            partner = _one(await _PARTNER.rows(session, subject=claims.subject))
-            return _actor(claims, partner.id, partner.display_name, partner.roles, scope)
+            user = _one(await _PARTNER.rows(session, subject=claims.subject))
+            actor = _actor(claims, user.id, user.display_name, user.roles, scope)
         case ActorKind.CLIENT:
-            client = _one(await _CLIENT.rows(session, subject=claims.subject))
-            name = f"{client.given_name} {client.family_name}"
-            return _actor(claims, client.id, name, [Role.CLIENT], scope)
+            user = _one(await _CLIENT.rows(session, subject=claims.subject))
+            name = f"{user.given_name} {user.family_name}"
+            actor = _actor(claims, user.id, name, [Role.CLIENT], scope)
+    return SignedIn(actor, frozenset(user.restricted))
 
 
 def _one(rows):

@@ -14,20 +14,23 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from service.access_report.copy import copy_tag, data_copy
 from service.access_report.document import parse_day, period_of_days, render_html, render_pdf
-from service.access_report.link import LinkRejected, issuer_of, link_key, verify
+from service.access_report.link import LinkGrant, LinkRejected, issuer_of, link_key, verify
 from service.access_report.report import access_report
 from service.access_report.texts import LANGUAGES, language_of
 from service.caller import Caller
+from service.clients.privacy import restricted_subjects
 from service.errors import ServiceError, ValidationFailed
 from service.identity.tokens import TokenRejected
 from service.ids import parse_id
 from service.policy.categories import DataCategory
 from service.runtime import Runtime
+from service.sign_in.users import SignedIn
 from service.tenants.scope import Scope
 from service.web.graphql_endpoint import UNAVAILABLE_ERRORS
 from service.web.responses import error_response, unauthenticated
@@ -88,7 +91,7 @@ async def _produce(request: Request, runtime: Runtime) -> Response:
         # query's from/to cannot widen it), without a bearer header.
         grant = verify(link, link_key(runtime.settings), client_id=client_id, now=datetime.now(UTC))
         work_of = work_in_scope(
-            runtime, Scope.tenant(grant.tenant_id), lambda session: issuer_of(session, grant)
+            runtime, Scope.tenant(grant.tenant_id), lambda session: _issuer(session, grant)
         )
         operation = LINK_OPERATION
         first_day, last_day = grant.first_day, grant.last_day
@@ -150,3 +153,8 @@ def _caller(work, runtime: Runtime) -> Caller:
     return Caller(
         session=work.session, actor=work.actor, authorizer=runtime.authorizer, now=work.now
     )
+
+
+async def _issuer(session: AsyncSession, grant: LinkGrant) -> SignedIn:
+    """A download link's issuer, as a token's user would be found (service/sign_in/users.py)."""
+    return SignedIn(await issuer_of(session, grant), await restricted_subjects(session))

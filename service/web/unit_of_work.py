@@ -23,11 +23,10 @@ from service.audit.group_commit import GroupCommit
 from service.audit.recorder import append
 from service.audit.request_log import RequestLog
 from service.audit.writes import record_writes
-from service.clients.privacy import restricted_subjects
 from service.identity.actor import Actor
 from service.policy.guard import RequestGuard
 from service.runtime import Runtime
-from service.sign_in.users import load_actor, scope_for
+from service.sign_in.users import SignedIn, scope_for, signed_in
 from service.telemetry.logging import current_request_id
 from service.tenants.binding import ScopedSession
 from service.tenants.scope import Scope
@@ -54,21 +53,22 @@ async def unit_of_work(runtime: Runtime, authorization: str | None) -> AsyncIter
     claims = await runtime.verifier.verify(bearer_token(authorization))
     data_scope = await scope_for(claims, runtime.directory)
     async with work_in_scope(
-        runtime, data_scope, lambda session: load_actor(session, claims, data_scope)
+        runtime, data_scope, lambda session: signed_in(session, claims, data_scope)
     ) as work:
         yield work
 
 
 @asynccontextmanager
 async def work_in_scope(
-    runtime: Runtime, data_scope: Scope, load: Callable[[AsyncSession], Awaitable[Actor]]
+    runtime: Runtime, data_scope: Scope, load: Callable[[AsyncSession], Awaitable[SignedIn]]
 ) -> AsyncIterator[Work]:
     """The unit of work for an actor `load` finds in the session bound to `data_scope`: a
     token's user, or the issuer of an Auskunft download link (service/web/access_report.py)."""
     async with runtime.database.session(data_scope) as session:
-        actor = await load(session)
+        user = await load(session)
+        actor = user.actor
         log = RequestLog()
-        guard = RequestGuard(actor, runtime.authorizer, log, await restricted_subjects(session))
+        guard = RequestGuard(actor, runtime.authorizer, log, user.restricted_subjects)
         # Every ORM write of the request is checked by the same guard and noted in the same log
         # (audit/writes.py).
         record_writes(session.sync_session, guard=guard, log=log)
