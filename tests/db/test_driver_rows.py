@@ -106,4 +106,4 @@ async def test_a_column_sqlalchemy_would_convert_is_read_the_ordinary_way(runtim
 
     assert [row.name for row in rows] == [FamilyName.TESTMANN]
     assert [row.name for row in by_driver] == [FamilyName.TESTMANN]
-    assert [compiled for (_, compiled) in statement._compiled.values()] == [None]
+    assert [readable for (_, readable) in statement._compiled.values()] == [None]
