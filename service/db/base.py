@@ -60,6 +60,11 @@ def created_at(info: dict[str, Any] | None = None) -> Mapped[datetime]:
     return mapped_column(server_default=func.now(), info=info or {})
 
 
+READ_BY_POLICIES_ONLY = "read_by_policies_only"
+"""A column's `info` key for what only row-level security reads (the partner reach,
+service/tenants/reach.py): rows for lists leave it out."""
+
+
 @cache
 def row_columns(model: type[Base]) -> tuple[Column[Any], ...]:
     """A model's table columns, to select as plain rows that read like its entities (each
@@ -68,4 +73,4 @@ def row_columns(model: type[Base]) -> tuple[Column[Any], ...]:
     mapped attributes as columns 1.1–1.4 ms, the table's columns 0.65–0.8 ms — the ORM then
     builds, tracks and identity-maps no entity per row. Rows are tuples: nothing written to
     them reaches the database."""
-    return tuple(model.__table__.columns)
+    return tuple(c for c in model.__table__.columns if not c.info.get(READ_BY_POLICIES_ONLY))

@@ -35,7 +35,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
 
-from service.db.base import Base
+from service.db.base import READ_BY_POLICIES_ONLY, Base
 from service.policy.data_map import not_personal
 
 REACHED_BY: Final = "reached_by"
@@ -53,10 +53,14 @@ def reach_column() -> Mapped[list[uuid.UUID] | None]:
     return mapped_column(
         ARRAY(UUID(as_uuid=True)),
         nullable=True,
-        info=not_personal(
-            "the partner organisations reaching the row: its referrals' partner_organisation_id"
-            " (a key), copied for row-level security; kept as the referrals are"
-        ),
+        info={
+            **not_personal(
+                "the partner organisations reaching the row: its referrals'"
+                " partner_organisation_id (a key), copied for row-level security; kept as the"
+                " referrals are"
+            ),
+            READ_BY_POLICIES_ONLY: True,
+        },
     )
 
 
