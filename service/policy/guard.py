@@ -192,7 +192,7 @@ class FieldGuard(FieldExtension):
         return value
 
 
-def resolve_guarded_fields_directly(schema: strawberry.Schema) -> int:
+def resolve_guarded_fields_directly(schema: strawberry.Schema, *, unguarded: bool = False) -> int:
     """Give every guarded field without GraphQL arguments a resolver that does what `FieldGuard`
     does (admit, resolve, record), without strawberry's per-field layers around it: the argument
     conversion, the extension chain and the `Info` it builds for every field whether the
@@ -200,22 +200,29 @@ def resolve_guarded_fields_directly(schema: strawberry.Schema) -> int:
 
     Same decisions and records as the extension: only the call path is shorter. Fields with
     arguments, or with resolvers that ask for `root`/`parent`, keep strawberry's path (and so
-    the extension). Returns how many fields were given the direct resolver."""
+    the extension). With `unguarded`, fields with no extension at all (ids, the objects a case
+    links to, a page's edges) get a direct resolver too: their value, got as strawberry gets
+    it. Returns how many fields were given the direct resolver."""
     converted = 0
     for graphql_type in schema._schema.type_map.values():
         if not isinstance(graphql_type, GraphQLObjectType):
             continue
         for graphql_field in graphql_type.fields.values():
             field = (graphql_field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-            direct = _direct_resolver(field, schema) if field is not None else None
+            direct = _direct_resolver(field, schema, unguarded) if field is not None else None
             if direct is not None:
                 graphql_field.resolve = direct
                 converted += 1
     return converted
 
 
-def _direct_resolver(field: StrawberryField, schema: strawberry.Schema) -> Any:
-    if field.arguments or len(field.extensions) != 1:
+def _direct_resolver(field: StrawberryField, schema: strawberry.Schema, unguarded: bool) -> Any:
+    if field.arguments:
+        return None
+    if unguarded and not field.extensions:
+        value_of = value_getter(field, schema)
+        return None if value_of is None else value_of
+    if len(field.extensions) != 1:
         return None
     (guard_of,) = field.extensions
     value_of = value_getter(field, schema) if isinstance(guard_of, FieldGuard) else None

@@ -139,7 +139,8 @@ def build_schema(*, introspection: bool = True, resolver_spans: bool = False) ->
     problems = guard_violations(built)
     if problems:
         raise UnguardedPersonalData("; ".join(problems))
-    resolve_guarded_fields_directly(built)
+    # Resolver spans wrap strawberry's resolvers: with them on, unguarded fields keep theirs.
+    resolve_guarded_fields_directly(built, unguarded=not resolver_spans)
     built.field_categories = declared_categories(built)
     return built
 
