@@ -2,9 +2,10 @@
 whose source remembers where each position is.
 
 graphql-core works out an error's line and column from the document's text, scanning it from
-the start for every error. A partner's list of 20 referrals answers 180 FORBIDDEN errors, and
-on the generic path those scans were most of graphql-core's 38 % of the request's CPU
-(bench/RESULTS.md, W2 generic). Each position is now scanned for once per document.
+the start for every error: 4.7 µs an error in W2's document, 0.84 ms for the 180 FORBIDDEN of a
+partner's 20 referrals, against 0.02 ms with each position remembered (timeit, 2026-12-02).
+Not the bulk of graphql-core's share of a generic W2 (43 % in the fifth session's bench run):
+that is its per-field execution, and the collector's walks its allocations set off.
 """
 
 from __future__ import annotations

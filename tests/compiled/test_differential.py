@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from service.audit.verify import verify_tenant
 from service.web.manifests import document_id
 from tests.compiled.conftest import CONSENTS
 from tests.compiled.corpus import (
@@ -197,3 +198,21 @@ async def test_the_bench_documents_run_compiled(
 
         assert response.status_code == 200, response.text
         assert response.json()["data"]
+
+
+async def test_the_chains_both_paths_wrote_verify(
+    compiled_http, generic_http, owner, tokens, case_list_world
+):
+    """What both paths appended (every test above, group-committed reads among them) is one
+    intact chain per jobcenter: `service audit verify`'s walk, over this module's
+    jobcenters."""
+    person = case_list_world.case_manager
+    for http in (compiled_http, generic_http):  # at least one request of each, whatever ran
+        await _ask(http, tokens, person, CASE_LIST, VARIABLES[0])
+    jobcenters = {case_list_world.jobcenter.id, case_list_world.referrals.jobcenter.id}
+
+    reports = [await verify_tenant(owner, jobcenter) for jobcenter in sorted(jobcenters)]
+    await owner.commit()
+
+    assert [(report.intact, report.problem) for report in reports] == [(True, None)] * len(reports)
+    assert all(report.records_checked > 0 for report in reports)
