@@ -34,6 +34,7 @@ from typing import Any
 
 import asyncpg
 from sqlalchemy import ARRAY, any_, bindparam
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -187,9 +188,31 @@ async def _fetch(
             sync.dispatch.before_cursor_execute(sync, None, sql, values, context, False)
         try:
             return await raw.driver_connection.fetch(sql, *values, record_class=row_class)
+        except Exception as error:
+            raise _as_sqlalchemy_error(raw.dbapi_connection, sync, sql, error) from error
         finally:
             if listened:
                 sync.dispatch.after_cursor_execute(sync, None, sql, values, context, False)
+
+
+def _as_sqlalchemy_error(adapted: Any, sync: Any, sql: str, error: Exception) -> Exception:
+    """The error as SQLAlchemy raises it for the same statement: the dialect's adapter turns the
+    driver's into its DBAPI error (and forgets a transaction the connection lost), SQLAlchemy
+    wraps that — a lost connection or a timeout is then a `DBAPIError` the endpoint answers
+    with 503, as for every other statement. The parameters stay out of the message."""
+    try:
+        adapted._handle_exception(error)
+    except Exception as dbapi_error:
+        dialect = sync.dialect
+        return sa_exc.DBAPIError.instance(
+            sql,
+            None,
+            dbapi_error,
+            dialect.loaded_dbapi.Error,
+            hide_parameters=True,
+            dialect=dialect,
+        )
+    return error
 
 
 class _Executed:

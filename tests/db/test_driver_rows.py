@@ -6,7 +6,9 @@ from __future__ import annotations
 import enum
 import uuid
 
-from sqlalchemy import Enum, bindparam, event, select, type_coerce
+import pytest
+from sqlalchemy import Enum, bindparam, event, func, literal_column, select, text, type_coerce
+from sqlalchemy.exc import DBAPIError
 
 from service.clients.models import Client
 from service.db.base import row_columns
@@ -106,3 +108,22 @@ async def test_a_column_sqlalchemy_would_convert_is_read_the_ordinary_way(runtim
     assert [row.name for row in rows] == [FamilyName.TESTMANN]
     assert [row.name for row in by_driver] == [FamilyName.TESTMANN]
     assert [readable for (_, readable) in statement._compiled.values()] == [None]
+
+
+async def test_a_failed_read_raises_what_sqlalchemy_raises(runtime, factories):
+    """A statement the server cancels (here: its timeout) comes as SQLAlchemy's DBAPIError,
+    which the endpoint answers as for every other statement; the values stay out of it."""
+    jobcenter = await factories.jobcenter()
+    slow = ReadStatement(
+        select(func.pg_sleep(0.5).label("slept"), literal_column("1").label("one")).where(
+            bindparam("marker") == "Wert-der-nicht-erscheint"
+        )
+    )
+    async with runtime.database.session(Scope.tenant(jobcenter.id)) as session:
+        await session.execute(text("SET LOCAL statement_timeout = 20"))
+        with pytest.raises(DBAPIError) as raised:
+            await slow.rows(session, marker="Wert-der-nicht-erscheint")
+        await session.rollback()
+
+    assert "canceling statement due to statement timeout" in str(raised.value)
+    assert "Wert-der-nicht-erscheint" not in str(raised.value)
