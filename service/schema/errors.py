@@ -75,8 +75,22 @@ def _with_extensions(error: GraphQLError, message: str, extensions: dict) -> Gra
     locations from the document again (5 % of a partner list's CPU with its 60 FORBIDDEN)."""
     error.message = message
     error.extensions = extensions
-    error.original_error = None
+    _let_go_of_the_raised(error)
     return error
+
+
+def _let_go_of_the_raised(error: GraphQLError) -> None:
+    """Drop what ties the error to the exception it was made of and to the stack that was
+    raised through. That stack holds the executor, whose error list holds the error: a cycle
+    per error that only Python's collector frees. A partner's list of 20 referrals left some
+    7,000 objects in such cycles a request (180 FORBIDDEN), and collecting them was about 40 %
+    of its CPU (in-process, collector off against on). A fault's stack is logged before this;
+    nothing reads it after."""
+    error.original_error = None
+    error.cause = None
+    error.__cause__ = None
+    error.__context__ = None
+    error.__traceback__ = None
 
 
 class ErrorShaping(SchemaExtension):
