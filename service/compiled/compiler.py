@@ -169,7 +169,7 @@ def _field_plan(
         inner = item.of_type if item_non_null else item
     category = _category(strawberry_field)
     # Strawberry's path for an async resolver, unless the guard's direct resolver replaced it
-    # (guarded, no arguments: service/policy/guard.resolve_guarded_fields_directly).
+    # (guarded, no arguments: service/policy/guard.resolve_fields_directly).
     direct = category is not None and not strawberry_field.arguments
     plan = FieldPlan(
         key=key,

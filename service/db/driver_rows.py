@@ -44,16 +44,9 @@ from service.tenants.binding import bound_statement
 
 class Row(asyncpg.Record):
     """An asyncpg record that reads like SQLAlchemy's rows: by attribute, index or unpacking.
-    Each statement's rows are of a subclass with a property per column (`_row_class`); this
-    `__getattr__` only answers names those lack."""
+    Each statement's rows are of a subclass with a property per column (`_row_class`)."""
 
     __slots__ = ()
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,13 +58,12 @@ class _Readable:
 
 
 def _row_class(names: Sequence[str]) -> type[Row]:
-    # A property per column, read by position in C: `Row.__getattr__` runs only after the
+    # A property per column, read by position in C: a `__getattr__` runs only after the
     # ordinary lookup has failed, which cost ≈ 0.4 µs an attribute (a case list reads ~1,500).
+    # A column named like one of the record's own methods (`keys`, `get`, …) is read by index.
     taken = set(dir(asyncpg.Record))
     columns = {
-        name: property(itemgetter(index))
-        for index, name in enumerate(names)
-        if name not in taken and not name.startswith("_")
+        name: property(itemgetter(index)) for index, name in enumerate(names) if name not in taken
     }
     return type("Row", (Row,), {"__slots__": (), **columns})
 

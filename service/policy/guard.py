@@ -192,7 +192,7 @@ class FieldGuard(FieldExtension):
         return value
 
 
-def resolve_guarded_fields_directly(schema: strawberry.Schema, *, unguarded: bool = False) -> int:
+def resolve_fields_directly(schema: strawberry.Schema, *, unguarded: bool = False) -> int:
     """Give every guarded field without GraphQL arguments a resolver that does what `FieldGuard`
     does (admit, resolve, record), without strawberry's per-field layers around it: the argument
     conversion, the extension chain and the `Info` it builds for every field whether the
@@ -220,8 +220,7 @@ def _direct_resolver(field: StrawberryField, schema: strawberry.Schema, unguarde
     if field.arguments:
         return None
     if unguarded and not field.extensions:
-        value_of = value_getter(field, schema)
-        return None if value_of is None else value_of
+        return value_getter(field, schema)
     if len(field.extensions) != 1:
         return None
     (guard_of,) = field.extensions

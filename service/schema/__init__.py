@@ -17,7 +17,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from service.policy.coverage import declared_categories, guard_violations
-from service.policy.guard import PersonalData, resolve_guarded_fields_directly
+from service.policy.guard import PersonalData, resolve_fields_directly
 from service.schema.access_report.mutations import AccessReportMutation
 from service.schema.access_report.queries import AccessReportQuery
 from service.schema.admin.mutations import AdminMutation
@@ -140,7 +140,7 @@ def build_schema(*, introspection: bool = True, resolver_spans: bool = False) ->
     if problems:
         raise UnguardedPersonalData("; ".join(problems))
     # Resolver spans wrap strawberry's resolvers: with them on, unguarded fields keep theirs.
-    resolve_guarded_fields_directly(built, unguarded=not resolver_spans)
+    resolve_fields_directly(built, unguarded=not resolver_spans)
     built.field_categories = declared_categories(built)
     return built
 

@@ -21,7 +21,7 @@ from service.policy.guard import (
     RequestGuard,
     personal_field,
     personal_type,
-    resolve_guarded_fields_directly,
+    resolve_fields_directly,
 )
 from service.schema import schema as real_schema
 from tests.policy.test_consent_policy import COUNSELLOR, RECIPIENT, TENANT, consent
@@ -82,7 +82,7 @@ class _Context:
 
 def _run(direct: bool):
     schema = strawberry.Schema(query=PersonQuery)
-    converted = resolve_guarded_fields_directly(schema) if direct else 0
+    converted = resolve_fields_directly(schema) if direct else 0
     context = _Context()
     result = asyncio.run(schema.execute(QUERY, context_value=context))
     errors = sorted((tuple(error.path), type(error.original_error)) for error in result.errors)
