@@ -18,13 +18,16 @@ execute.py), since that order is the order of FORBIDDEN errors and of audit reco
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import strawberry
 from graphql import (
     FieldNode,
+    GraphQLID,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLString,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
@@ -34,11 +37,12 @@ from graphql import (
     validate,
 )
 from graphql.error import GraphQLError
-from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.schema.schema_converter import CustomGraphQLEnumType, GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
 from service.compiled.plan import DocumentPlan, FieldPlan, ObjectPlan
-from service.policy.guard import FieldGuard, value_getter
+from service.compiled.writers import object_writer
+from service.policy.guard import FieldGuard, plain_access, value_getter
 from service.schema import MAX_TOKENS
 from service.schema.document_limits import DocumentLimitsRule
 from service.schema.text_rule import TextPolicyRule
@@ -138,10 +142,8 @@ def _object_plan(
     keys = [(node.alias or node.name).value for node in nodes]
     if len(set(keys)) != len(keys):
         raise NotCovered  # merged fields: the generic path
-    return ObjectPlan(
-        type_name=graphql_type.name,
-        fields=tuple(_field_plan(graphql_type, node, schema) for node in nodes),
-    )
+    fields = tuple(_field_plan(graphql_type, node, schema) for node in nodes)
+    return ObjectPlan(graphql_type.name, fields, object_writer(graphql_type.name, fields))
 
 
 def _field_plan(
@@ -181,6 +183,8 @@ def _field_plan(
         category=category,
         deferred=strawberry_field.is_async and not direct,
         value_of=None if root else _value_of(strawberry_field, schema),
+        # what value_of calls, for the writer to call directly
+        **dict(zip(("attribute", "method"), plain_access(strawberry_field), strict=True)),
         is_list=is_list,
         item_non_null=item_non_null,
     )
@@ -188,11 +192,24 @@ def _field_plan(
         if node.selection_set is not None:
             raise NotCovered
         sync_leaf = not is_list and not strawberry_field.is_async
-        return replace(plan, leaf=inner.coerce_output_value, sync_leaf=sync_leaf)
+        return replace(plan, leaf=inner.coerce_output_value, sync_leaf=sync_leaf, **_known(inner))
     covered = WRAPPER_TYPES | NESTED_TYPES
     if not isinstance(inner, GraphQLObjectType) or inner.name not in covered:
         raise NotCovered
     return replace(plan, children=_object_plan(inner, node.selection_set, schema))
+
+
+def _known(leaf_type) -> dict[str, Any]:
+    """What the leaf type's output coercion gives for the values most fields hold, worked out
+    here: strawberry's enum looks for the member's name among all of the enum's values on
+    every call."""
+    if isinstance(leaf_type, CustomGraphQLEnumType):
+        members = leaf_type.wrapped_cls
+        names = {member: leaf_type.coerce_output_value(member) for member in members}
+        return {"enum_names": names, "enum_class": members}
+    if leaf_type is GraphQLString or leaf_type is GraphQLID:
+        return {"passes": str}  # serialize_string, serialize_id: a str is itself
+    return {}
 
 
 def _strawberry_field(graphql_field) -> StrawberryField:

@@ -100,25 +100,14 @@ class _Run:
 
     def object(self, plan: ObjectPlan, source: Any, path: tuple) -> Any:
         """The object's fields in selection order; an awaitable of them where some wait
-        (graphql-core's `execute_fields`: one inline, several gathered)."""
-        result = {}
-        waiting = []
-        for field in plan.fields:
-            value = result[field.key] = self.field(field, source, path)
-            if not field.sync_leaf and _awaitable(value):
-                waiting.append(field.key)
-        if not waiting:
-            return result
-        return _gathered_fields(result, waiting)
+        (graphql-core's `execute_fields`: one inline, several gathered). Its writer
+        (service/compiled/writers.py) does the scalar fields itself and hands the rest to
+        `field`."""
+        return plan.write(self, source, path)
 
     def field(self, field: FieldPlan, source: Any, path: tuple) -> Any:
-        if field.typename is not None:
-            return field.typename
         try:
             value = self._resolve(field, source)
-            if field.sync_leaf:
-                # Most fields of a response: no path, no awaitable to look for.
-                return None if value is None and not field.non_null else self._leaf(field, value)
             here = (*path, field.key)
             if _awaitable(value):
                 return self._complete_later(field, value, here)
@@ -174,7 +163,7 @@ class _Run:
     def complete(self, field: FieldPlan, value: Any, path: tuple) -> Any:
         if value is None:
             if field.non_null:
-                raise _null_error(field)
+                raise null_error(field)
             return None
         if field.is_list:
             return self._list(field, value, path)
@@ -188,7 +177,7 @@ class _Run:
             try:
                 if item is None:
                     if field.item_non_null:
-                        raise _null_error(field)
+                        raise null_error(field)
                     value = None
                 else:
                     value = self._single(field, item, here)
@@ -210,7 +199,7 @@ class _Run:
     @staticmethod
     def _leaf(field: FieldPlan, value: Any) -> Any:
         if value is None:
-            raise _null_error(field)
+            raise null_error(field)
         coerced = field.leaf(value)
         if coerced is None:
             raise TypeError(f"Expected {field.parent_type}.{field.name} to serialize")
@@ -227,11 +216,11 @@ class _Run:
 # What graphql-core asks of every value (its `is_awaitable`), answered first for the types most
 # values of a response are: `inspect.isawaitable`'s ABC check was 4 % of a case list's samples
 # (py-spy, in-process).
-_PLAIN = frozenset({dict, list, str, int, bool, float, type(None)})
+PLAIN = frozenset({dict, list, str, int, bool, float, type(None)})
 
 
 def _awaitable(value: Any) -> bool:
-    return type(value) not in _PLAIN and is_awaitable(value)
+    return type(value) not in PLAIN and is_awaitable(value)
 
 
 def _located(raw: Exception, field: FieldPlan, path: list) -> GraphQLError:
@@ -254,7 +243,7 @@ def _located(raw: Exception, field: FieldPlan, path: list) -> GraphQLError:
     return error
 
 
-def _null_error(field: FieldPlan) -> TypeError:
+def null_error(field: FieldPlan) -> TypeError:
     return TypeError(f"Cannot return null for non-nullable field {field.parent_type}.{field.name}.")
 
 
@@ -264,7 +253,7 @@ async def _recorded_when_resolved(value: Any, reads: set[str], name: str) -> Any
     return resolved
 
 
-async def _gathered_fields(result: dict[str, Any], waiting: list[str]) -> dict[str, Any]:
+async def gathered_fields(result: dict[str, Any], waiting: list[str]) -> dict[str, Any]:
     if len(waiting) == 1:
         (key,) = waiting
         result[key] = await result[key]

@@ -4,7 +4,7 @@ serialized — worked out once per document instead of once per field of every r
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,8 +25,15 @@ class FieldPlan:
     locations: list[SourceLocation]
     category: str | None = None  # the guard's category; None for fields that are not guarded
     value_of: Callable[[Any, Any], Any] | None = None  # (object, info) → the field's value
+    attribute: str | None = None  # where value_of is `getattr(object, attribute)`
+    method: Callable[[Any], Any] | None = None  # where value_of is `method(object)`
     typename: str | None = None  # set for `__typename`
     leaf: Callable[[Any], Any] | None = None  # the scalar's or enum's output coercion
+    # What `leaf` gives, known beforehand: an enum's names by member, the enum's class; the
+    # type whose values come out as they are (a str for String and ID).
+    enum_names: Mapping[Any, str] | None = None
+    enum_class: type | None = None
+    passes: type | None = None
     is_list: bool = False
     item_non_null: bool = False
     children: ObjectPlan | None = None
@@ -41,6 +48,7 @@ class FieldPlan:
 class ObjectPlan:
     type_name: str
     fields: tuple[FieldPlan, ...]
+    write: Callable[[Any, Any, tuple], Any]  # (run, object, path): service/compiled/writers.py
 
 
 @dataclass(frozen=True, slots=True)

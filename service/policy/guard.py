@@ -242,20 +242,32 @@ def _direct_resolver(field: StrawberryField, schema: strawberry.Schema, unguarde
 def value_getter(field: StrawberryField, schema: strawberry.Schema) -> Any:
     """How the field's value is got from its object, as strawberry would; None where it needs
     more than the object and (optionally) `info`."""
+    attribute, method = plain_access(field)
+    if attribute is not None:
+        return lambda source, _info: getattr(source, attribute)
+    if method is not None:
+        return lambda source, _info: method(source)
     resolver = field.base_resolver
-    if resolver is None:
-        name = field.python_name
-        return lambda source, _info: getattr(source, name)
     if resolver.root_parameter or resolver.parent_parameter or not resolver.self_parameter:
         return None
     function = resolver._unbound_wrapped_func
-    if resolver.info_parameter is None:
-        return lambda source, _info: function(source)
     info_name = resolver.info_parameter.name
     info_class = schema.config.info_class
     return lambda source, info: function(
         source, **{info_name: info_class(_raw_info=info, _field=field)}
     )
+
+
+def plain_access(field: StrawberryField) -> tuple[str | None, Callable[[Any], Any] | None]:
+    """(attribute, method): the field's value is `getattr(object, attribute)` (no resolver), or
+    `method(object)` (a resolver that asks for nothing but `self`); (None, None) otherwise."""
+    resolver = field.base_resolver
+    if resolver is None:
+        return field.python_name, None
+    plain = not (resolver.root_parameter or resolver.parent_parameter or resolver.info_parameter)
+    if plain and resolver.self_parameter:
+        return None, resolver._unbound_wrapped_func
+    return None, None
 
 
 async def _record_when_resolved(value: Awaitable[Any], reads: set[str], field_name: str) -> Any:
