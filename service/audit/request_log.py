@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from service.audit.event import AuditAction, AuditEvent
 from service.identity.actor import Actor
@@ -19,9 +20,9 @@ OPERATION_MAX = 100
 BASIS_MAX = 100
 
 
-@dataclass(frozen=True, slots=True)
-class LoggedObject:
-    """One object of a client's data, seen or changed on one ground: one audit event."""
+class LoggedObject(NamedTuple):
+    """One object of a client's data, seen or changed on one ground: one audit event. (The
+    log's key for every object a response holds: a named tuple hashes in C.)"""
 
     tenant_id: uuid.UUID
     subject_id: uuid.UUID

@@ -39,7 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.compiler import SQLCompiler
 
-from service.tenants.binding import bound_statement
+from service.tenants.binding import bound_parameters, bound_statement
 
 
 class Row(asyncpg.Record):
@@ -78,9 +78,10 @@ class ReadStatement:
 
     async def rows(self, session: AsyncSession, **parameters: Any) -> Sequence[Any]:
         turn = await _ready(session)
-        statement, bound = bound_statement(session.sync_session, self.statement)
+        bound = bound_parameters(session.sync_session)
         found = self._compiled.get(bool(bound))
         if found is None:
+            statement, _ = bound_statement(session.sync_session, self.statement)
             compiled = statement.compile(dialect=session.bind.dialect)
             found = self._compiled[bool(bound)] = (statement, _readable_by_driver(compiled))
         statement, readable = found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +16,7 @@ from service.access_report.labels import FieldCategories
 from service.audit.anchoring import Anchoring
 from service.caller import Caller
 from service.identity.actor import Actor
+from service.moments import JOBCENTER_TIMEZONE
 from service.policy.authorizer import Authorizer
 from service.policy.guard import RequestGuard
 
@@ -48,6 +49,15 @@ class Context:
     fault_ids: list[str] = field(default_factory=list)
     """Ids of unexpected errors; any fault rolls the whole request back and withholds its data."""
     _loaders: dict[Callable[..., Any], Any] = field(default_factory=dict)
+    _today: date | None = None
+
+    @property
+    def today(self) -> date:
+        """The request's calendar day in the jobcenter (from its one instant); worked out once,
+        not for every case of a list that asks whether its review is overdue."""
+        if self._today is None:
+            self._today = self.now.astimezone(JOBCENTER_TIMEZONE).date()
+        return self._today
 
     def caller(self, expected_version: int | None = None) -> Caller:
         """Who calls the domain services in this request; one instant per request, so every

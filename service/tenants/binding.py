@@ -95,10 +95,15 @@ def _name_the_jobcenter(state: ORMExecuteState) -> None:
 def bound_statement(session: Session, query: Select[Any]) -> tuple[Select[Any], dict[str, Any]]:
     """`query` with what `_name_the_jobcenter` adds to it, and the parameters that go with it:
     for a read that runs outside the session's ORM execution (service/db/driver_rows.py)."""
+    parameters = bound_parameters(session)
+    return (query.options(_IN_BOUND_JOBCENTER) if parameters else query), parameters
+
+
+def bound_parameters(session: Session) -> dict[str, Any]:
+    """The parameters `bound_statement`'s statement takes, for one compiled before: {} where no
+    jobcenter is bound."""
     tenant_id = scope_of(session).tenant_id
-    if tenant_id is None:
-        return query, {}
-    return query.options(_IN_BOUND_JOBCENTER), {_TENANT_PARAMETER: tenant_id}
+    return {} if tenant_id is None else {_TENANT_PARAMETER: tenant_id}
 
 
 def in_bound_jobcenter(session: Session, query: Select[Any], model: Any) -> Select[Any]:

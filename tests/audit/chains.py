@@ -8,7 +8,6 @@ import os
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import replace
 from datetime import UTC, datetime
 
 from sqlalchemy import text
@@ -20,24 +19,21 @@ from service.audit.recorder import append
 
 def event(tenant_id, request_id, subject, **changes) -> AuditEvent:
     """One object read: a staff member's case list showing a client's name."""
-    return replace(
-        AuditEvent(
-            tenant_id=uuid.UUID(str(tenant_id)),
-            occurred_at=datetime(2026, 11, 23, 10, 0, 0, 123456, tzinfo=UTC),
-            request_id=uuid.UUID(str(request_id)),
-            operation="CaseList",
-            action=AuditAction.READ,
-            actor_kind="staff",
-            actor_id=uuid.UUID(int=7),
-            actor_organisation_id=None,
-            subject_id=uuid.UUID(str(subject)),
-            object_type="client",
-            object_id=uuid.UUID(str(subject)),
-            fields=("givenName", "familyName"),
-            basis="responsible_case_manager",
-        ),
-        **changes,
-    )
+    return AuditEvent(
+        tenant_id=uuid.UUID(str(tenant_id)),
+        occurred_at=datetime(2026, 11, 23, 10, 0, 0, 123456, tzinfo=UTC),
+        request_id=uuid.UUID(str(request_id)),
+        operation="CaseList",
+        action=AuditAction.READ,
+        actor_kind="staff",
+        actor_id=uuid.UUID(int=7),
+        actor_organisation_id=None,
+        subject_id=uuid.UUID(str(subject)),
+        object_type="client",
+        object_id=uuid.UUID(str(subject)),
+        fields=("givenName", "familyName"),
+        basis="responsible_case_manager",
+    )._replace(**changes)
 
 
 @asynccontextmanager
@@ -80,7 +76,7 @@ def request_reads(tenant_id, n: int) -> list[AuditEvent]:
     request_id = uuid.uuid4()
     subject = uuid.uuid4()
     client = event(tenant_id, request_id, subject, operation=f"Read{n}")
-    case = replace(client, object_type="case", object_id=uuid.uuid4(), fields=("status",))
+    case = client._replace(object_type="case", object_id=uuid.uuid4(), fields=("status",))
     return [client, case]
 
 

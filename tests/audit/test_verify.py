@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 import uuid
-from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -25,31 +24,28 @@ from tests.audit.chains import lanes_held
 
 def _event(tenant_id: uuid.UUID, n: int, request_id: str | None = None, **changes) -> AuditEvent:
     subject = uuid.uuid4()
-    return replace(
-        AuditEvent(
-            tenant_id=tenant_id,
-            occurred_at=datetime.now(UTC),
-            request_id=uuid.UUID(request_id) if request_id else uuid.uuid4(),
-            operation=f"Read{n}",
-            action=AuditAction.READ,
-            actor_kind="staff",
-            actor_id=uuid.uuid4(),
-            actor_organisation_id=None,
-            subject_id=subject,
-            object_type="client",
-            object_id=subject,
-            fields=("familyName", "givenName"),
-            basis="responsible_case_manager",
-        ),
-        **changes,
-    )
+    return AuditEvent(
+        tenant_id=tenant_id,
+        occurred_at=datetime.now(UTC),
+        request_id=uuid.UUID(request_id) if request_id else uuid.uuid4(),
+        operation=f"Read{n}",
+        action=AuditAction.READ,
+        actor_kind="staff",
+        actor_id=uuid.uuid4(),
+        actor_organisation_id=None,
+        subject_id=subject,
+        object_type="client",
+        object_id=subject,
+        fields=("familyName", "givenName"),
+        basis="responsible_case_manager",
+    )._replace(**changes)
 
 
 def _request(tenant_id: uuid.UUID, n: int) -> list[AuditEvent]:
     """One request reading a client and its case: one link with two entries."""
     client = _event(tenant_id, n)
-    case = replace(
-        client, object_type="case", object_id=uuid.uuid4(), fields=("status", "nextReviewDue")
+    case = client._replace(
+        object_type="case", object_id=uuid.uuid4(), fields=("status", "nextReviewDue")
     )
     return [client, case]
 

@@ -8,7 +8,6 @@ from datetime import date
 import strawberry
 
 from service.cases.models import Case
-from service.moments import JOBCENTER_TIMEZONE
 from service.policy.categories import DataCategory
 from service.policy.facts import Access
 from service.policy.guard import GuardTag, public_type
@@ -53,4 +52,4 @@ def tag(
 
 def today(info: Info) -> date:
     """The request's calendar day in the jobcenter (from the request's one instant)."""
-    return info.context.now.astimezone(JOBCENTER_TIMEZONE).date()
+    return info.context.today
