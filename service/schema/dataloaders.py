@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from functools import partial
 from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy import select
@@ -24,18 +25,31 @@ from service.db.driver_rows import ReadStatement, among
 from service.staff.models import StaffUser
 
 T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
 
 
-class RowByIdLoader(DataLoader[uuid.UUID, Any]):
+class RequestLoader(DataLoader[K, V]):
+    """A loader of one request's session, its batches read by the class's `load_batch`: its
+    batch function holds the session, not the loader. (A bound method of its own kept each
+    loader in a reference cycle, and with it every row it had cached, until the collector came:
+    on a case manager's list of 50 cases, 1,100 objects a request, gen-0 collections
+    ≈ 1.5–2.5 ms of a request's ≈ 20 ms of CPU.)"""
+
+    def __init__(self, session: AsyncSession) -> None:
+        super().__init__(load_fn=partial(type(self).load_batch, session))
+
+    @classmethod
+    async def load_batch(cls, session: AsyncSession, keys: list[K]) -> Sequence[V]:
+        raise NotImplementedError
+
+
+class RowByIdLoader(RequestLoader[uuid.UUID, Any]):
     """Rows of `model` by their id; None where there is none, or none visible. Plain rows
     that read like the model's entities (`service/db/base.row_columns`): a loader's rows are
     only read."""
 
     model: ClassVar[Any]
-
-    def __init__(self, session: AsyncSession) -> None:
-        super().__init__(load_fn=self._load)
-        self._session = session
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -44,13 +58,14 @@ class RowByIdLoader(DataLoader[uuid.UUID, Any]):
                 select(*row_columns(cls.model)).where(among(cls.model.id, "ids"))
             )
 
-    async def _load(self, ids: list[uuid.UUID]) -> Sequence[Any]:
-        rows = await self.statement.rows(self._session, ids=ids)
+    @classmethod
+    async def load_batch(cls, session: AsyncSession, ids: list[uuid.UUID]) -> Sequence[Any]:
+        rows = await cls.statement.rows(session, ids=ids)
         by_id = {row.id: row for row in rows}
         return [by_id.get(key) for key in ids]
 
 
-class RowsByParentLoader(DataLoader[uuid.UUID, list[Any]]):
+class RowsByParentLoader(RequestLoader[uuid.UUID, list[Any]]):
     """Rows of `model` per parent id (the column `parent`), in `order`, then by id; without
     the columns named in `omitted` (read by a loader of their own)."""
 
@@ -58,10 +73,6 @@ class RowsByParentLoader(DataLoader[uuid.UUID, list[Any]]):
     parent: ClassVar[str]
     order: ClassVar[tuple[Any, ...]]
     omitted: ClassVar[frozenset[str]] = frozenset()
-
-    def __init__(self, session: AsyncSession) -> None:
-        super().__init__(load_fn=self._load)
-        self._session = session
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -74,11 +85,14 @@ class RowsByParentLoader(DataLoader[uuid.UUID, list[Any]]):
                 .order_by(*cls.order, model.id)
             )
 
-    async def _load(self, parent_ids: list[uuid.UUID]) -> Sequence[list[Any]]:
-        rows = await self.statement.rows(self._session, parent_ids=parent_ids)
+    @classmethod
+    async def load_batch(
+        cls, session: AsyncSession, parent_ids: list[uuid.UUID]
+    ) -> Sequence[list[Any]]:
+        rows = await cls.statement.rows(session, parent_ids=parent_ids)
         grouped: dict[uuid.UUID, list[Any]] = defaultdict(list)
         for row in rows:
-            grouped[getattr(row, self.parent)].append(row)
+            grouped[getattr(row, cls.parent)].append(row)
         return [grouped[key] for key in parent_ids]
 
 

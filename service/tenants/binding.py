@@ -50,15 +50,21 @@ def scope_binding(scope: Scope) -> TextClause:
     """The statement that binds `scope` to the transaction it runs in (both settings; what the
     scope leaves out is bound to nothing). Only uuids reach it: the database inlines them into
     `SET LOCAL`."""
+    return _BIND.bindparams(**_binding_parameters(scope))
+
+
+def _binding_parameters(scope: Scope) -> dict[str, uuid.UUID | None]:
     for value in (scope.tenant_id, scope.partner_organisation_id):
         if value is not None and not isinstance(value, uuid.UUID):
             raise TypeError(f"a scope binds uuid.UUID values, not {type(value).__name__}")
-    return _BIND.bindparams(tenant=scope.tenant_id, organisation=scope.partner_organisation_id)
+    return {"tenant": scope.tenant_id, "organisation": scope.partner_organisation_id}
 
 
 @event.listens_for(ScopedSession, "after_begin")
 def _bind_scope(session: Session, _transaction: SessionTransaction, connection: Connection) -> None:
-    connection.execute(scope_binding(scope_of(session)))
+    # The values as parameters of the one statement: `bindparams` copies the statement (and its
+    # copy held a reference cycle, one a request).
+    connection.execute(_BIND, _binding_parameters(scope_of(session)))
 
 
 _TENANT_PARAMETER = "casework_bound_tenant"

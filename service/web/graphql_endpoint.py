@@ -154,6 +154,9 @@ class GraphQLEndpoint(GraphQL):
             if media_type_of(request) == GRAPHQL_RESPONSE and request_error_of(request):
                 response.status_code = 400  # the document did not parse or validate
             context: Context = request.state.context
+            # The context holds the request: a cycle that kept the request's objects for the
+            # collector (service/schema/dataloaders.py, RequestLoader).
+            del request.state.context
             if context.fault_ids:
                 await work.session.rollback()
                 return _fault_response(context.fault_ids)

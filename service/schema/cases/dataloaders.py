@@ -9,7 +9,6 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from strawberry.dataloader import DataLoader
 
 from service.cases.cooperation_models import (
     Conciliation,
@@ -33,6 +32,7 @@ from service.cases.models import (
 from service.schema.context import Info
 from service.schema.dataloaders import (
     ClientByIdLoader,
+    RequestLoader,
     RowsByParentLoader,
     StaffByIdLoader,
     selected_names,
@@ -81,13 +81,12 @@ class DocumentsByCaseLoader(_ByCaseLoader):
     omitted = frozenset({"content"})
 
 
-class DocumentContentByIdLoader(DataLoader[uuid.UUID, bytes | None]):
-    def __init__(self, session: AsyncSession) -> None:
-        super().__init__(load_fn=self._load)
-        self._session = session
-
-    async def _load(self, ids: list[uuid.UUID]) -> Sequence[bytes | None]:
-        rows = await self._session.execute(
+class DocumentContentByIdLoader(RequestLoader[uuid.UUID, bytes | None]):
+    @classmethod
+    async def load_batch(
+        cls, session: AsyncSession, ids: list[uuid.UUID]
+    ) -> Sequence[bytes | None]:
+        rows = await session.execute(
             select(CaseDocument.id, CaseDocument.content).where(CaseDocument.id.in_(ids))
         )
         by_id = {row_id: content for row_id, content in rows}

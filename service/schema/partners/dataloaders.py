@@ -7,25 +7,24 @@ import uuid
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
-from strawberry.dataloader import DataLoader
 
 from service.partners.models import NetworkMembership, PartnerOrganisation
 from service.partners.service import NetworkEntry
+from service.schema.dataloaders import RequestLoader
 from service.tenants.models import Tenant
 
 NetworkKey = tuple[uuid.UUID, uuid.UUID]  # (jobcenter, partner organisation)
 
 
-class NetworkEntryByKeyLoader(DataLoader[NetworkKey, NetworkEntry | None]):
+class NetworkEntryByKeyLoader(RequestLoader[NetworkKey, NetworkEntry | None]):
     """The organisation as a network partner of the jobcenter; None where row-level security
     shows no such membership (it is the request's jobcenter's, or the partner's own)."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        super().__init__(load_fn=self._load)
-        self._session = session
-
-    async def _load(self, keys: list[NetworkKey]) -> list[NetworkEntry | None]:
-        rows = await self._session.execute(
+    @classmethod
+    async def load_batch(
+        cls, session: AsyncSession, keys: list[NetworkKey]
+    ) -> list[NetworkEntry | None]:
+        rows = await session.execute(
             select(NetworkMembership, PartnerOrganisation, Tenant)
             .join(
                 PartnerOrganisation,
