@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from inspect import isawaitable
-from typing import Any, Final, Protocol
+from typing import Any, Final, NamedTuple, Protocol
 
 import strawberry
 from graphql import GraphQLObjectType, GraphQLResolveInfo
@@ -39,9 +39,10 @@ ROW_CATEGORY: Final = "row"
 CategoryDeclaration = DataCategory | str
 
 
-@dataclass(frozen=True, slots=True)
-class GuardTag:
-    """Whose data an object is, what it is, and what the actor is to it."""
+class GuardTag(NamedTuple):
+    """Whose data an object is, what it is, and what the actor is to it. (One for every object
+    a response holds: a named tuple is as immutable as a frozen dataclass and made in a quarter
+    of the time.)"""
 
     tenant_id: uuid.UUID
     subject_id: uuid.UUID  # the client the data is about

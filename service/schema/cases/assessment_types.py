@@ -14,6 +14,7 @@ from service.schema.cases import enums
 from service.schema.cases.common import tag
 from service.schema.cases.dataloaders import AssessmentEntriesByCaseLoader
 from service.schema.context import Info
+from service.schema.stored import member_of
 
 
 @personal_type(
@@ -30,15 +31,15 @@ class AssessmentEntryNode:
 
     @personal_field(ROW_CATEGORY)
     def kind(self) -> enums.AssessmentKind | None:
-        return enums.AssessmentKind(self.row.kind)
+        return member_of(enums.AssessmentKind, self.row.kind)
 
     @personal_field(ROW_CATEGORY)
     def category(self) -> enums.AssessmentCategory | None:
-        return enums.AssessmentCategory(self.row.category)
+        return member_of(enums.AssessmentCategory, self.row.category)
 
     @personal_field(ROW_CATEGORY)
     def subcategory(self) -> enums.AssessmentSubcategory | None:
-        return enums.AssessmentSubcategory(self.row.subcategory)
+        return member_of(enums.AssessmentSubcategory, self.row.subcategory)
 
     @personal_field(ROW_CATEGORY, description="Betreff.")
     def subject(self) -> str | None:

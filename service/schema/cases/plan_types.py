@@ -6,7 +6,6 @@ notes), which is CASE_NOTES: the plan is shared with the client, those texts are
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime
 
 import strawberry
@@ -123,7 +122,7 @@ async def _history(info: Info, guard: GuardTag, item: PlanItem) -> list[Revision
     rows = await info.context.loader(RevisionsByPlanItemLoader).load(item.id)
     return [
         RevisionNode(
-            guard=replace(guard, object_type="plan_item_revision", object_id=row.id), row=row
+            guard=guard._replace(object_type="plan_item_revision", object_id=row.id), row=row
         )
         for row in rows
     ]

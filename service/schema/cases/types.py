@@ -53,6 +53,7 @@ from service.schema.cases.plan_types import (
 from service.schema.clients.types import ClientNode, client_node
 from service.schema.context import Info
 from service.schema.dataloaders import ClientByIdLoader, StaffByIdLoader, loaded
+from service.schema.stored import member_of
 
 STATUS = DataCategory.CASE_STATUS
 INTAKE = DataCategory.INTAKE
@@ -175,7 +176,7 @@ class CaseNode:
 
     @personal_field(STATUS)
     def status(self) -> enums.CaseStatus | None:
-        return enums.CaseStatus(self.row.status)
+        return member_of(enums.CaseStatus, self.row.status)
 
     @personal_field(STATUS, description="Increases with every change of the case.")
     def version(self) -> int | None:
@@ -183,12 +184,12 @@ class CaseNode:
 
     @personal_field(STATUS, description="Profillage.")
     def profile(self) -> enums.Profile | None:
-        return None if self.row.profile is None else enums.Profile(self.row.profile)
+        return None if self.row.profile is None else member_of(enums.Profile, self.row.profile)
 
     @personal_field(STATUS, description="Betreuungsform.")
     def care_variant(self) -> enums.CareVariant | None:
         variant = self.row.care_variant
-        return None if variant is None else enums.CareVariant(variant)
+        return None if variant is None else member_of(enums.CareVariant, variant)
 
     @personal_field(STATUS, description="Zuständige Fachkraft.")
     def responsible_case_manager(self, info: Info) -> StaffMember | None:

@@ -20,6 +20,7 @@ from service.schema.dataloaders import ClientByIdLoader, loaded
 from service.schema.identity.types import Jobcenter, PartnerOrganisation
 from service.schema.partners.types import NetworkPartner, ServiceCategory, network_partner_of
 from service.schema.referrals import dataloaders
+from service.schema.stored import member_of
 
 ReferralStatus = strawberry.enum(
     ReferralStatusEnum,
@@ -49,7 +50,7 @@ class StatusChangeNode:
 
     @personal_field(DataCategory.REFERRAL)
     def status(self) -> ReferralStatus | None:
-        return ReferralStatusEnum(self.row.status)
+        return member_of(ReferralStatusEnum, self.row.status)
 
     @personal_field(DataCategory.REFERRAL)
     def changed_at(self) -> datetime.datetime | None:
@@ -84,11 +85,11 @@ class ProgressReportNode:
 
     @personal_field(DataCategory.REFERRAL)
     def attendance(self) -> Attendance | None:
-        return AttendanceEnum(self.row.attendance)
+        return member_of(AttendanceEnum, self.row.attendance)
 
     @personal_field(DataCategory.REFERRAL)
     def status(self) -> ReferralStatus | None:
-        return ReferralStatusEnum(self.row.status)
+        return member_of(ReferralStatusEnum, self.row.status)
 
     @personal_field(DataCategory.PROGRESS_REPORTS)
     def text(self) -> str | None:
