@@ -39,16 +39,21 @@ def object_writer(type_name: str, fields: tuple[FieldPlan, ...]) -> Writer:
         "    waiting = None",
     ]
     inline = [field for field in fields if _inline(field)]
-    if any(field.category is not None for field in inline):
+    # One local per category for the set its reads go into, once admitted: the guard decides
+    # once per object and category, and a refusal leaves it unset, so that the next field of
+    # the category is refused with an error of its own.
+    categories = {category: n for n, category in enumerate(_categories(inline))}
+    if categories:
         lines += ["    admit = run.guard.admit", "    tag = source.guard"]
-        if any(field.category == ROW_CATEGORY for field in inline):
+        lines += [f"    reads_{n} = None" for n in categories.values()]
+        if ROW_CATEGORY in categories:
             lines.append("    row_category = tag.category")
     for index, field in enumerate(fields):
         namespace[f"field_{index}"] = field
         if field.typename is not None:
             lines.append(f"    result[{field.key!r}] = {field.typename!r}")
         elif _inline(field):
-            lines += _leaf_lines(index, field, namespace)
+            lines += _leaf_lines(index, field, namespace, categories.get(field.category))
         else:
             lines += [
                 f"    value = result[{field.key!r}] = run.field(field_{index}, source, path)",
@@ -72,7 +77,17 @@ def _inline(field: FieldPlan) -> bool:
     return field.sync_leaf and field.typename is None
 
 
-def _leaf_lines(index: int, field: FieldPlan, namespace: dict[str, Any]) -> list[str]:
+def _categories(fields: list[FieldPlan]) -> list[Any]:
+    found = []
+    for field in fields:
+        if field.category is not None and field.category not in found:
+            found.append(field.category)
+    return found
+
+
+def _leaf_lines(
+    index: int, field: FieldPlan, namespace: dict[str, Any], reads: int | None
+) -> list[str]:
     key = field.key
     lines = ["    try:"]
     if field.category is not None:
@@ -80,7 +95,10 @@ def _leaf_lines(index: int, field: FieldPlan, namespace: dict[str, Any]) -> list
         if field.category != ROW_CATEGORY:
             category = f"category_{index}"
             namespace[category] = field.category
-        lines.append(f"        reads = admit(tag, {category})")
+        lines += [
+            f"        if reads_{reads} is None:",
+            f"            reads_{reads} = admit(tag, {category})",
+        ]
     if (
         field.attribute is not None
         and field.attribute.isidentifier()
@@ -94,7 +112,7 @@ def _leaf_lines(index: int, field: FieldPlan, namespace: dict[str, Any]) -> list
         namespace[f"value_of_{index}"] = field.value_of
         lines.append(f"        value = value_of_{index}(source, run.info)")
     if field.category is not None:
-        lines.append(f"        reads.add({field.name!r})")
+        lines.append(f"        reads_{reads}.add({field.name!r})")
     lines.append("        if value is None:")
     if field.non_null:
         lines.append(f"            raise null_error(field_{index})")
