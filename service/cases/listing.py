@@ -123,8 +123,9 @@ EVERY_CASE = ("*",)
 
 
 def visible_to(caller: Caller) -> tuple[str, ...]:
-    """Which columns of a case must name the caller for them to list it: EVERY_CASE, or none at
-    all (nothing is listed)."""
+    """The columns of a case of which one must name the caller for them to list it (any one
+    will do); EVERY_CASE where the policy lets them list all of the jobcenter's, () where
+    none."""
     actor = caller.actor
     if actor.kind is ActorKind.CLIENT:
         own = Access(frozenset({Relation.DATA_SUBJECT}))
