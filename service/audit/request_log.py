@@ -44,6 +44,7 @@ class RequestLog:
 
     def __init__(self) -> None:
         self.entries: dict[LoggedObject, set[str]] = {}
+        self._wrote = False
 
     def read(
         self,
@@ -78,11 +79,12 @@ class RequestLog:
             tenant_id, subject_id, object_type, object_id, basis, action=AuditAction.WRITE
         )
         self.entries.setdefault(key, set()).update(fields)
+        self._wrote = True
 
     @property
     def wrote(self) -> bool:
         """Whether a change was noted: the request is a write, whose records go with it."""
-        return any(key.action is AuditAction.WRITE for key in self.entries)
+        return self._wrote
 
     def counts(self) -> LogCounts:
         read = [len(f) for k, f in self.entries.items() if k.action is AuditAction.READ]
@@ -94,22 +96,27 @@ class RequestLog:
     ) -> list[AuditEvent]:
         request = uuid.UUID(request_id)
         operation = operation[:OPERATION_MAX]
+        kind = str(actor.kind)
         organisation = actor.organisation_id or None
+        # Positional, from the keys unpacked: made for every object a response held (100 a
+        # case list), keywords and attribute lookups were most of the cost.
         return [
             AuditEvent(
-                tenant_id=key.tenant_id,
-                occurred_at=occurred_at,
-                request_id=request,
-                operation=operation,
-                action=key.action,
-                actor_kind=str(actor.kind),
-                actor_id=actor.user_id,
-                actor_organisation_id=organisation,
-                subject_id=key.subject_id,
-                object_type=key.object_type,
-                object_id=key.object_id,
-                fields=tuple(sorted(fields)),
-                basis=key.basis[:BASIS_MAX],
+                tenant_id,
+                occurred_at,
+                request,
+                operation,
+                action,
+                kind,
+                actor.user_id,
+                organisation,
+                subject_id,
+                object_type,
+                object_id,
+                tuple(sorted(fields)),
+                basis[:BASIS_MAX],
             )
-            for key, fields in self.entries.items()
+            for (tenant_id, subject_id, object_type, object_id, basis, action), fields in (
+                self.entries.items()
+            )
         ]
