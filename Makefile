@@ -33,12 +33,14 @@ test-all: $(STAMP)
 	$(BIN)/ruff check service tests migrations
 	SOAK_SECONDS=60 FUZZ_EXAMPLES=25 $(BIN)/pytest
 
-# Tenancy, partner, audit and Auskunft tests on a real Citus cluster (issue 19; not in `make
+# Tenancy, audit, Auskunft and the domains' tests on a real Citus cluster (issue 19; not in `make
 # test`): a coordinator and two workers on loopback (deploy/citus/cluster.sh), a fresh database
 # migrated and distributed (migrations/citus/distribute.sql). Skips with a message where Citus is
 # not installed (deploy/citus/build.sh builds it from source, as root). Results: docs/scale-out.md.
-CITUS_TESTS ?= tests/citus tests/tenants \
-	tests/referrals/test_partner_view.py tests/audit tests/access_report
+CITUS_TESTS ?= tests/citus tests/tenants tests/audit tests/access_report tests/cases \
+	tests/clients tests/referrals tests/consent tests/compiled tests/admin tests/web \
+	tests/scenarios tests/indicators tests/diary tests/schema tests/identity tests/policy \
+	tests/demo tests/test_not_yours.py
 test-citus: $(STAMP)
 	deploy/citus/test.sh $(CITUS_TESTS)
 

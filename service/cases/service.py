@@ -44,6 +44,7 @@ from service.clients.models import Client
 from service.errors import (
     Conflict,
     InvalidTransition,
+    NotFound,
     ValidationFailed,
     found,
     required,
@@ -82,6 +83,11 @@ async def case_for(
     the id of something inside the case (a plan item, an assessment entry), `seen` is what
     lets one read that: a team lead, who never reads the plan, gets NOT_FOUND for its ids.
     """
+    if caller.actor.tenant_id is None:
+        # Of no jobcenter (a partner): row-level security shows them no case here, and Citus
+        # refuses the row lock of a statement that names no jobcenter — a 500 for a partner's
+        # guess at a case id (docs/scale-out.md, item 6). The same answer, without asking.
+        raise NotFound()
     case = found(
         await caller.session.scalar(select(Case).where(Case.id == case_id).with_for_update())
     )

@@ -91,7 +91,9 @@ async def get_referral(
     so two changes at once happen one after the other."""
     query = select(Referral).where(Referral.id == referral_id)
     if for_change:
-        tenant_id = await _jobcenter_to_lock_in(caller, referral_id)
+        # found(): a referral the caller cannot see has no jobcenter to lock it in, and Citus
+        # refuses a row lock that names none (a 500 for a partner's guess at an id).
+        tenant_id = found(await _jobcenter_to_lock_in(caller, referral_id))
         query = query.where(Referral.tenant_id == tenant_id).with_for_update()
     referral = found(await caller.session.scalar(query))
     access = (await referral_access(caller.session, caller.actor, [referral], caller.now))[

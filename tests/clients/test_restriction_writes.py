@@ -120,18 +120,21 @@ def _consent(setting, referral_id):
 
 
 async def _stored(owner_url, client_id: uuid.UUID) -> dict[str, int]:
-    """What the client's rows are now, counted as the owner (no row-level security)."""
+    """What the client's rows are now, counted as the owner (no row-level security). Joined by
+    jobcenter and id, as Citus joins shards (a join by id alone needs repartitioning)."""
     engine = create_async_engine(owner_url, poolclass=pool.NullPool)
     queries = {
-        "goals": "SELECT count(*) FROM plan_items p JOIN cases c ON c.id = p.case_id"
+        "goals": "SELECT count(*) FROM plan_items p JOIN cases c"
+        " ON c.tenant_id = p.tenant_id AND c.id = p.case_id"
         " WHERE c.client_id = :c",
-        "notes": "SELECT count(*) FROM aftercare_notes n JOIN cases c ON c.id = n.case_id"
+        "notes": "SELECT count(*) FROM aftercare_notes n JOIN cases c"
+        " ON c.tenant_id = n.tenant_id AND c.id = n.case_id"
         " WHERE c.client_id = :c",
         "reports": "SELECT count(*) FROM progress_reports p JOIN referrals r"
-        " ON r.id = p.referral_id WHERE r.client_id = :c",
+        " ON r.tenant_id = p.tenant_id AND r.id = p.referral_id WHERE r.client_id = :c",
         "consents": "SELECT count(*) FROM consents WHERE client_id = :c",
         "revocations": "SELECT count(*) FROM consent_revocations v JOIN consents c"
-        " ON c.id = v.consent_id WHERE c.client_id = :c",
+        " ON c.tenant_id = v.tenant_id AND c.id = v.consent_id WHERE c.client_id = :c",
         # Every recorded change but the DPO's own restriction rows.
         "writes": "SELECT count(*) FROM audit_records WHERE subject_id = :c AND action = 'write'"
         " AND object_type <> 'client_restriction'",

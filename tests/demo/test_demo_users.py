@@ -55,8 +55,9 @@ async def test_each_demo_jobcenter_has_a_handful_of_clients(dev_settings, runtim
         counts = {}
         for slug in ("jc-hamburg-mitte", "jc-musterstadt"):
             tenant_id = await runtime.directory.tenant_id(slug)
+            # Bound as the service binds (SET LOCAL, which Citus forwards to its workers).
             await conn.execute(
-                text("SELECT set_config('app.tenant_id', :t, true)"), {"t": str(tenant_id)}
+                text("SELECT app_bind_scope(CAST(:t AS uuid), NULL)"), {"t": str(tenant_id)}
             )
             counts[slug] = await conn.scalar(text("SELECT count(*) FROM clients"))
             await conn.rollback()

@@ -129,14 +129,17 @@ async def test_an_erased_client_leaves_no_note_text(world, case_id, factories, o
     body = await world.as_(dpo, ERASE, id=str(world.client.id))
 
     assert body["data"]["eraseClient"] == {"erased": True, "errors": []}
-    left = (
-        "SELECT count(*) FROM case_notes n, appointments a, follow_ups f WHERE n.case_id = :id"
-        " AND a.case_id = :id AND f.case_id = :id AND (n.text <> '[gelöscht]'"
-        " OR n.subject <> '[gelöscht]' OR a.place <> '[gelöscht]' OR a.internal_note IS NOT NULL"
-        " OR f.reason <> '[gelöscht]')"
-    )
+    # Table by table (a join of the three is refused on Citus), each holding rows to look at.
+    unerased = {
+        "case_notes": "text <> '[gelöscht]' OR subject <> '[gelöscht]'",
+        "appointments": "place <> '[gelöscht]' OR internal_note IS NOT NULL",
+        "follow_ups": "reason <> '[gelöscht]'",
+    }
+    for table, condition in unerased.items():
+        rows = f"SELECT count(*) FROM {table} WHERE case_id = :id"
+        assert await _count(owner_url, rows, case_id) > 0, table
+        assert await _count(owner_url, f"{rows} AND ({condition})", case_id) == 0, table
     kept = "SELECT count(*) FROM case_notes WHERE case_id = :id AND kind = 'phone'"
-    assert await _count(owner_url, left, case_id) == 0
     assert await _count(owner_url, kept, case_id) == 1  # the record that a contact took place
 
 
