@@ -1,6 +1,7 @@
 """`make bench`: generate (or reuse) the data, start the service (compiled and generic, each as
 SERVICE_WORKERS processes), the floor and the peer on loopback, drive W1–W4 with wrk, split a
-W1 and a W2 request's CPU (Python by part, PostgreSQL by statement), and print one table.
+W1 and a W2 request's CPU (Python by part, PostgreSQL by statement), run `service audit verify`
+over every chain the run appended to, and print one table.
 
     python -m bench [--scale 1.0] [--seconds 10] [--concurrency 16,64] [--workers 2]
                     [--no-peer] [--fresh]
@@ -91,6 +92,35 @@ async def audit_size(url) -> tuple[int, int]:
         return size, fields
     finally:
         await conn.close()
+
+
+def audit_verify(env: dict[str, str]) -> dict:
+    """`service audit verify` as an operator runs it, on the bench's database after the run:
+    every jobcenter's chain, the generated history and every record the run appended (issue
+    17: it must pass after the bench)."""
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", "from service.cli import main; main()", "audit", "verify"],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    lines = done.stdout.splitlines()
+    say(f"audit verify: exit {done.returncode}, {len(lines)} chains")
+    return {
+        "exit_code": done.returncode,
+        "chains": lines,
+        "records_checked": sum(_records_checked(line) for line in lines),
+        "seconds": round(time.monotonic() - started, 1),
+    }
+
+
+def _records_checked(line: str) -> int:
+    # "tenant <id>: <n> records checked, intact"
+    _, _, rest = line.partition(": ")
+    count, _, _ = rest.partition(" ")
+    return int(count) if count.isdigit() else 0
 
 
 def _requests(workload: Workload, path: str = "/graphql") -> list[tuple[str, str, str]]:
@@ -335,6 +365,7 @@ def main() -> None:
         size_after = asyncio.run(audit_size(url))
     finally:
         stop(started_targets)
+    verified = audit_verify(env)
     audit_bytes = size_after[0] - size_before[0]
     audit_fields = size_after[1] - size_before[1]
     summary = {
@@ -350,6 +381,7 @@ def main() -> None:
         "audit_bytes_per_field_read": audit_bytes / audit_fields if audit_fields else None,
         "audit_partition_bytes": size_after[0],
         "audit_fields_recorded": size_after[1],
+        "audit_verify": verified,
         "total_seconds": time.monotonic() - started,
     }
     (OUT / "results.json").write_text(json.dumps(summary, indent=2, default=str))

@@ -46,7 +46,23 @@ def table(summary: dict) -> str:
         "audit bytes per field read (this run's partition, table + indexes): "
         + (f"{per_field:.1f}" if per_field else "n/a")
     )
+    verified = summary.get("audit_verify")
+    if verified is not None:
+        lines.append(_verify_line(verified))
     return "\n".join(lines)
+
+
+def _verify_line(verified: dict) -> str:
+    chains = verified["chains"]
+    intact = sum(line.endswith(", intact") for line in chains)
+    outcome = "passed" if verified["exit_code"] == 0 else f"FAILED (exit {verified['exit_code']})"
+    line = (
+        f"service audit verify after the run: {outcome}, {intact} of {len(chains)} jobcenters'"
+        f" chains intact, {verified['records_checked']:,} records checked"
+        f" in {verified['seconds']:g} s"
+    )
+    broken = [chain for chain in chains if not chain.endswith(", intact")]
+    return "\n".join([line, *(f"  {chain}" for chain in broken)])
 
 
 def _find(rows: list[dict], workload: str, target: str, conc: int) -> dict | None:

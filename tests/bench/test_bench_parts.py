@@ -4,6 +4,7 @@ and the table with every ratio. No server runs here."""
 
 from __future__ import annotations
 
+import bench.__main__ as bench_main
 from bench import peer, profile, report, statements
 
 SITE = "/venv/lib/python3.11/site-packages"
@@ -145,3 +146,39 @@ def test_the_table_gives_every_run_its_ratios_and_cpu_per_request():
     assert any("cannot mask a field by consent" in line for line in lines)
     assert any(line.startswith("W2 service (compiled) CPU split") for line in lines)
     assert lines[-1].endswith("14.3")
+
+
+def test_the_table_says_whether_audit_verify_passed_after_the_run():
+    passed = {
+        "exit_code": 0,
+        "chains": [
+            "tenant 0b3c…: 120 records checked, intact",
+            "tenant 7d1e…: 80 records checked, intact",
+        ],
+        "records_checked": 200,
+        "seconds": 1.5,
+    }
+    broken = {
+        "exit_code": 1,
+        "chains": [
+            "tenant 0b3c…: 120 records checked, intact",
+            "tenant 7d1e…: 3 records checked, BROKEN at record 4: lane 0: content does not"
+            " match its hash",
+        ],
+        "records_checked": 123,
+        "seconds": 0.4,
+    }
+
+    assert report._verify_line(passed) == (
+        "service audit verify after the run: passed, 2 of 2 jobcenters' chains intact,"
+        " 200 records checked in 1.5 s"
+    )
+    failed = report._verify_line(broken).splitlines()
+    assert failed[0].startswith("service audit verify after the run: FAILED (exit 1), 1 of 2")
+    assert failed[1:] == ["  " + broken["chains"][1]]
+
+
+def test_audit_verify_counts_the_records_each_chain_checked():
+    assert bench_main._records_checked("tenant abc: 1,2 records checked, intact") == 0
+    assert bench_main._records_checked("tenant abc: 120 records checked, intact") == 120
+    assert bench_main._records_checked("no records") == 0
