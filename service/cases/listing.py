@@ -58,6 +58,8 @@ async def list_cases(
 ) -> list[tuple[Case, Access]]:
     """Oldest first, at most `limit`, each with the caller's access to it."""
     shape = _Shape(visible_to(caller), *_filter_shape(filters))
+    if not shape.visible:
+        return []  # the policy lets them list no case: nothing to ask the database
     values = {"actor": caller.actor.user_id, **_filter_values(caller, filters)}
 
     async def batch(position, size):
@@ -93,6 +95,10 @@ class _Shape:
 def _page_statement(shape: _Shape, *, after: bool) -> ReadStatement:
     query = (
         select(*row_columns(Case))
+        # The entity named, so that the session's criteria name the jobcenter even where no
+        # clause names a column (a team lead's `WHERE true`: its pages were confined by
+        # row-level security alone, and sorted every case of the server; migration 0010).
+        .select_from(Case)
         .where(_visibility_clause(shape.visible), *_filter_clauses(shape))
         .order_by(Case.created_at, Case.id)
     )

@@ -97,6 +97,9 @@ class Case(TenantScoped, Base):
             "handed_over_to_id",
             postgresql_where=text("handed_over_to_id IS NOT NULL"),
         ),
+        # Every case of the jobcenter in list order, for the team lead's pages: without it each
+        # page sorted the whole jobcenter's cases (migration 0010).
+        Index("ix_cases_tenant_id_created_at", "tenant_id", "created_at", "id"),
     )
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()

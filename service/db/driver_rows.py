@@ -39,7 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.compiler import SQLCompiler
 
-from service.tenants.binding import bound_parameters, bound_statement
+from service.tenants.binding import bound_parameters, bound_statement, require_bound_jobcenter
 
 
 class Row(asyncpg.Record):
@@ -83,6 +83,8 @@ class ReadStatement:
         if found is None:
             statement, _ = bound_statement(session.sync_session, self.statement)
             compiled = statement.compile(dialect=session.bind.dialect)
+            if bound:
+                require_bound_jobcenter(statement, compiled)
             found = self._compiled[bool(bound)] = (statement, _readable_by_driver(compiled))
         statement, readable = found
         parameters.update(bound)
@@ -112,9 +114,10 @@ async def fetch_rows(session: AsyncSession, statement: Select[Any]) -> Sequence[
         dialect = session.bind.dialect
         # As SQLAlchemy compiles for its cache: with the key, so that a later execution's
         # values are matched to this compilation's parameters by position.
-        readable = _readable_by_driver(
-            dialect.statement_compiler(dialect, statement, cache_key=key)
-        )
+        compiled = dialect.statement_compiler(dialect, statement, cache_key=key)
+        if parameters:
+            require_bound_jobcenter(statement, compiled)
+        readable = _readable_by_driver(compiled)
         if len(_SHAPES) < _MAX_SHAPES:
             _SHAPES[key.key] = readable
     if readable is None:

@@ -26,7 +26,9 @@ from sqlalchemy import Uuid, bindparam, event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, with_loader_criteria
 from sqlalchemy.sql import Select
+from sqlalchemy.sql.compiler import Compiled
 from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.sql.util import find_tables
 
 from service.db.base import TenantScoped
 from service.tenants.scope import NO_SCOPE, Scope
@@ -103,6 +105,23 @@ def bound_statement(session: Session, query: Select[Any]) -> tuple[Select[Any], 
     for a read that runs outside the session's ORM execution (service/db/driver_rows.py)."""
     parameters = bound_parameters(session)
     return (query.options(_IN_BOUND_JOBCENTER) if parameters else query), parameters
+
+
+class UnscopedRead(RuntimeError):
+    """A jobcenter's read whose SQL does not name the jobcenter: a statement the loader criteria
+    did not reach (its table named by no mapped entity). Row-level security would still confine
+    it, but the application's own scoping (DESIGN.md, invariant 4: tenancy twice) and Citus's
+    routing would be gone; refused, so that a test finds it rather than production."""
+
+
+def require_bound_jobcenter(statement: Select[Any], compiled: Compiled) -> None:
+    """Checked once per compiled statement (service/db/driver_rows.py), not per call: a
+    statement over a jobcenter's table (one with `tenant_id`) must name the bound jobcenter.
+    Tables of no jobcenter (partner organisations, the jobcenters themselves) need not."""
+    if _TENANT_PARAMETER in compiled.binds:
+        return
+    if any("tenant_id" in table.c for table in find_tables(statement, include_joins=True)):
+        raise UnscopedRead("a read in a jobcenter's scope names no jobcenter")
 
 
 def bound_parameters(session: Session) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import event
 
@@ -239,6 +241,49 @@ async def test_team_lead_pages_through_all_cases_of_the_jobcenter(world, case_fa
     }
     pages = first["data"]["cases"]["edges"] + second["data"]["cases"]["edges"]
     assert [edge["node"]["id"] for edge in pages] == case_ids
+
+
+async def test_a_team_leads_page_is_read_in_list_order_not_sorted_from_the_whole_jobcenter(
+    world, case_factories, factories, runtime
+):
+    # Given a few cases; when the team lead reads the first page and the next,
+    for _ in range(3):
+        someone = await factories.client(world.jobcenter)
+        await case_factories.case(world.jobcenter, someone, case_manager=world.case_manager)
+    pages = []
+
+    def note_page(_conn, _cursor, statement, parameters, _context, _many):
+        if statement.startswith("SELECT cases.") and "ORDER BY cases.created_at" in statement:
+            pages.append((statement, list(parameters)))
+
+    engine = runtime.database.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", note_page)
+    try:
+        first = await world.as_(world.team_lead, CASES, first=2)
+        cursor = first["data"]["cases"]["pageInfo"]["endCursor"]
+        await world.as_(world.team_lead, CASES, first=2, after=cursor)
+    finally:
+        event.remove(engine, "before_cursor_execute", note_page)
+
+    # then PostgreSQL can take each page's rows from an index in their order, as the service's
+    # role with the jobcenter bound: no Sort of every case of the jobcenter (migration 0010).
+    assert len(pages) == 2
+    async with runtime.database.engine.connect() as conn:
+        raw = (await conn.get_raw_connection()).driver_connection
+        async with raw.transaction():
+            await raw.execute("SET LOCAL enable_seqscan = off")
+            await raw.fetchval("SELECT app_bind_scope($1, NULL)", world.jobcenter.id)
+            plans = [
+                await raw.fetchval(f"EXPLAIN (FORMAT JSON) {sql}", *values) for sql, values in pages
+            ]
+    for plan in plans:
+        nodes = _plan_nodes((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"])
+        assert "Sort" not in {node["Node Type"] for node in nodes}
+        assert "ix_cases_tenant_id_created_at" in {node.get("Index Name") for node in nodes}
+
+
+def _plan_nodes(node: dict) -> list[dict]:
+    return [node, *(found for child in node.get("Plans", ()) for found in _plan_nodes(child))]
 
 
 async def test_placement_officer_lists_the_cases_they_proposed(world, case_factories, factories):

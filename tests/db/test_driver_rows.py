@@ -7,12 +7,24 @@ import enum
 import uuid
 
 import pytest
-from sqlalchemy import Enum, bindparam, event, func, literal_column, select, text, type_coerce
+from sqlalchemy import (
+    Enum,
+    bindparam,
+    event,
+    func,
+    literal_column,
+    select,
+    text,
+    true,
+    type_coerce,
+)
 from sqlalchemy.exc import DBAPIError
 
 from service.clients.models import Client
 from service.db.base import row_columns
 from service.db.driver_rows import ReadStatement, Row, among, fetch_rows
+from service.tenants.binding import UnscopedRead
+from service.tenants.models import Tenant
 from service.tenants.scope import Scope
 
 CLIENTS_BY_ID = ReadStatement(select(*row_columns(Client)).where(among(Client.id, "ids")))
@@ -127,3 +139,22 @@ async def test_a_failed_read_raises_what_sqlalchemy_raises(runtime, factories):
 
     assert "canceling statement due to statement timeout" in str(raised.value)
     assert "Wert-der-nicht-erscheint" not in str(raised.value)
+
+
+async def test_a_jobcenters_read_that_would_not_name_its_jobcenter_is_refused(runtime, factories):
+    # Given a statement over a jobcenter's table that no session criteria reach (its columns
+    # alone, no clause naming the entity), and one over a table of no jobcenter,
+    jobcenter = await factories.jobcenter()
+    await factories.client(jobcenter)
+    unreached = ReadStatement(select(*row_columns(Client)).where(true()))
+    reached = ReadStatement(select(*row_columns(Client)).select_from(Client).where(true()))
+    jobcenters = ReadStatement(select(Tenant.id).where(Tenant.id == bindparam("id")))
+    async with runtime.database.session(Scope.tenant(jobcenter.id)) as session:
+        # when a jobcenter's request reads them, then the first is refused before it is sent,
+        with pytest.raises(UnscopedRead):
+            await unreached.rows(session)
+        with pytest.raises(UnscopedRead):
+            await fetch_rows(session, select(*row_columns(Client)).where(true()))
+        # and the others run, confined to the jobcenter by the application as well.
+        assert {row.tenant_id for row in await reached.rows(session)} == {jobcenter.id}
+        assert [row.id for row in await jobcenters.rows(session, id=jobcenter.id)] == [jobcenter.id]
