@@ -13,8 +13,10 @@ referrals without asking the database. The shape:
   referral; each referral has its own TO_PARTNER consent (60 % active, 25 % expired, 15 %
   revoked); the remaining consents are deputy consents and TO_JOBCENTER report consents;
 - the audit history: `audit` entries, ten a request (`audit_requests` links), written raw as the
-  owner (not through `audit_append`, so the bulk history carries no valid chain); client 0 is the
-  subject of `subject_records` of them, spread over the whole period; the history ends before the current month, so the current
+  owner (not through `audit_append`), but hashed in order as a valid chain in each jobcenter's
+  lane 0, with its head, so that `service audit verify` passes after a bench run and the
+  benchmark's own records chain on; client 0 is the subject of `subject_records` of them,
+  spread over the whole period; the history ends before the current month, so the current
   month's partition holds only what the benchmark itself records.
 """
 
@@ -362,12 +364,26 @@ AUDIT_FIELDS = {
     2: ("nextReviewDue", "responsibleCaseManager", "status"),
 }
 AUDIT_BASIS = "responsible_case_manager+same_jobcenter"
+AUDIT_MASK = 7  # every entry's fields: the first three of its kind
+
+
+def _names(kind: int, mask: int) -> str:
+    """A mask's field names as the chain hashes them: sorted by code point, comma-joined
+    (service/audit/codes.py, FieldNames.decode)."""
+    return ",".join(sorted(name for bit, name in enumerate(AUDIT_FIELDS[kind]) if mask >> bit & 1))
 
 
 def _audit_statements(z: Sizes, start: datetime, span: int, A: int, every: int):
     """Request q belongs to tenant q % T (so one link per request) and is that tenant's link
-    q / T + 1; its PER_REQUEST entries alternate a client's own record and the client's case.
-    Client 0 (tenant 0) is the subject of `subject_records` entries spread over the period."""
+    q / T + 1 in lane 0; its PER_REQUEST entries alternate a client's own record and the
+    client's case. Client 0 (tenant 0) is the subject of `subject_records` entries spread over
+    the period.
+
+    The history is a valid chain, as `audit_append` would have made it (`service audit verify`
+    passes after a bench run): the step "audit chain" builds each link's canonical text
+    (service/audit/verify.py, canonical) from the same expressions the inserts below use and
+    hashes the links in order in one DO block; the links are then inserted with their hashes
+    and each jobcenter's lane 0 head with its last link's seq and hash."""
     T, C, M, R = z.tenants, z.clients, z.case_managers, PER_REQUEST
     Q = -(-A // R)
     block = R * T  # entry numbers n with n % block == 0 are in a request of tenant 0
@@ -377,7 +393,54 @@ def _audit_statements(z: Sizes, start: datetime, span: int, A: int, every: int):
     subject += f" ELSE ((n::bigint * 7919) % {max(1, C // T)}) * {T} + {t_of} END)"
     at = f"timestamptz '{start.isoformat()}' + make_interval(secs => (q::float8 * {span} / {Q}))"
     tenants = f"generate_series(0, {T - 1}) t"
+    tenant = _id("tenant", f"q % {T}")
+    request = _id("req", "q")
     actor = _id("staff", f"(q % {T}) || '.' || ((q / {T}) % {M})")
+    # Entry n of request n / R, on client c: its columns, shared by the insert and the hash.
+    kind = "CASE WHEN n % 2 = 0 THEN 1 ELSE 2 END"
+    entry_columns = {
+        "seq": f"q / {T} + 1",
+        "occurred_at": at,
+        "fields": str(AUDIT_MASK),
+        "tenant_id": tenant,
+        "subject_id": _id("client", "c"),
+        "object_id": f"CASE WHEN n % 2 = 0 THEN NULL ELSE {_id('case', 'c')} END",
+        "basis": "1",
+        "kind": kind,
+        "entry": f"n % {R} + 1",
+        "lane": "0",
+    }
+
+    def entries(first: str, last: str) -> str:
+        return f"(SELECT n, n / {R} AS q, {subject} AS c FROM generate_series({first}, {last}) n) g"
+
+    def by_kind(column: Callable[[int, str, str], str]) -> str:
+        cases = " ".join(f"WHEN {code} THEN '{column(code, a, o)}'" for code, a, o in AUDIT_KINDS)
+        return f"CASE e.kind {cases} END"
+
+    # The canonical text (verify.py, canonical; audit_append.sql): the header, its entries by
+    # name in entry order (the object id spelled out where stored as NULL), the previous hash.
+    header = (
+        f"concat_ws('|', {tenant}::text, '0', (q / {T} + 1)::text,"
+        f" (extract(epoch FROM {at}) * 1000000)::bigint::text, {request}::text, 'CaseList',"
+        f" 'staff', {actor}::text, '')"
+    )
+    entry_text = (
+        "concat_ws('|', e.entry::text, "
+        + by_kind(lambda code, action, object_type: action)
+        + ", e.subject_id::text, "
+        + by_kind(lambda code, action, object_type: object_type)
+        + ", coalesce(e.object_id, e.subject_id)::text, "
+        + by_kind(lambda code, action, object_type: _names(code, AUDIT_MASK))
+        + f", '{AUDIT_BASIS}')"
+    )
+    linked = (
+        f"SELECT q, {header} AS header, (SELECT string_agg({entry_text}, E'\\n' ORDER BY e.entry)"
+        f" FROM (SELECT {entry_columns['entry']} AS entry, {kind} AS kind,"
+        f" {entry_columns['subject_id']} AS subject_id, {entry_columns['object_id']} AS object_id"
+        f" FROM {entries(f'l.q * {R}', f'least(l.q * {R} + {R}, {A}) - 1')}) e) AS entries"
+        f" FROM generate_series(0, {Q - 1}) l(q)"
+    )
     yield (
         "audit dictionaries",
         "INSERT INTO audit_kinds (tenant_id, code, action, object_type)"
@@ -396,32 +459,49 @@ def _audit_statements(z: Sizes, start: datetime, span: int, A: int, every: int):
         "INSERT INTO audit_bases (tenant_id, code, name)"
         f" SELECT {_id('tenant', 't')}, 1, '{AUDIT_BASIS}' FROM {tenants}",
     )
+    # Links in q order, which is each jobcenter's seq order; the hash of the first link of a
+    # lane covers an empty previous hash, as audit_append's new head ('' bytea) gives it.
+    yield (
+        f"audit chain 0–{Q - 1:,}",
+        "CREATE TEMP TABLE bench_audit_chain (q integer, hash bytea);"
+        " DO $chain$ DECLARE link record; h bytea; expected integer := 0;"
+        f" previous bytea[] := array_fill(''::bytea, ARRAY[{T}]);"
+        f" hashes bytea[] := array_fill(NULL::bytea, ARRAY[{Q}]);"
+        f" BEGIN FOR link IN {linked} LOOP"
+        "  IF link.q <> expected THEN RAISE EXCEPTION 'audit chain: link % out of order', link.q;"
+        "  END IF;"
+        "  h := sha256(convert_to(link.header || E'\\n' || link.entries || E'\\n'"
+        f"       || encode(previous[link.q % {T} + 1], 'hex'), 'UTF8'));"
+        f"  previous[link.q % {T} + 1] := h; hashes[link.q + 1] := h; expected := expected + 1;"
+        " END LOOP;"
+        " INSERT INTO bench_audit_chain SELECT (x.n - 1)::integer, x.hash"
+        "  FROM unnest(hashes) WITH ORDINALITY x(hash, n);"
+        " END $chain$",
+    )
     yield (
         f"audit_requests 0–{Q - 1:,}",
         "INSERT INTO audit_requests (seq, occurred_at, tenant_id, request_id, actor_id,"
         " actor_organisation_id, actor_kind, operation, hash, lane)"
-        f" SELECT q / {T} + 1, {at}, {_id('tenant', f'q % {T}')}, {_id('req', 'q')},"
-        f" {actor}, NULL, 'staff', 'CaseList',"
-        f" sha256(q::text::bytea), 0 FROM generate_series(0, {Q - 1}) q",
+        f" SELECT q / {T} + 1, {at}, {tenant}, {request},"
+        f" {actor}, NULL, 'staff', 'CaseList', hash, 0 FROM bench_audit_chain",
     )
     chunk = 1_000_000
     for first in range(0, A, chunk):
         last = min(A, first + chunk) - 1
         yield (
             f"audit_entries {first:,}–{last:,}",
-            "INSERT INTO audit_entries (seq, occurred_at, fields, tenant_id, subject_id,"
-            " object_id, basis, kind, entry, lane)"
-            f" SELECT q / {T} + 1, {at}, 7, {_id('tenant', f'q % {T}')}, {_id('client', 'c')},"
-            f" CASE WHEN n % 2 = 0 THEN NULL ELSE {_id('case', 'c')} END, 1,"
-            f" CASE WHEN n % 2 = 0 THEN 1 ELSE 2 END, n % {R} + 1, 0"
-            f" FROM (SELECT n, n / {R} AS q, {subject} AS c"
-            f" FROM generate_series({first}, {last}) n) g",
+            f"INSERT INTO audit_entries ({', '.join(entry_columns)})"
+            f" SELECT {', '.join(entry_columns.values())} FROM {entries(str(first), str(last))}",
         )
     yield (
         "audit_chain_heads",
-        # The history is lane 0; audit_append makes the other lanes on first use.
-        f"INSERT INTO audit_chain_heads (tenant_id, lane, seq, hash)"
-        f" SELECT {_id('tenant', 't')}, 0, {Q // T + 2}, '\\x'::bytea FROM {tenants}",
+        # The history is lane 0, each jobcenter's ending at its last link (a jobcenter without
+        # one: seq 0, no hash); audit_append makes the other lanes on first use.
+        "INSERT INTO audit_chain_heads (tenant_id, lane, seq, hash)"
+        f" SELECT {_id('tenant', 't')}, 0, coalesce(last.seq, 0), coalesce(last.hash, '')"
+        f" FROM {tenants} LEFT JOIN (SELECT DISTINCT ON (q % {T}) q % {T} AS t, q / {T} + 1 AS seq,"
+        f" hash FROM bench_audit_chain ORDER BY q % {T}, q DESC) last USING (t);"
+        " DROP TABLE bench_audit_chain",
     )
 
 
@@ -467,8 +547,9 @@ async def generate(
 
 
 def _meta(sizes: Sizes, now: datetime) -> dict:
-    start, end = history_window(now)
-    return {**asdict(sizes), "history_end": end.isoformat()}
+    _, end = history_window(now)
+    # "chained": a database generated before the history was a valid chain is not reused.
+    return {**asdict(sizes), "history_end": end.isoformat(), "audit_history": "chained"}
 
 
 async def counts(url_kwargs: dict) -> dict[str, int]:

@@ -1,11 +1,25 @@
 """The bench's reading of what it measured, on fixed inputs: py-spy's samples split by part,
 PostgreSQL's logged durations summed by statement, the peer's W2 answer checked for its shape,
-and the table with every ratio. No server runs here."""
+and the table with every ratio. No server runs here, but for the generated audit history,
+which must be a chain that `service audit verify` accepts (a scratch database, small sizes)."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import pool, text
+from sqlalchemy.ext.asyncio import create_async_engine
+
 import bench.__main__ as bench_main
 from bench import peer, profile, report, statements
+from bench.datagen import AUDIT_BASIS, Sizes, bench_id, generate
+from service.audit.event import AuditAction, AuditEvent
+from service.audit.recorder import append
+from service.audit.verify import verify_all
+from service.db.admin import drop_database, ensure_database
+from service.db.migrate import upgrade_to_head
 
 SITE = "/venv/lib/python3.11/site-packages"
 RAW = "\n".join(
@@ -182,3 +196,92 @@ def test_audit_verify_counts_the_records_each_chain_checked():
     assert bench_main._records_checked("tenant abc: 1,2 records checked, intact") == 0
     assert bench_main._records_checked("tenant abc: 120 records checked, intact") == 120
     assert bench_main._records_checked("no records") == 0
+
+
+# 455 entries: 46 links of ten entries, the last of five, over three jobcenters (16, 15, 15).
+CHAINED = Sizes(
+    tenants=3,
+    clients=60,
+    referrals=40,
+    consents=60,
+    audit=455,
+    subject_records=20,
+    partners=3,
+    assessment_per_case=1,
+)
+
+
+@pytest.fixture
+async def generated(server_url):
+    """An owner's connection to a scratch database holding CHAINED's data."""
+    name = f"casework_bench_chain_{uuid.uuid4().hex[:8]}"
+    url = await ensure_database(server_url, name)
+    try:
+        await upgrade_to_head(url)
+        conn = {
+            "user": url.username,
+            "database": url.database,
+            "host": url.query.get("host"),
+            "port": url.port,
+            "password": url.password,
+        }
+        await generate(conn, CHAINED, now=datetime.now(UTC), say=lambda _: None)
+        engine = create_async_engine(url, poolclass=pool.NullPool)
+        try:
+            async with engine.connect() as owner:
+                yield owner
+        finally:
+            await engine.dispose()
+    finally:
+        await drop_database(server_url, name)
+
+
+def _case_list_read(tenant: uuid.UUID) -> list[AuditEvent]:
+    """A request of the history's kind (client 0 and its case, staff 0.0), with one field the
+    generated dictionary lacks (a new code for audit_append to add)."""
+    client = bench_id("client", 0)
+    head = {
+        "tenant_id": tenant,
+        "occurred_at": datetime.now(UTC),
+        "request_id": uuid.uuid4(),
+        "operation": "CaseList",
+        "action": AuditAction.READ,
+        "actor_kind": "staff",
+        "actor_id": bench_id("staff", "0.0"),
+        "actor_organisation_id": None,
+        "subject_id": client,
+        "basis": AUDIT_BASIS,
+    }
+    return [
+        AuditEvent(**head, object_type="client", object_id=client, fields=("givenName",)),
+        AuditEvent(
+            **head, object_type="case", object_id=bench_id("case", 0), fields=("status", "closedOn")
+        ),
+    ]
+
+
+async def test_the_generated_audit_history_is_a_chain_that_verifies_and_continues(generated):
+    tenants = [bench_id("tenant", t) for t in range(CHAINED.tenants)]
+
+    reports = {r.tenant_id: r for r in await verify_all(generated)}
+
+    assert set(reports) == set(tenants)
+    assert all(r.intact for r in reports.values()), [r.problem for r in reports.values()]
+    assert [reports[t].records_checked for t in tenants] == [16, 15, 15]
+    heads = await generated.execute(text("SELECT tenant_id, lane, seq FROM audit_chain_heads"))
+    assert sorted(tuple(row) for row in heads) == sorted(
+        zip(tenants, [0, 0, 0], [16, 15, 15], strict=True)
+    )
+
+    # What the bench run records goes through audit_append: onto lane 0, after the history.
+    assert await append(generated, _case_list_read(tenants[0])) == 2
+    await generated.commit()
+    lane_of_the_next = await generated.scalar(
+        text("SELECT lane FROM audit_requests WHERE tenant_id = :t AND seq = 17"),
+        {"t": tenants[0]},
+    )
+    reports = {r.tenant_id: r for r in await verify_all(generated)}
+
+    assert lane_of_the_next == 0
+    assert all(r.intact for r in reports.values()), [r.problem for r in reports.values()]
+    assert [reports[t].records_checked for t in tenants] == [17, 15, 15]
