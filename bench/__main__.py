@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 
 from bench import load, peer, split
-from bench.datagen import Sizes, bench_id, counts, generate, history_window
+from bench.datagen import Sizes, bench_id, connect_kwargs, counts, generate, history_window
 from bench.inprocess import service_env
 from bench.report import table
 from bench.serve import round_trips
@@ -58,10 +58,6 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _conn_kwargs(url) -> dict:
-    return {"user": url.username, "database": url.database, "host": url.query.get("host")}
-
-
 async def prepare(args, sizes: Sizes, now: datetime):
     server = start_embedded_server(PGDATA)
     name = (
@@ -71,8 +67,8 @@ async def prepare(args, sizes: Sizes, now: datetime):
         await drop_database(server, name)
     url = await ensure_database(server, name)
     await upgrade_to_head(url)
-    timings = await generate(_conn_kwargs(url), sizes, now=now, say=say)
-    return server, url, timings, await counts(_conn_kwargs(url))
+    timings = await generate(connect_kwargs(url), sizes, now=now, say=say)
+    return server, url, timings, await counts(connect_kwargs(url))
 
 
 async def audit_size(url) -> tuple[int, int]:
@@ -81,7 +77,7 @@ async def audit_size(url) -> tuple[int, int]:
 
     _, end = history_window(datetime.now(UTC))
     requests, entries = f"audit_requests_{end:%Y_%m}", f"audit_entries_{end:%Y_%m}"
-    conn = await asyncpg.connect(**_conn_kwargs(url))
+    conn = await asyncpg.connect(**connect_kwargs(url))
     try:
         size = await conn.fetchval(
             f"SELECT pg_total_relation_size('{requests}') + pg_total_relation_size('{entries}')"
@@ -358,7 +354,7 @@ def main() -> None:
             concurrency=levels[0],
             profile_seconds=args.profile_seconds,
             statement_seconds=args.statement_seconds,
-            database=_conn_kwargs(url),
+            database=connect_kwargs(url),
             log=PGDATA / "log",
             out=OUT,
         )

@@ -27,7 +27,7 @@ from pathlib import Path
 import httpx
 
 from bench import workloads
-from bench.datagen import Sizes, generate
+from bench.datagen import Sizes, connect_kwargs, generate
 from bench.inprocess import send, service_env
 from service.app import create_app
 from service.db.admin import drop_database, ensure_database
@@ -105,14 +105,7 @@ async def measure(requests: int, rounds: int) -> None:
     url = await ensure_database(server, name)
     try:
         await upgrade_to_head(url)
-        conn = {
-            "user": url.username,
-            "database": url.database,
-            "host": url.query.get("host"),
-            "port": url.port,
-            "password": url.password,
-        }
-        await generate(conn, SIZES, now=datetime.now(UTC), say=lambda _: None)
+        await generate(connect_kwargs(url), SIZES, now=datetime.now(UTC), say=lambda _: None)
         with tempfile.TemporaryDirectory() as scratch:
             await _compare(url, Path(scratch), requests, rounds)
     finally:

@@ -505,6 +505,17 @@ def _audit_statements(z: Sizes, start: datetime, span: int, A: int, every: int):
     )
 
 
+def connect_kwargs(url) -> dict:
+    """asyncpg's keyword arguments for a SQLAlchemy URL of the database (`generate`'s first)."""
+    return {
+        "user": url.username,
+        "database": url.database,
+        "host": url.query.get("host"),
+        "port": url.port,
+        "password": url.password,
+    }
+
+
 async def generate(
     url_kwargs: dict, sizes: Sizes, *, now: datetime, say: Callable[[str], None] = print
 ) -> dict[str, float]:

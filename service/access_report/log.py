@@ -157,6 +157,7 @@ async def _occasions(
 
 
 _E = AuditEntry.__table__
+_LINK = (_E.c.occurred_at, _E.c.lane, _E.c.seq)  # the request an entry belongs to
 # The values of a statement, its parameters: one statement per shape, built once (building it
 # took ≈ 0.9 ms a page).
 _TENANT = bindparam("tenant", type_=_E.c.tenant_id.type)
@@ -266,9 +267,8 @@ def _every_occasion() -> Subquery:
     """All of them (the document handed over): every entry of the client in the period, grouped
     in one pass."""
     grouped = _grouped(_E).where(*_of_the_client(_E))
-    link = (_E.c.occurred_at, _E.c.lane, _E.c.seq)
     return grouped.group_by(
-        *link, grouped.selected_columns.action, grouped.selected_columns.basis
+        *_LINK, grouped.selected_columns.action, grouped.selected_columns.basis
     ).subquery("occasions")
 
 
@@ -277,12 +277,11 @@ def _page_occasions(after: bool) -> Subquery:
     enough, then each one's occasions from the client's entries in it — LATERAL, so that they
     are looked up by the request's key and never grouped from every entry of the client in
     the period (as a join the planner scanned the client's entries once for each request)."""
-    link = (_E.c.occurred_at, _E.c.lane, _E.c.seq)
-    requests = select(*link).where(*_of_the_client(_E)).group_by(*link)
+    requests = select(*_LINK).where(*_of_the_client(_E)).group_by(*_LINK)
     if after:
-        requests = requests.where(tuple_(*link) <= tuple_(*_LINK_AFTER))
+        requests = requests.where(tuple_(*_LINK) <= tuple_(*_LINK_AFTER))
     requests = (
-        requests.order_by(*(column.desc() for column in link))
+        requests.order_by(*(column.desc() for column in _LINK))
         .limit(bindparam("requests", type_=Integer))
         .subquery("requests")
     )

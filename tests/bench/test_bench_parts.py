@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 import bench.__main__ as bench_main
 from bench import peer, profile, report, statements
-from bench.datagen import AUDIT_BASIS, Sizes, bench_id, generate
+from bench.datagen import AUDIT_BASIS, Sizes, bench_id, connect_kwargs, generate
 from service.audit.event import AuditAction, AuditEvent
 from service.audit.recorder import append
 from service.audit.verify import verify_all
@@ -218,14 +218,7 @@ async def generated(server_url):
     url = await ensure_database(server_url, name)
     try:
         await upgrade_to_head(url)
-        conn = {
-            "user": url.username,
-            "database": url.database,
-            "host": url.query.get("host"),
-            "port": url.port,
-            "password": url.password,
-        }
-        await generate(conn, CHAINED, now=datetime.now(UTC), say=lambda _: None)
+        await generate(connect_kwargs(url), CHAINED, now=datetime.now(UTC), say=lambda _: None)
         engine = create_async_engine(url, poolclass=pool.NullPool)
         try:
             async with engine.connect() as owner:
